@@ -1,0 +1,141 @@
+/* dispatch.c: one kernel table per ISA (scalar rows overlaid with optimized ones), chosen once
+ * at start-up from CPUID + XGETBV (x86) or HWCAP (Arm), overridable by HOGBENCH_ISA / --isa.
+ * Compiled with baseline flags only. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#define HB_X86 1
+#endif
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
+
+#ifdef HB_HAVE_AVX2
+HB_DECLARE_KERNELS(avx2)
+#endif
+#ifdef HB_HAVE_AVX512
+HB_DECLARE_KERNELS(avx512)
+#endif
+#ifdef HB_HAVE_NEON
+HB_DECLARE_KERNELS(neon)
+#endif
+
+#define HB_ROW(isa_enum, sfx)                                                                 \
+    {                                                                                         \
+        .isa = isa_enum, .name = #sfx, .dot = hb_dot_f32__##sfx, .axpy = hb_axpy_f32__##sfx,  \
+        .sgd = hb_sgd_f32__##sfx, .sgd_mf = hb_sgd_mf_f32__##sfx,                             \
+        .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
+        .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx                              \
+    }
+
+/* Rows for ISAs this binary was not built with stay NULL-named (unsupported). */
+static const hb_kernels hb_kTables[HB_ISA_COUNT] = {
+    [HB_ISA_SCALAR] = HB_ROW(HB_ISA_SCALAR, scalar),
+#ifdef HB_HAVE_AVX2
+    [HB_ISA_AVX2] = HB_ROW(HB_ISA_AVX2, avx2),
+#endif
+#ifdef HB_HAVE_AVX512
+    [HB_ISA_AVX512] = HB_ROW(HB_ISA_AVX512, avx512),
+#endif
+#ifdef HB_HAVE_NEON
+    [HB_ISA_NEON] = HB_ROW(HB_ISA_NEON, neon),
+#endif
+};
+_Static_assert(HB_ISA_NEON == HB_ISA_COUNT - 1, "every ISA needs a table row");
+
+static const char *const hb_kIsaNames[HB_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
+
+const char *hb_isa_name(hb_isa isa) {
+    return (unsigned)isa < HB_ISA_COUNT ? hb_kIsaNames[isa] : "?";
+}
+
+int hb_isa_parse(const char *s, hb_isa *out) {
+    if (!s) return -1;
+    if (strcmp(s, "auto") == 0) {
+        *out = HB_ISA_COUNT;
+        return 0;
+    }
+    for (int i = 0; i < HB_ISA_COUNT; i++)
+        if (strcmp(s, hb_kIsaNames[i]) == 0) {
+            *out = (hb_isa)i;
+            return 0;
+        }
+    return -1;
+}
+
+#ifdef HB_X86
+static unsigned long long hb_xgetbv0(void) {
+    unsigned eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((unsigned long long)edx << 32) | eax;
+}
+
+static int hb_cpu_has(hb_isa isa) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!osxsave || !avx) return 0;
+    const unsigned long long xcr0 = hb_xgetbv0();
+    if ((xcr0 & 0x6) != 0x6) return 0; /* OS saves XMM and YMM */
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    const int avx2 = (b >> 5) & 1;
+    if (isa == HB_ISA_AVX2) return avx2 && fma;
+    if (isa == HB_ISA_AVX512) {
+        const int f = (b >> 16) & 1, dq = (b >> 17) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
+        return avx2 && fma && f && dq && bw && vl && (xcr0 & 0xe6) == 0xe6; /* opmask, ZMM */
+    }
+    return 0;
+}
+#elif defined(__aarch64__)
+static int hb_cpu_has(hb_isa isa) {
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
+#endif
+    return isa == HB_ISA_NEON && (getauxval(AT_HWCAP) & HWCAP_ASIMD);
+}
+#else
+static int hb_cpu_has(hb_isa isa) {
+    (void)isa;
+    return 0;
+}
+#endif
+
+int hb_isa_supported(hb_isa isa) {
+    if ((unsigned)isa >= HB_ISA_COUNT || !hb_kTables[isa].name) return 0;
+    return isa == HB_ISA_SCALAR || hb_cpu_has(isa);
+}
+
+hb_isa hb_isa_best(void) {
+    for (int i = HB_ISA_COUNT - 1; i > 0; i--)
+        if (hb_isa_supported((hb_isa)i)) return (hb_isa)i;
+    return HB_ISA_SCALAR;
+}
+
+const hb_kernels *hb_kernels_for(hb_isa isa) {
+    return hb_isa_supported(isa) ? &hb_kTables[isa] : NULL;
+}
+
+static _Atomic(const hb_kernels *) hb_chosen;
+
+const hb_kernels *hb_kernels_select(hb_isa isa) {
+    if (isa == HB_ISA_COUNT) isa = hb_isa_best();
+    const hb_kernels *k = hb_kernels_for(isa);
+    if (k) atomic_store(&hb_chosen, k);
+    if (k && getenv("HOGBENCH_DEBUG")) fprintf(stderr, "hogbench: kernels: %s\n", k->name);
+    return k;
+}
+
+const hb_kernels *hb_kernels_get(void) {
+    const hb_kernels *k = atomic_load(&hb_chosen);
+    if (k) return k;
+    hb_isa isa = HB_ISA_COUNT;
+    const char *env = getenv("HOGBENCH_ISA");
+    if (env && *env && hb_isa_parse(env, &isa) != 0) return NULL;
+    return hb_kernels_select(isa);
+}

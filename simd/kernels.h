@@ -1,0 +1,107 @@
+/* kernels.h: the hot kernels' table type, the ISA enum and the run-time dispatcher. */
+#ifndef HB_KERNELS_H
+#define HB_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+#define restrict __restrict
+extern "C" {
+#endif
+
+typedef enum hb_isa {
+    HB_ISA_SCALAR = 0,
+    HB_ISA_AVX2 = 1,   /* AVX2 + FMA */
+    HB_ISA_AVX512 = 2, /* AVX-512 F/DQ/BW/VL */
+    HB_ISA_NEON = 3,   /* AArch64 Advanced SIMD */
+    HB_ISA_COUNT
+} hb_isa;
+
+/* Per-step scalars of one Nadam update (Keras/PyTorch schedule), computed by src/optim.c:
+ *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g
+ *   w -= lr * (cg*g + cm*m) / (sqrt(v*cv) + eps)                                   */
+typedef struct hb_nadam_coef {
+    float lr, b1, b2, eps;
+    float cg; /* (1 - mu_t) / (1 - prod_{s<=t} mu_s)        */
+    float cm; /* mu_{t+1} / (1 - prod_{s<=t+1} mu_s)        */
+    float cv; /* 1 / (1 - b2^t)                             */
+    float reg; /* L2 added to the gradient: g += reg * w     */
+} hb_nadam_coef;
+
+/* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
+ * output last. Row-major matrices with leading dimension lda (in elements). */
+typedef float (*hb_dot_fn)(size_t n, const float *restrict x, const float *restrict y);
+/* y += a * x */
+typedef void (*hb_axpy_fn)(size_t n, float a, const float *restrict x, float *restrict y);
+/* w -= lr * (g + reg * w) */
+typedef void (*hb_sgd_fn)(size_t n, float lr, float reg, const float *restrict g, float *restrict w);
+/* Fused MF SGD step (LIBMF's sg_update): e = r - (p.q + bias);
+ * p += lr*(e*q - reg*p); q += lr*(e*p_old - reg*q). Returns e (before the update). */
+typedef float (*hb_sgd_mf_fn)(size_t n, float r, float bias, float lr, float reg,
+                              float *restrict p, float *restrict q);
+/* Fused Nadam step on one row: parameters, first and second moments in one pass. */
+typedef void (*hb_nadam_fn)(size_t n, const hb_nadam_coef *c, const float *restrict g,
+                            float *restrict w, float *restrict m, float *restrict v);
+/* y[m] = A[m x n] x[n] */
+typedef void (*hb_gemv_fn)(size_t m, size_t n, const float *restrict A, size_t lda,
+                           const float *restrict x, float *restrict y);
+/* y[n] = A[m x n]^T x[m] */
+typedef void (*hb_gemv_t_fn)(size_t m, size_t n, const float *restrict A, size_t lda,
+                             const float *restrict x, float *restrict y);
+/* A[m x n] += alpha * x[m] y[n]^T */
+typedef void (*hb_ger_fn)(size_t m, size_t n, float alpha, const float *restrict x,
+                          const float *restrict y, float *restrict A, size_t lda);
+
+typedef struct hb_kernels {
+    hb_isa isa;
+    const char *name;
+    hb_dot_fn dot;
+    hb_axpy_fn axpy;
+    hb_sgd_fn sgd;
+    hb_sgd_mf_fn sgd_mf;
+    hb_nadam_fn nadam;
+    hb_gemv_fn gemv;
+    hb_gemv_t_fn gemv_t;
+    hb_ger_fn ger;
+} hb_kernels;
+
+/* Kernel declarations: hb_<op>_f32__<isa>. */
+#define HB_DECLARE_KERNELS(isa)                                                                 \
+    float hb_dot_f32__##isa(size_t n, const float *restrict x, const float *restrict y);        \
+    void hb_axpy_f32__##isa(size_t n, float a, const float *restrict x, float *restrict y);     \
+    void hb_sgd_f32__##isa(size_t n, float lr, float reg, const float *restrict g,              \
+                           float *restrict w);                                                  \
+    float hb_sgd_mf_f32__##isa(size_t n, float r, float bias, float lr, float reg,              \
+                               float *restrict p, float *restrict q);                           \
+    void hb_nadam_f32__##isa(size_t n, const hb_nadam_coef *c, const float *restrict g,         \
+                             float *restrict w, float *restrict m, float *restrict v);          \
+    void hb_gemv_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,            \
+                            const float *restrict x, float *restrict y);                        \
+    void hb_gemv_t_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,          \
+                              const float *restrict x, float *restrict y);                      \
+    void hb_ger_f32__##isa(size_t m, size_t n, float alpha, const float *restrict x,            \
+                           const float *restrict y, float *restrict A, size_t lda);
+
+HB_DECLARE_KERNELS(scalar)
+
+/* Name of an ISA ("scalar", "avx2", "avx512", "neon"), or "?" */
+const char *hb_isa_name(hb_isa isa);
+/* Parse "auto", "scalar", "avx2", "avx512", "neon". Returns 0 on success, -1 if unknown.
+ * "auto" yields HB_ISA_COUNT. */
+int hb_isa_parse(const char *s, hb_isa *out);
+/* 1 if this binary has kernels for isa AND the CPU/OS can run them. */
+int hb_isa_supported(hb_isa isa);
+/* Best ISA this binary and CPU support. */
+hb_isa hb_isa_best(void);
+/* The table for one ISA, or NULL if unsupported here. Every slot is filled. */
+const hb_kernels *hb_kernels_for(hb_isa isa);
+/* The process-wide table: chosen once from HOGBENCH_ISA (if set) or the best supported.
+ * Returns NULL (and leaves the choice unset) if HOGBENCH_ISA names an unusable ISA. */
+const hb_kernels *hb_kernels_get(void);
+/* Force the process-wide choice (CLI --isa). Returns NULL if unsupported. */
+const hb_kernels *hb_kernels_select(hb_isa isa);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,43 @@
+/* main.c: the hogbench command line: dispatches to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void hb_usage(FILE *f) {
+    fprintf(f,
+            "hogbench %s: Hogwild recommender training benchmarks (MF, biased MF, MLP)\n\n"
+            "usage: hogbench <command> [options]\n\n"
+            "commands:\n"
+            "  train     train and evaluate one model, optionally append a CSV row\n"
+            "  isa       list the kernel ISAs this binary and CPU support\n"
+            "  version   print the version\n"
+            "  help      this text; 'hogbench <command> --help' for a command's options\n",
+            HB_VERSION);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        hb_usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "train") == 0) return hb_cmd_train(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        hb_usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("hogbench %s\n", HB_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "isa") == 0) {
+        for (int i = 0; i < HB_ISA_COUNT; i++)
+            printf("%-7s %s\n", hb_isa_name((hb_isa)i),
+                   hb_isa_supported((hb_isa)i) ? "supported" : "not supported");
+        printf("best    %s\n", hb_isa_name(hb_isa_best()));
+        return 0;
+    }
+    fprintf(stderr, "hogbench: unknown command '%s' (try 'hogbench help')\n", cmd);
+    return 2;
+}

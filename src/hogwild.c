@@ -1,0 +1,266 @@
+/* hogwild.c: the training loop. OpenMP workers take disjoint slices of a freshly shuffled
+ * epoch and update the shared parameters without locks (Hogwild, Recht et al. 2011). */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "model.h"
+
+typedef struct hb_worker {
+    hb_mlp_ws mlp;
+    int32_t *slot_u, *slot_i; /* row -> slot in the current mini-batch, -1 when untouched */
+    uint32_t *rows_u, *rows_i;
+    uint32_t nu, ni;
+    float *gP, *gQ;           /* per-slot gradient rows, B x ld */
+    float *gbu, *gbi;
+    double loss;
+} hb_worker;
+
+static void hb_worker_free(hb_worker *w) {
+    hb_mlp_ws_free(&w->mlp);
+    hb_free_aligned(w->slot_u);
+    hb_free_aligned(w->slot_i);
+    hb_free_aligned(w->rows_u);
+    hb_free_aligned(w->rows_i);
+    hb_free_aligned(w->gP);
+    hb_free_aligned(w->gQ);
+    hb_free_aligned(w->gbu);
+    hb_free_aligned(w->gbi);
+}
+
+static hb_status hb_worker_init(hb_worker *w, const hb_model *m) {
+    memset(w, 0, sizeof *w);
+    const size_t B = m->p.batch;
+    int ok = (w->slot_u = hb_calloc_aligned(m->n_users, 4)) &&
+             (w->slot_i = hb_calloc_aligned(m->n_items, 4)) &&
+             (w->rows_u = hb_calloc_aligned(B, 4)) && (w->rows_i = hb_calloc_aligned(B, 4)) &&
+             (w->gP = hb_calloc_aligned(B * m->ld, 4)) && (w->gQ = hb_calloc_aligned(B * m->ld, 4)) &&
+             (w->gbu = hb_calloc_aligned(B, 4)) && (w->gbi = hb_calloc_aligned(B, 4));
+    if (ok && hb_model_is_mlp(m->p.model)) ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK;
+    if (!ok) {
+        hb_worker_free(w);
+        return HB_ERR_NOMEM;
+    }
+    memset(w->slot_u, 0xff, m->n_users * sizeof *w->slot_u);
+    memset(w->slot_i, 0xff, m->n_items * sizeof *w->slot_i);
+    return HB_OK;
+}
+
+static inline int32_t hb_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32_t row,
+                              float *g, size_t ld, float *gb) {
+    int32_t s = slot[row];
+    if (s < 0) {
+        s = (int32_t)(*n)++;
+        slot[row] = s;
+        rows[s] = row;
+        memset(g + (size_t)s * ld, 0, ld * sizeof(float));
+        gb[s] = 0.0f;
+    }
+    return s;
+}
+
+/* One optimizer step on an embedding row (and its bias): lazy, advanced only when touched. */
+static void hb_row_step(const hb_model *m, const hb_kernels *k, float lr, float *w, float *mm,
+                        float *vv, uint32_t *t, const float *g, float *b, float *bm, float *bv,
+                        float gb) {
+    const hb_train_params *p = &m->p;
+    if (p->optimizer == HB_OPT_SGD) {
+        k->sgd(m->dim, lr, p->reg, g, w);
+        if (b) *b -= lr * (gb + p->reg_bias * *b);
+        return;
+    }
+    /* per-row step count: a relaxed atomic, so concurrent touches each count once */
+    const uint32_t step = __atomic_add_fetch(t, 1, __ATOMIC_RELAXED);
+    hb_nadam_coef c;
+    hb_nadam_coefs(m, step, lr, p->reg, &c);
+    k->nadam(m->dim, &c, g, w, mm, vv);
+    if (b) {
+        c.reg = p->reg_bias;
+        k->nadam(1, &c, &gb, b, bm, bv);
+    }
+}
+
+static void hb_dense_step(hb_model *m, const hb_kernels *k, float lr, hb_mlp_ws *ws) {
+    const hb_train_params *p = &m->p;
+    hb_nadam_coef c;
+    if (p->optimizer == HB_OPT_NADAM) {
+        const uint64_t step = __atomic_add_fetch(&m->dense_t, 1, __ATOMIC_RELAXED);
+        hb_nadam_coefs(m, step, lr, p->reg, &c);
+    }
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        hb_layer *L = &m->L[l];
+        const size_t nw = (size_t)L->in * L->out;
+        if (p->optimizer == HB_OPT_SGD) {
+            k->sgd(nw, lr, p->reg, ws->dW[l], L->W);
+            k->sgd(L->out, lr, 0.0f, ws->db[l], L->b);
+        } else {
+            c.reg = p->reg;
+            k->nadam(nw, &c, ws->dW[l], L->W, L->Wm, L->Wv);
+            c.reg = 0.0f;
+            k->nadam(L->out, &c, ws->db[l], L->b, L->bm, L->bv);
+        }
+        memset(ws->dW[l], 0, nw * sizeof(float));
+        memset(ws->db[l], 0, L->out * sizeof(float));
+    }
+}
+
+/* THE Hogwild region. Every worker reads and writes the shared embedding rows (P, Q, biases,
+ * their Nadam moments) and the dense MLP weights without locks: two workers touching the same
+ * row may interleave their loads and stores, and one update can be partly lost or computed
+ * from a half-updated row. This is intentional: with sparse updates such collisions are rare
+ * and SGD tolerates them (Recht et al. 2011). Only the per-row and dense step counters are
+ * atomic. Everything outside this function is race-free. With one thread it is sequential
+ * and bit-for-bit reproducible. */
+static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const hb_rating *r,
+                          size_t n, float lr, float label_min, float label_span) {
+    const hb_train_params *p = &m->p;
+    const int binary = hb_model_is_binary(p->model), mlp = hb_model_is_mlp(p->model);
+    const size_t ld = m->ld;
+    double loss = 0;
+    if (!mlp && !binary && p->optimizer == HB_OPT_SGD && p->batch == 1) {
+        /* fast path: one fused kernel per rating (classic per-sample Hogwild SGD) */
+        float *bu = m->bu, *bi = m->bi;
+        const float rb = p->reg_bias, mu = m->mu;
+        for (size_t n0 = 0; n0 < n; n0++) {
+            const hb_rating x = r[n0];
+            const float bias = bu ? bu[x.u] + bi[x.i] + mu : 0.0f;
+            const float e = k->sgd_mf(m->dim, x.r, bias, lr, p->reg, m->P + (size_t)x.u * ld,
+                                      m->Q + (size_t)x.i * ld);
+            if (bu) {
+                bu[x.u] += lr * (e - rb * bu[x.u]);
+                bi[x.i] += lr * (e - rb * bi[x.i]);
+            }
+            loss += (double)e * e;
+        }
+        w->loss += loss;
+        return;
+    }
+    const size_t B = p->batch;
+    const int bias = m->bu != NULL;
+    for (size_t s = 0; s < n; s += B) {
+        const size_t bn = n - s < B ? n - s : B;
+        const float scale = 1.0f / (float)bn; /* the batch's mean gradient, as Keras */
+        w->nu = w->ni = 0;
+        for (size_t j = s; j < s + bn; j++) {
+            const hb_rating x = r[j];
+            const int32_t su = hb_slot(w->slot_u, w->rows_u, &w->nu, x.u, w->gP, ld, w->gbu);
+            const int32_t si = hb_slot(w->slot_i, w->rows_i, &w->ni, x.i, w->gQ, ld, w->gbi);
+            const float y = binary ? ((x.r - label_min) / label_span > 0.5f ? 1.0f : 0.0f) : x.r;
+            float *gp = w->gP + (size_t)su * ld, *gq = w->gQ + (size_t)si * ld;
+            if (mlp) {
+                const float z = hb_mlp_forward(m, k, &w->mlp, x.u, x.i);
+                const float dz = hb_loss_grad(binary, z, y, &loss) * scale;
+                hb_mlp_backward(m, k, &w->mlp, dz, gp, gq);
+            } else {
+                const float z = hb_mf_forward(m, k, x.u, x.i);
+                const float dz = hb_loss_grad(binary, z, y, &loss) * scale;
+                hb_mf_backward(m, k, x.u, x.i, dz, gp, gq, bias ? &w->gbu[su] : NULL,
+                               bias ? &w->gbi[si] : NULL);
+            }
+        }
+        for (uint32_t a = 0; a < w->nu; a++) {
+            const size_t u = w->rows_u[a];
+            hb_row_step(m, k, lr, m->P + u * ld, m->Pm ? m->Pm + u * ld : NULL,
+                        m->Pv ? m->Pv + u * ld : NULL, m->tu ? m->tu + u : NULL,
+                        w->gP + (size_t)a * ld, bias ? m->bu + u : NULL,
+                        m->bum ? m->bum + u : NULL, m->buv ? m->buv + u : NULL, w->gbu[a]);
+            w->slot_u[u] = -1;
+        }
+        for (uint32_t a = 0; a < w->ni; a++) {
+            const size_t i = w->rows_i[a];
+            hb_row_step(m, k, lr, m->Q + i * ld, m->Qm ? m->Qm + i * ld : NULL,
+                        m->Qv ? m->Qv + i * ld : NULL, m->ti ? m->ti + i : NULL,
+                        w->gQ + (size_t)a * ld, bias ? m->bi + i : NULL,
+                        m->bim ? m->bim + i : NULL, m->biv ? m->biv + i : NULL, w->gbi[a]);
+            w->slot_i[i] = -1;
+        }
+        if (mlp) hb_dense_step(m, k, lr, &w->mlp);
+    }
+    w->loss += loss;
+}
+
+static void hb_shuffle(hb_rating *r, size_t n, hb_rng *rng) {
+    for (size_t k = n; k > 1; k--) {
+        const size_t j = (size_t)hb_rng_below(rng, k);
+        const hb_rating t = r[k - 1];
+        r[k - 1] = r[j];
+        r[j] = t;
+    }
+}
+
+hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
+                   hb_train_result *res, hb_error *err) {
+    memset(res, 0, sizeof *res);
+    const hb_kernels *k = hb_kernels_get();
+    if (!k) return hb_fail(err, HB_ERR_UNSUPPORTED, "HOGBENCH_ISA names an ISA this CPU or "
+                                                    "build cannot run");
+    const hb_train_params *p = &m->p;
+    if (ds->n_users != m->n_users || ds->n_items != m->n_items)
+        return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
+    if (ds->n_train == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
+    const int T = p->threads;
+    hb_rating *order = malloc(ds->n_train * sizeof *order);
+    hb_worker *ws = calloc((size_t)T, sizeof *ws);
+    if (!order || !ws) {
+        free(order);
+        free(ws);
+        return hb_fail(err, HB_ERR_NOMEM, "out of memory for the training order");
+    }
+    memcpy(order, ds->train, ds->n_train * sizeof *order);
+    hb_status st = HB_OK;
+    for (int t = 0; t < T && st == HB_OK; t++)
+        if (hb_worker_init(&ws[t], m) != HB_OK)
+            st = hb_fail(err, HB_ERR_NOMEM, "out of memory for worker %d's buffers", t);
+    hb_rng rng;
+    hb_rng_seed(&rng, p->seed);
+    const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
+    double train_s = 0, last_loss = NAN;
+    int evaluated_last = 0;
+    for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
+        hb_shuffle(order, ds->n_train, &rng);
+        const float lr = p->optimizer == HB_OPT_SGD ? p->lr / (1.0f + p->lr_decay * (float)ep) : p->lr;
+        const double t0 = hb_now();
+#pragma omp parallel num_threads(T)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            const size_t a = ds->n_train * (size_t)t / (size_t)nt,
+                         b = ds->n_train * (size_t)(t + 1) / (size_t)nt;
+            hb_worker_run(m, k, &ws[t], order + a, b - a, lr, ds->r_min, span);
+        }
+        const double dt = hb_now() - t0;
+        train_s += dt;
+        double loss = 0;
+        for (int t = 0; t < T; t++) {
+            loss += ws[t].loss;
+            ws[t].loss = 0;
+        }
+        loss /= (double)ds->n_train;
+        last_loss = loss;
+        hb_epoch_stats es = {.epoch = ep + 1, .loss = loss, .elapsed = train_s,
+                             .updates_per_second = (double)ds->n_train / dt};
+        if (!isfinite(loss)) {
+            st = hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g)", ep + 1, loss);
+        } else if (p->eval_every && (ep + 1) % p->eval_every == 0) {
+            if (hb_evaluate_with(m, ds, k, T, &es.metrics) != HB_OK)
+                st = hb_fail(err, HB_ERR_NOMEM, "out of memory during evaluation");
+            es.evaluated = 1;
+            res->metrics = es.metrics;
+        }
+        evaluated_last = es.evaluated;
+        res->epochs_done = ep + 1;
+        if (cb) cb(&es, ctx);
+    }
+    res->train_seconds = train_s;
+    res->final_loss = last_loss;
+    res->updates_per_second = train_s > 0 ? (double)ds->n_train * res->epochs_done / train_s : 0;
+    if (st == HB_OK && !evaluated_last && hb_evaluate_with(m, ds, k, T, &res->metrics) != HB_OK)
+        st = hb_fail(err, HB_ERR_NOMEM, "out of memory during evaluation");
+    if (st == HB_OK && !(isfinite(res->metrics.rmse)))
+        st = hb_fail(err, HB_ERR_DIVERGED, "predictions are not finite (test RMSE %g)",
+                     res->metrics.rmse);
+    for (int t = 0; t < T; t++) hb_worker_free(&ws[t]);
+    free(ws);
+    free(order);
+    return st;
+}

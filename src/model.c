@@ -1,0 +1,446 @@
+/* model.c: parameters (defaults, the seed preset, checks), model layout, init, forward and
+ * backward for the MF family and the MLP, prediction, hashing, and .npy export. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "model.h"
+
+static const char *const hb_kModelNames[HB_MODEL_COUNT] = {"mf", "mf_bias", "mlp",
+                                                           "mf_bias_bin", "mlp_bin"};
+
+const char *hb_model_name(hb_model_kind k) {
+    return (unsigned)k < HB_MODEL_COUNT ? hb_kModelNames[k] : "?";
+}
+
+int hb_model_parse(const char *s, hb_model_kind *out) {
+    for (int k = 0; k < HB_MODEL_COUNT; k++)
+        if (strcmp(s, hb_kModelNames[k]) == 0) {
+            *out = (hb_model_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+int hb_model_is_binary(hb_model_kind k) { return k == HB_MODEL_MF_BIAS_BIN || k == HB_MODEL_MLP_BIN; }
+int hb_model_is_mlp(hb_model_kind k) { return k == HB_MODEL_MLP || k == HB_MODEL_MLP_BIN; }
+static int hb_has_bias(hb_model_kind k) { return k == HB_MODEL_MF_BIAS || k == HB_MODEL_MF_BIAS_BIN; }
+
+hb_train_params hb_params_seed(hb_model_kind k) {
+    return (hb_train_params){
+        .model = k, .dim = 50, .epochs = 10, .threads = 2, .optimizer = HB_OPT_NADAM,
+        .lr = 1e-3f, .lr_decay = 0, .reg = 0, .reg_bias = 0,
+        .batch = k == HB_MODEL_MF_BIAS_BIN ? 512 : 128, .seed = 42, .global_mean = 0,
+        .activation = HB_ACT_LINEAR, .hidden = 50, .n_hidden = 3, .init = HB_INIT_KERAS,
+        .init_std = 0.05f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f, .eval_every = 0,
+        .verbose = 1};
+}
+
+/* Tuned on validation data only (see tools/tune.sh and README): never on u1.test. */
+hb_train_params hb_params_default(hb_model_kind k) {
+    hb_train_params p = hb_params_seed(k);
+    switch (k) {
+    case HB_MODEL_MF:
+        p.optimizer = HB_OPT_SGD;
+        p.dim = 64;
+        p.epochs = 40;
+        p.lr = 0.01f;
+        p.reg = 0.05f;
+        p.batch = 1;
+        p.init = HB_INIT_NORMAL;
+        p.init_std = 0.1f;
+        break;
+    case HB_MODEL_MF_BIAS:
+        p.optimizer = HB_OPT_SGD;
+        p.dim = 64;
+        p.epochs = 40;
+        p.lr = 0.01f;
+        p.reg = 0.05f;
+        p.reg_bias = 0.01f;
+        p.batch = 1;
+        p.global_mean = 1;
+        p.init = HB_INIT_NORMAL;
+        p.init_std = 0.1f;
+        break;
+    case HB_MODEL_MF_BIAS_BIN:
+        p.optimizer = HB_OPT_SGD;
+        p.dim = 64;
+        p.epochs = 30;
+        p.lr = 0.01f;
+        p.reg = 0.05f;
+        p.reg_bias = 0.01f;
+        p.batch = 1;
+        p.init = HB_INIT_NORMAL;
+        p.init_std = 0.1f;
+        break;
+    case HB_MODEL_MLP:
+    case HB_MODEL_MLP_BIN:
+        p.optimizer = HB_OPT_NADAM;
+        p.epochs = 10;
+        p.batch = 64;
+        p.activation = HB_ACT_RELU;
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
+hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
+    if ((unsigned)p->model >= HB_MODEL_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown model");
+    if (p->dim < 1 || p->dim > 4096)
+        return hb_fail(err, HB_ERR_ARG, "--dim %u: expected 1..4096", p->dim);
+    if (p->epochs < 1 || p->epochs > 100000)
+        return hb_fail(err, HB_ERR_ARG, "--epochs %u: expected 1..100000", p->epochs);
+    if (p->threads < 1 || p->threads > 1024)
+        return hb_fail(err, HB_ERR_ARG, "--threads %d: expected 1..1024", p->threads);
+    if (!(p->lr > 0) || !isfinite(p->lr))
+        return hb_fail(err, HB_ERR_ARG, "--lr %g: expected a positive number", p->lr);
+    if (!(p->reg >= 0) || !isfinite(p->reg) || !(p->reg_bias >= 0) || !isfinite(p->reg_bias))
+        return hb_fail(err, HB_ERR_ARG, "--reg: expected a non-negative number");
+    if (!(p->lr_decay >= 0) || !isfinite(p->lr_decay))
+        return hb_fail(err, HB_ERR_ARG, "--lr-decay %g: expected a non-negative number",
+                       p->lr_decay);
+    if (p->batch < 1 || p->batch > 1u << 20)
+        return hb_fail(err, HB_ERR_ARG, "--batch %u: expected 1..1048576", p->batch);
+    if (p->hidden < 1 || p->hidden > 4096 || p->n_hidden < 1 ||
+        p->n_hidden > HB_MLP_MAX_LAYERS - 1)
+        return hb_fail(err, HB_ERR_ARG, "--hidden/--layers: expected 1..4096 units and 1..%d "
+                       "hidden layers", HB_MLP_MAX_LAYERS - 1);
+    if (!(p->beta1 >= 0 && p->beta1 < 1) || !(p->beta2 >= 0 && p->beta2 < 1) || !(p->eps > 0))
+        return hb_fail(err, HB_ERR_ARG, "Nadam: expected 0 <= beta1, beta2 < 1 and eps > 0");
+    if (p->init == HB_INIT_NORMAL && !(p->init_std > 0))
+        return hb_fail(err, HB_ERR_ARG, "--init-std %g: expected a positive number", p->init_std);
+    return HB_OK;
+}
+
+/* ------------------------------------------------------------------ layout and init */
+
+void hb_model_free(hb_model **mp) {
+    if (!mp || !*mp) return;
+    hb_model *m = *mp;
+    float *bufs[] = {m->P, m->Q, m->bu, m->bi, m->Pm, m->Pv, m->Qm, m->Qv,
+                     m->bum, m->buv, m->bim, m->biv};
+    for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    hb_free_aligned(m->tu);
+    hb_free_aligned(m->ti);
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        hb_layer *L = &m->L[l];
+        hb_free_aligned(L->W);
+        hb_free_aligned(L->b);
+        hb_free_aligned(L->Wm);
+        hb_free_aligned(L->Wv);
+        hb_free_aligned(L->bm);
+        hb_free_aligned(L->bv);
+    }
+    free(m);
+    *mp = NULL;
+}
+
+static void hb_fill_uniform(float *x, size_t rows, size_t cols, size_t ld, float lim, hb_rng *r) {
+    for (size_t a = 0; a < rows; a++)
+        for (size_t b = 0; b < cols; b++)
+            x[a * ld + b] = (float)((2.0 * hb_rng_double(r) - 1.0) * lim);
+}
+
+static void hb_fill_normal(float *x, size_t rows, size_t cols, size_t ld, float std, hb_rng *r) {
+    for (size_t a = 0; a < rows; a++)
+        for (size_t b = 0; b < cols; b++) x[a * ld + b] = (float)(std * hb_rng_normal(r));
+}
+
+hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_model **out,
+                          hb_error *err) {
+    *out = NULL;
+    hb_status st = hb_params_check(p, err);
+    if (st != HB_OK) return st;
+    hb_model *m = calloc(1, sizeof *m);
+    if (!m) return hb_fail(err, HB_ERR_NOMEM, "out of memory");
+    m->p = *p;
+    m->n_users = ds->n_users;
+    m->n_items = ds->n_items;
+    m->dim = p->dim;
+    m->ld = (uint32_t)hb_round_up(p->dim, HB_PAD);
+    const size_t nu = ds->n_users, ni = ds->n_items, ld = m->ld;
+    const int nadam = p->optimizer == HB_OPT_NADAM;
+    int ok = (m->P = hb_calloc_aligned(nu * ld, sizeof(float))) &&
+             (m->Q = hb_calloc_aligned(ni * ld, sizeof(float)));
+    if (ok && nadam)
+        ok = (m->Pm = hb_calloc_aligned(nu * ld, 4)) && (m->Pv = hb_calloc_aligned(nu * ld, 4)) &&
+             (m->Qm = hb_calloc_aligned(ni * ld, 4)) && (m->Qv = hb_calloc_aligned(ni * ld, 4)) &&
+             (m->tu = hb_calloc_aligned(nu, 4)) && (m->ti = hb_calloc_aligned(ni, 4));
+    if (ok && hb_has_bias(p->model)) {
+        ok = (m->bu = hb_calloc_aligned(nu, 4)) && (m->bi = hb_calloc_aligned(ni, 4));
+        if (ok && nadam)
+            ok = (m->bum = hb_calloc_aligned(nu, 4)) && (m->buv = hb_calloc_aligned(nu, 4)) &&
+                 (m->bim = hb_calloc_aligned(ni, 4)) && (m->biv = hb_calloc_aligned(ni, 4));
+    }
+    if (ok && hb_model_is_mlp(p->model)) {
+        m->n_layers = p->n_hidden + 1;
+        for (uint32_t l = 0; ok && l < m->n_layers; l++) {
+            hb_layer *L = &m->L[l];
+            L->in = l == 0 ? 2 * p->dim : p->hidden;
+            L->out = l + 1 == m->n_layers ? 1 : p->hidden;
+            ok = (L->W = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+                 (L->b = hb_calloc_aligned(L->out, 4));
+            if (ok && nadam)
+                ok = (L->Wm = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+                     (L->Wv = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+                     (L->bm = hb_calloc_aligned(L->out, 4)) && (L->bv = hb_calloc_aligned(L->out, 4));
+        }
+    }
+    if (!ok) {
+        hb_model_free(&m);
+        return hb_fail(err, HB_ERR_NOMEM, "out of memory for a %s model of %zu users x %zu items",
+                       hb_model_name(p->model), nu, ni);
+    }
+    /* init: one seeded stream, in a fixed order */
+    hb_rng r;
+    hb_rng_seed(&r, p->seed ^ 0x686f6762656e6368ULL);
+    if (p->init == HB_INIT_KERAS) {
+        hb_fill_uniform(m->P, nu, p->dim, ld, 0.05f, &r);
+        hb_fill_uniform(m->Q, ni, p->dim, ld, 0.05f, &r);
+        if (m->bu) hb_fill_uniform(m->bu, nu, 1, 1, 0.05f, &r); /* Keras Embedding(n, 1) */
+        if (m->bi) hb_fill_uniform(m->bi, ni, 1, 1, 0.05f, &r);
+    } else {
+        hb_fill_normal(m->P, nu, p->dim, ld, p->init_std, &r);
+        hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
+    }
+    for (uint32_t l = 0; l < m->n_layers; l++) { /* glorot uniform, zero biases */
+        hb_layer *L = &m->L[l];
+        hb_fill_uniform(L->W, L->out, L->in, L->in, sqrtf(6.0f / (float)(L->in + L->out)), &r);
+    }
+    if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model)) {
+        double s = 0;
+        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
+        m->mu = ds->n_train ? (float)(s / (double)ds->n_train) : 0;
+    }
+    /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
+    double prod = 1.0;
+    for (uint64_t t = 1; t <= HB_NADAM_TABLE; t++) {
+        const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
+        const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
+        prod *= mt;
+        m->nadam_cg[t - 1] = (float)((1 - mt) / (1 - prod));
+        m->nadam_cm[t - 1] = (float)(mt1 / (1 - prod * mt1));
+        m->nadam_cv[t - 1] = (float)(1 / (1 - pow(p->beta2, (double)t)));
+    }
+    *out = m;
+    return HB_OK;
+}
+
+void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam_coef *c) {
+    const hb_train_params *p = &m->p;
+    c->lr = lr;
+    c->b1 = p->beta1;
+    c->b2 = p->beta2;
+    c->eps = p->eps;
+    c->reg = reg;
+    if (t >= 1 && t <= HB_NADAM_TABLE) {
+        c->cg = m->nadam_cg[t - 1];
+        c->cm = m->nadam_cm[t - 1];
+        c->cv = m->nadam_cv[t - 1];
+    } else { /* past the table the momentum product has underflowed to 0 */
+        const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
+        const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
+        c->cg = (float)(1 - mt);
+        c->cm = (float)mt1;
+        c->cv = (float)(1 / (1 - pow(p->beta2, (double)t)));
+    }
+}
+
+/* ------------------------------------------------------------- forward / backward */
+
+float hb_mf_forward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i) {
+    float z = k->dot(m->dim, m->P + (size_t)u * m->ld, m->Q + (size_t)i * m->ld);
+    if (m->bu) z += m->bu[u] + m->bi[i] + m->mu;
+    return z;
+}
+
+void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i,
+                    float dz, float *gp, float *gq, float *gbu, float *gbi) {
+    k->axpy(m->dim, dz, m->Q + (size_t)i * m->ld, gp);
+    k->axpy(m->dim, dz, m->P + (size_t)u * m->ld, gq);
+    if (gbu) *gbu += dz;
+    if (gbi) *gbi += dz;
+}
+
+hb_status hb_mlp_ws_init(hb_mlp_ws *w, const hb_model *m) {
+    memset(w, 0, sizeof *w);
+    int ok = (w->x0 = hb_calloc_aligned(2 * m->dim, 4)) && (w->dx = hb_calloc_aligned(2 * m->dim, 4));
+    for (uint32_t l = 0; ok && l < m->n_layers; l++) {
+        const hb_layer *L = &m->L[l];
+        ok = (w->z[l] = hb_calloc_aligned(L->out, 4)) && (w->a[l] = hb_calloc_aligned(L->out, 4)) &&
+             (w->d[l] = hb_calloc_aligned(L->out > L->in ? L->out : L->in, 4)) &&
+             (w->dW[l] = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+             (w->db[l] = hb_calloc_aligned(L->out, 4));
+    }
+    if (!ok) hb_mlp_ws_free(w);
+    return ok ? HB_OK : HB_ERR_NOMEM;
+}
+
+void hb_mlp_ws_free(hb_mlp_ws *w) {
+    hb_free_aligned(w->x0);
+    hb_free_aligned(w->dx);
+    for (int l = 0; l < HB_MLP_MAX_LAYERS; l++) {
+        hb_free_aligned(w->z[l]);
+        hb_free_aligned(w->a[l]);
+        hb_free_aligned(w->d[l]);
+        hb_free_aligned(w->dW[l]);
+        hb_free_aligned(w->db[l]);
+    }
+    memset(w, 0, sizeof *w);
+}
+
+float hb_mlp_forward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, uint32_t u,
+                     uint32_t i) {
+    const uint32_t d = m->dim;
+    memcpy(w->x0, m->P + (size_t)u * m->ld, d * sizeof(float));
+    memcpy(w->x0 + d, m->Q + (size_t)i * m->ld, d * sizeof(float));
+    const float *x = w->x0;
+    const int relu = m->p.activation == HB_ACT_RELU;
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        const hb_layer *L = &m->L[l];
+        k->gemv(L->out, L->in, L->W, L->in, x, w->z[l]);
+        const int last = l + 1 == m->n_layers;
+        for (uint32_t j = 0; j < L->out; j++) {
+            const float z = w->z[l][j] + L->b[j];
+            w->z[l][j] = z;
+            w->a[l][j] = (relu && !last && z < 0) ? 0.0f : z;
+        }
+        x = w->a[l];
+    }
+    return w->z[m->n_layers - 1][0];
+}
+
+void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
+                     float *gp, float *gq) {
+    const int relu = m->p.activation == HB_ACT_RELU;
+    const uint32_t nl = m->n_layers;
+    w->d[nl - 1][0] = dz;
+    for (uint32_t l = nl; l-- > 0;) {
+        const hb_layer *L = &m->L[l];
+        float *delta = w->d[l];
+        const float *in = l ? w->a[l - 1] : w->x0;
+        k->ger(L->out, L->in, 1.0f, delta, in, w->dW[l], L->in);
+        k->axpy(L->out, 1.0f, delta, w->db[l]);
+        float *dprev = l ? w->d[l - 1] : w->dx;
+        k->gemv_t(L->out, L->in, L->W, L->in, delta, dprev);
+        if (l && relu)
+            for (uint32_t j = 0; j < L->in; j++)
+                if (w->z[l - 1][j] < 0) dprev[j] = 0.0f;
+    }
+    k->axpy(m->dim, 1.0f, w->dx, gp);
+    k->axpy(m->dim, 1.0f, w->dx + m->dim, gq);
+}
+
+float hb_model_predict(const hb_model *m, uint32_t u, uint32_t i) {
+    const hb_kernels *k = hb_kernels_for(HB_ISA_SCALAR);
+    if (hb_model_is_mlp(m->p.model)) {
+        hb_mlp_ws w;
+        if (hb_mlp_ws_init(&w, m) != HB_OK) return NAN;
+        float z = hb_mlp_forward(m, k, &w, u, i);
+        hb_mlp_ws_free(&w);
+        return hb_link(m, z);
+    }
+    return hb_link(m, hb_mf_forward(m, k, u, i));
+}
+
+/* ------------------------------------------------------------------ hash and export */
+
+static void hb_hash_rows(XXH3_state_t *st, const float *x, size_t rows, size_t cols, size_t ld) {
+    for (size_t r = 0; r < rows; r++) XXH3_64bits_update(st, x + r * ld, cols * sizeof(float));
+}
+
+uint64_t hb_model_hash(const hb_model *m) {
+    XXH3_state_t *st = XXH3_createState();
+    if (!st) return 0;
+    XXH3_64bits_reset(st);
+    hb_hash_rows(st, m->P, m->n_users, m->dim, m->ld);
+    hb_hash_rows(st, m->Q, m->n_items, m->dim, m->ld);
+    if (m->bu) {
+        hb_hash_rows(st, m->bu, 1, m->n_users, 0);
+        hb_hash_rows(st, m->bi, 1, m->n_items, 0);
+    }
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        hb_hash_rows(st, m->L[l].W, 1, (size_t)m->L[l].in * m->L[l].out, 0);
+        hb_hash_rows(st, m->L[l].b, 1, m->L[l].out, 0);
+    }
+    uint64_t h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return h;
+}
+
+/* Writes a NumPy v1.0 .npy file: 2-D (rows x cols, or 1-D when cols == 0) of '<f4' or '<i8'. */
+static hb_status hb_npy_write(const char *dir, const char *name, const char *descr,
+                              const void *data, size_t rows, size_t cols, size_t ld,
+                              size_t elem, hb_error *err) {
+    char path[4096], hdr[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    int n = cols ? snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, "
+                                              "'shape': (%zu, %zu), }", descr, rows, cols)
+                 : snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, "
+                                             "'shape': (%zu,), }", descr, rows);
+    size_t total = hb_round_up(10 + (size_t)n + 1, 64), hl = total - 10;
+    while ((size_t)n < hl - 1) hdr[n++] = ' ';
+    hdr[n++] = '\n';
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
+                             (unsigned char)(hl >> 8)};
+    int bad = fwrite(pre, 1, 10, f) != 10 || fwrite(hdr, 1, hl, f) != hl;
+    const size_t c = cols ? cols : rows, r = cols ? rows : 1;
+    for (size_t a = 0; !bad && a < r; a++)
+        bad = fwrite((const char *)data + a * ld * elem, elem, c, f) != c;
+    if (fclose(f) != 0) bad = 1;
+    return bad ? hb_fail(err, HB_ERR_IO, "%s: write failed", path) : HB_OK;
+}
+
+hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir,
+                        hb_error *err) {
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return hb_fail(err, HB_ERR_IO, "%s: cannot create directory: %s", dir, strerror(errno));
+    hb_status st = hb_npy_write(dir, "user_factors.npy", "<f4", m->P, m->n_users, m->dim, m->ld, 4, err);
+    if (!st) st = hb_npy_write(dir, "item_factors.npy", "<f4", m->Q, m->n_items, m->dim, m->ld, 4, err);
+    if (!st && m->bu) st = hb_npy_write(dir, "user_bias.npy", "<f4", m->bu, m->n_users, 0, 0, 4, err);
+    if (!st && m->bi) st = hb_npy_write(dir, "item_bias.npy", "<f4", m->bi, m->n_items, 0, 0, 4, err);
+    if (!st) st = hb_npy_write(dir, "users.npy", "<i8", ds->user_ids, ds->n_users, 0, 0, 8, err);
+    if (!st) st = hb_npy_write(dir, "items.npy", "<i8", ds->item_ids, ds->n_items, 0, 0, 8, err);
+    for (uint32_t l = 0; !st && l < m->n_layers; l++) {
+        char nw[32], nb[32];
+        snprintf(nw, sizeof nw, "dense%u_W.npy", l);
+        snprintf(nb, sizeof nb, "dense%u_b.npy", l);
+        st = hb_npy_write(dir, nw, "<f4", m->L[l].W, m->L[l].out, m->L[l].in, m->L[l].in, 4, err);
+        if (!st) st = hb_npy_write(dir, nb, "<f4", m->L[l].b, m->L[l].out, 0, 0, 4, err);
+    }
+    if (st) return st;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    const hb_train_params *p = &m->p;
+    fprintf(f, "{\n  \"format\": \"hogbench-model-1\",\n  \"hogbench_version\": \"%s\",\n"
+               "  \"model\": \"%s\",\n  \"dim\": %u,\n  \"n_users\": %u,\n  \"n_items\": %u,\n",
+            HB_VERSION, hb_model_name(p->model), m->dim, m->n_users, m->n_items);
+    fprintf(f, "  \"global_mean\": %.9g,\n  \"binary\": %s,\n  \"rating_min\": %g,\n"
+               "  \"rating_max\": %g,\n  \"dataset\": \"%s\",\n  \"split\": \"%s\",\n"
+               "  \"dataset_xxh3\": \"%016llx\",\n",
+            m->mu, hb_model_is_binary(p->model) ? "true" : "false", ds->r_min, ds->r_max,
+            ds->name, ds->split, (unsigned long long)ds->xxh3);
+    fprintf(f, "  \"prediction\": \"%s\",\n",
+            hb_model_is_mlp(p->model)
+                ? "x = concat(user_factors[u], item_factors[i]); h = act(dense_l_W @ h + "
+                  "dense_l_b) for hidden layers; z = last layer (no activation)"
+                : m->bu ? "z = user_factors[u] . item_factors[i] + user_bias[u] + item_bias[i] + "
+                          "global_mean"
+                        : "z = user_factors[u] . item_factors[i]");
+    fprintf(f, "  \"link\": \"%s\",\n  \"activation\": \"%s\",\n  \"dense_layers\": %u,\n"
+               "  \"model_xxh3\": \"%016llx\",\n  \"users\": \"users.npy (original ids by row)\",\n"
+               "  \"items\": \"items.npy (original ids by row)\"\n}\n",
+            hb_model_is_binary(p->model) ? "sigmoid" : "identity",
+            p->activation == HB_ACT_RELU ? "relu" : "linear", m->n_layers,
+            (unsigned long long)hb_model_hash(m));
+    if (fclose(f) != 0) return hb_fail(err, HB_ERR_IO, "%s: write failed", path);
+    return HB_OK;
+}

@@ -1,0 +1,81 @@
+/* model.h: the model's parameter layout and per-sample forward/backward (internal). */
+#ifndef HB_MODEL_H
+#define HB_MODEL_H
+
+#include <math.h>
+
+#include "internal.h"
+
+#define HB_NADAM_TABLE 4096 /* steps with precomputed Nadam coefficients */
+
+typedef struct hb_layer {
+    uint32_t in, out;
+    float *W, *b;           /* out x in row-major (lda = in), out */
+    float *Wm, *Wv, *bm, *bv; /* Nadam moments */
+} hb_layer;
+
+struct hb_model {
+    hb_train_params p;
+    uint32_t n_users, n_items, dim;
+    uint32_t ld;            /* row stride of P and Q: dim padded to HB_PAD floats */
+    float *P, *Q;           /* n_users x ld, n_items x ld */
+    float *bu, *bi;         /* user and item biases (mf_bias*, else NULL) */
+    float mu;               /* global mean (mf_bias with global_mean, else 0) */
+    /* lazy per-row Nadam state: moments and step counts advance only when a row is touched */
+    float *Pm, *Pv, *Qm, *Qv, *bum, *buv, *bim, *biv;
+    uint32_t *tu, *ti;
+    /* MLP */
+    uint32_t n_layers;
+    hb_layer L[HB_MLP_MAX_LAYERS];
+    uint64_t dense_t;       /* dense Nadam steps taken (shared by workers, atomic) */
+    float nadam_cg[HB_NADAM_TABLE], nadam_cm[HB_NADAM_TABLE], nadam_cv[HB_NADAM_TABLE];
+};
+
+/* Per-thread scratch for the MLP's forward and backward pass. */
+typedef struct hb_mlp_ws {
+    float *x0;                              /* concat(p_u, q_i) */
+    float *z[HB_MLP_MAX_LAYERS];            /* pre-activations */
+    float *a[HB_MLP_MAX_LAYERS];            /* activations (a[l] feeds layer l+1) */
+    float *d[HB_MLP_MAX_LAYERS];            /* dL/dz per layer */
+    float *dx;                              /* dL/dx0 */
+    float *dW[HB_MLP_MAX_LAYERS], *db[HB_MLP_MAX_LAYERS]; /* accumulated dense gradients */
+} hb_mlp_ws;
+
+hb_status hb_mlp_ws_init(hb_mlp_ws *w, const hb_model *m);
+void hb_mlp_ws_free(hb_mlp_ws *w);
+
+/* Forward for one pair: the output before the link (rating, or logit for binary models). */
+float hb_mf_forward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i);
+float hb_mlp_forward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, uint32_t u,
+                     uint32_t i);
+
+/* dL/dz and the loss for output z against label y (MSE for rating models, BCE for binary).
+ * The rating models' loss is (z-y)^2 and their gradient is taken of (z-y)^2 / 2. */
+static inline float hb_loss_grad(int binary, float z, float y, double *loss) {
+    if (binary) {
+        /* BCE of sigmoid(z), stable: softplus(z) - y*z */
+        const float az = z < 0 ? -z : z;
+        *loss += (double)((z > 0 ? z : 0) + log1pf(expf(-az)) - y * z);
+        return 1.0f / (1.0f + expf(-z)) - y;
+    }
+    const float e = z - y;
+    *loss += (double)e * e;
+    return e;
+}
+
+/* Accumulates scale * dL/dparam for one sample into gp, gq (dim), gbu, gbi (may be NULL)
+ * and, for the MLP, into w->dW/db. dz is dL/dz for the sample. */
+void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i,
+                    float dz, float *gp, float *gq, float *gbu, float *gbi);
+void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
+                     float *gp, float *gq);
+
+/* Nadam coefficients for step t (1-based) at learning rate lr. */
+void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam_coef *c);
+
+/* The scoring link: sigmoid for binary models, identity otherwise. */
+static inline float hb_link(const hb_model *m, float z) {
+    return hb_model_is_binary(m->p.model) ? 1.0f / (1.0f + expf(-z)) : z;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/* util.c: error formatting, aligned allocation, the normal sampler, the clock, names. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+hb_status hb_fail(hb_error *err, hb_status s, const char *fmt, ...) {
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return s;
+}
+
+void *hb_calloc_aligned(size_t n, size_t size) {
+    if (n == 0 || size == 0 || n > SIZE_MAX / size) return NULL;
+    size_t bytes = hb_round_up(n * size, HB_ALIGN);
+    void *p = aligned_alloc(HB_ALIGN, bytes);
+    if (p) memset(p, 0, bytes);
+    return p;
+}
+
+void hb_free_aligned(void *p) { free(p); }
+
+double hb_rng_normal(hb_rng *r) {
+    /* Box-Muller; one of the pair is discarded to keep the stream position simple. */
+    double u1 = hb_rng_double(r), u2 = hb_rng_double(r);
+    if (u1 < 1e-300) u1 = 1e-300;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+double hb_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char *hb_status_str(hb_status s) {
+    switch (s) {
+    case HB_OK: return "ok";
+    case HB_ERR_IO: return "i/o error";
+    case HB_ERR_PARSE: return "parse error";
+    case HB_ERR_ARG: return "invalid argument";
+    case HB_ERR_NOMEM: return "out of memory";
+    case HB_ERR_DIVERGED: return "diverged";
+    case HB_ERR_UNSUPPORTED: return "unsupported";
+    }
+    return "unknown";
+}
