@@ -1,0 +1,447 @@
+/* kernel_check.h: checks shared by test_kernels (Criterion) and test_kernels_plain: each ISA vs the scalar oracle, the oracle vs double. */
+#ifndef HB_KERNEL_CHECK_H
+#define HB_KERNEL_CHECK_H
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+
+/* Tolerances, derived rather than tuned.
+ * Reductions (dot, gemv rows, gemv_t columns, the sgd_mf error): the worst case of a float sum of
+ * n products is gamma_n * sum|x_i y_i| (Higham, Thm 3.1); with the random-sign inputs used here
+ * the partial sums stay O(sqrt(n) max|x_i y_i|), so each of the two sums compared (kernel and
+ * oracle, whatever their order) is well within n * u * max|x_i y_i| of the exact value, u = eps/2.
+ * Their difference is then within n * eps * max; HB_RED_C = 2 leaves a 2x margin.
+ * Element-wise ops: each rounding costs at most u times the magnitude of the terms it combines;
+ * a kernel with k roundings on the longest chain is within k*u*mag of exact, and two of them
+ * (kernel, oracle; the kernel fuses, so it has fewer) within k*eps*mag of each other, where mag
+ * is the sum of the absolute values of the terms (computed in double from the inputs). */
+#define HB_RED_C 2.0
+#define HB_TINY ((double)FLT_MIN)
+
+typedef enum hb_op {
+    HB_OP_DOT,
+    HB_OP_AXPY,
+    HB_OP_SGD,
+    HB_OP_SGD_MF,
+    HB_OP_NADAM,
+    HB_OP_GEMV,
+    HB_OP_GEMV_T,
+    HB_OP_GER,
+    HB_OP_COUNT
+} hb_op;
+
+static const char *const hb_kOpNames[HB_OP_COUNT] = {"dot",   "axpy", "sgd",    "sgd_mf",
+                                                     "nadam", "gemv", "gemv_t", "ger"};
+
+/* One (ISA, op) sweep's outcome. */
+typedef struct hb_report {
+    size_t cases, failed;
+    double worst;    /* largest err/tol seen over all compared values (< 1 passes) */
+    char first[320]; /* the first failure, reproducible from seed and case */
+} hb_report;
+
+/* Default seed; HB_SEED (decimal or 0x hex) overrides it. */
+static uint64_t hb_check_seed(void) {
+    const char *s = getenv("HB_SEED");
+    uint64_t seed = s && *s ? strtoull(s, NULL, 0) : UINT64_C(0x5eed2024c0ffee17);
+    return seed ? seed : 1;
+}
+
+static uint64_t hb_rng_next(uint64_t *s) { /* xorshift64* */
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * UINT64_C(0x2545F4914F6CDD1D);
+}
+
+static float hb_rng_float(uint64_t *s, float lo, float hi) {
+    return lo + (hi - lo) * (float)((hb_rng_next(s) >> 40) * (1.0 / 16777216.0));
+}
+
+/* A test buffer: len live floats at a 64-byte-aligned base plus off floats (off = 1 misaligns),
+ * surrounded by slack floats set to a fill value (NaN for inputs: reading them poisons the
+ * result; a sentinel for outputs: writing them is caught by hb_buf_intact). */
+typedef struct hb_buf {
+    float *base, *p;
+    size_t len, total;
+} hb_buf;
+
+#define HB_SLACK 64
+#define HB_SENTINEL 1234.5f
+
+static hb_buf hb_buf_new(size_t len, size_t off, float fill) {
+    hb_buf b;
+    b.len = len;
+    b.total = off + len + HB_SLACK;
+    const size_t bytes = (b.total * sizeof(float) + 63) / 64 * 64;
+    b.base = aligned_alloc(64, bytes);
+    if (!b.base) {
+        fprintf(stderr, "kernel_check: out of memory\n");
+        abort();
+    }
+    for (size_t i = 0; i < b.total; i++) b.base[i] = fill;
+    b.p = b.base + off;
+    return b;
+}
+
+static void hb_buf_free(hb_buf *b) {
+    free(b->base);
+    b->base = b->p = NULL;
+}
+
+static hb_buf hb_buf_copy(const hb_buf *src) {
+    hb_buf b = hb_buf_new(src->len, (size_t)(src->p - src->base), 0.0f);
+    memcpy(b.base, src->base, b.total * sizeof(float));
+    return b;
+}
+
+/* Fill the live part of rows x cols with lda uniform values in [lo, hi). */
+static void hb_buf_rand(hb_buf *b, uint64_t *rng, size_t rows, size_t cols, size_t lda, float lo,
+                        float hi) {
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) b->p[r * lda + c] = hb_rng_float(rng, lo, hi);
+}
+
+/* 1 if every float outside the live rows x cols (with lda) still holds the sentinel. */
+static int hb_buf_intact(const hb_buf *b, size_t rows, size_t cols, size_t lda) {
+    const float s = HB_SENTINEL;
+    for (size_t i = 0; i < b->total; i++) {
+        const ptrdiff_t k = (b->base + i) - b->p;
+        int live = 0;
+        if (k >= 0 && rows && cols) {
+            const size_t r = (size_t)k / lda, c = (size_t)k % lda;
+            live = r < rows && c < cols;
+        }
+        if (!live && memcmp(&b->base[i], &s, sizeof s) != 0) return 0;
+    }
+    return 1;
+}
+
+/* The state of one case while it runs: what is compared and against which bound. */
+typedef struct hb_case {
+    hb_report *rep;
+    const char *isa, *op;
+    char what[96]; /* "n=17 off=1", ... */
+    int bad;
+} hb_case;
+
+static void hb_case_fail(hb_case *c, const char *fmt, ...) {
+    if (!c->bad && c->rep->failed == 0) {
+        char msg[192];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        snprintf(c->rep->first, sizeof c->rep->first, "%s %s %s: %s", c->isa, c->op, c->what, msg);
+    }
+    c->bad = 1;
+}
+
+/* Compare one value against its reference within tol. */
+static void hb_case_cmp(hb_case *c, const char *name, size_t i, float got, double ref, double tol) {
+    const double err = fabs((double)got - ref);
+    if (!(err <= tol)) {
+        hb_case_fail(c, "%s[%zu] = %.9g, want %.9g (err %.3g > tol %.3g)", name, i, (double)got,
+                     ref, err, tol);
+        return;
+    }
+    if (tol > 0 && err / tol > c->rep->worst) c->rep->worst = err / tol;
+}
+
+static void hb_case_intact(hb_case *c, const hb_buf *b, const char *name, size_t rows,
+                           size_t cols, size_t lda) {
+    if (!hb_buf_intact(b, rows, cols, lda)) hb_case_fail(c, "%s: wrote outside its live elements", name);
+}
+
+static void hb_case_end(hb_case *c) {
+    c->rep->cases++;
+    if (c->bad) c->rep->failed++;
+}
+
+static double hb_tol_red(size_t n, double maxprod) {
+    return HB_RED_C * (double)n * maxprod * FLT_EPSILON + HB_TINY;
+}
+static double hb_tol_ew(double rounds, double mag) { return rounds * FLT_EPSILON * mag + HB_TINY; }
+
+/* ------------------------------------------------------------------ the cases, one per op */
+/* k is the kernel table under test; against the scalar table the reference is double
+ * arithmetic, against any other it is the scalar kernel. */
+
+static int hb_is_oracle(const hb_kernels *k) { return k->isa == HB_ISA_SCALAR; }
+
+static void hb_case_dot(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf x = hb_buf_new(n, off, NAN), y = hb_buf_new(n, (off * 3) % 4, NAN);
+    hb_buf_rand(&x, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&y, rng, 1, n, n, -1.0f, 1.0f);
+    double ref = 0.0, maxprod = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        ref += (double)x.p[i] * y.p[i];
+        maxprod = fmax(maxprod, fabs((double)x.p[i] * y.p[i]));
+    }
+    if (!hb_is_oracle(k)) ref = hb_dot_f32__scalar(n, x.p, y.p);
+    hb_case_cmp(c, "dot", 0, k->dot(n, x.p, y.p), ref, hb_tol_red(n, maxprod));
+    hb_buf_free(&x);
+    hb_buf_free(&y);
+}
+
+static void hb_case_axpy(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf x = hb_buf_new(n, (off * 3) % 4, NAN), y = hb_buf_new(n, off, HB_SENTINEL);
+    hb_buf_rand(&x, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&y, rng, 1, n, n, -1.0f, 1.0f);
+    const float a = hb_rng_float(rng, -2.0f, 2.0f);
+    hb_buf y0 = hb_buf_copy(&y), yr = hb_buf_copy(&y);
+    hb_axpy_f32__scalar(n, a, x.p, yr.p);
+    k->axpy(n, a, x.p, y.p);
+    for (size_t i = 0; i < n; i++) {
+        const double ax = (double)a * x.p[i], ref = hb_is_oracle(k) ? y0.p[i] + ax : yr.p[i];
+        hb_case_cmp(c, "y", i, y.p[i], ref, hb_tol_ew(2, fabs((double)y0.p[i]) + fabs(ax)));
+    }
+    hb_case_intact(c, &y, "y", 1, n, n);
+    hb_buf_free(&x);
+    hb_buf_free(&y);
+    hb_buf_free(&y0);
+    hb_buf_free(&yr);
+}
+
+static void hb_case_sgd(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf g = hb_buf_new(n, (off * 3) % 4, NAN), w = hb_buf_new(n, off, HB_SENTINEL);
+    hb_buf_rand(&g, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&w, rng, 1, n, n, -1.0f, 1.0f);
+    const float lr = hb_rng_float(rng, 0.001f, 0.5f), reg = hb_rng_float(rng, 0.0f, 0.1f);
+    hb_buf w0 = hb_buf_copy(&w), wr = hb_buf_copy(&w);
+    hb_sgd_f32__scalar(n, lr, reg, g.p, wr.p);
+    k->sgd(n, lr, reg, g.p, w.p);
+    for (size_t i = 0; i < n; i++) {
+        const double wi = w0.p[i], gi = g.p[i];
+        const double ref = hb_is_oracle(k) ? wi - (double)lr * (gi + (double)reg * wi) : wr.p[i];
+        const double mag = fabs(wi) + lr * (fabs(gi) + fabs(reg * wi));
+        hb_case_cmp(c, "w", i, w.p[i], ref, hb_tol_ew(4, mag));
+    }
+    hb_case_intact(c, &w, "w", 1, n, n);
+    hb_buf_free(&g);
+    hb_buf_free(&w);
+    hb_buf_free(&w0);
+    hb_buf_free(&wr);
+}
+
+static void hb_case_sgd_mf(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf p = hb_buf_new(n, off, HB_SENTINEL), q = hb_buf_new(n, (off * 3) % 4, HB_SENTINEL);
+    hb_buf_rand(&p, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&q, rng, 1, n, n, -1.0f, 1.0f);
+    const float r = hb_rng_float(rng, 1.0f, 5.0f), bias = hb_rng_float(rng, -1.0f, 1.0f);
+    const float lr = hb_rng_float(rng, 0.001f, 0.1f), reg = hb_rng_float(rng, 0.0f, 0.1f);
+    hb_buf p0 = hb_buf_copy(&p), q0 = hb_buf_copy(&q), pr = hb_buf_copy(&p), qr = hb_buf_copy(&q);
+    const float er = hb_sgd_mf_f32__scalar(n, r, bias, lr, reg, pr.p, qr.p);
+    const float e = k->sgd_mf(n, r, bias, lr, reg, p.p, q.p);
+    double dot = 0.0, maxprod = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        dot += (double)p0.p[i] * q0.p[i];
+        maxprod = fmax(maxprod, fabs((double)p0.p[i] * q0.p[i]));
+    }
+    const double ed = (double)r - (dot + bias);
+    /* e: the dot's bound plus the two subtractions' roundings */
+    const double tol_e = hb_tol_red(n, maxprod) + hb_tol_ew(2, fabs(r) + fabs(bias) + fabs(dot));
+    hb_case_cmp(c, "e", 0, e, hb_is_oracle(k) ? ed : er, tol_e);
+    const double eref = hb_is_oracle(k) ? ed : er;
+    for (size_t i = 0; i < n; i++) {
+        const double pi = p0.p[i], qi = q0.p[i];
+        /* 5 roundings on the scalar chain, plus e's own error carried by lr*|q| (|p| for q) */
+        const double magp = fabs(pi) + lr * (fabs(eref * qi) + fabs(reg * pi));
+        const double magq = fabs(qi) + lr * (fabs(eref * pi) + fabs(reg * qi));
+        const double refp = hb_is_oracle(k) ? pi + lr * (ed * qi - reg * pi) : pr.p[i];
+        const double refq = hb_is_oracle(k) ? qi + lr * (ed * pi - reg * qi) : qr.p[i];
+        hb_case_cmp(c, "p", i, p.p[i], refp, hb_tol_ew(5, magp) + lr * fabs(qi) * tol_e);
+        hb_case_cmp(c, "q", i, q.p[i], refq, hb_tol_ew(5, magq) + lr * fabs(pi) * tol_e);
+    }
+    hb_case_intact(c, &p, "p", 1, n, n);
+    hb_case_intact(c, &q, "q", 1, n, n);
+    hb_buf_free(&p);
+    hb_buf_free(&q);
+    hb_buf_free(&p0);
+    hb_buf_free(&q0);
+    hb_buf_free(&pr);
+    hb_buf_free(&qr);
+}
+
+static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf g = hb_buf_new(n, (off * 3) % 4, NAN), w = hb_buf_new(n, off, HB_SENTINEL);
+    hb_buf m = hb_buf_new(n, off, HB_SENTINEL), v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
+    hb_buf_rand(&g, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&w, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&m, rng, 1, n, n, -0.5f, 0.5f);
+    hb_buf_rand(&v, rng, 1, n, n, 0.0f, 0.5f);
+    /* a Keras-schedule step t in 1..100 with random hyper-parameters */
+    const double b1 = hb_rng_float(rng, 0.8f, 0.95f), b2 = hb_rng_float(rng, 0.99f, 0.9999f);
+    const double t = 1 + (double)(hb_rng_next(rng) % 100);
+    const double mu_t = b1 * (1 - 0.5 * pow(0.96, t * 0.004));
+    const double mu_t1 = b1 * (1 - 0.5 * pow(0.96, (t + 1) * 0.004));
+    double prod = 1.0;
+    for (double s = 1; s <= t; s++) prod *= b1 * (1 - 0.5 * pow(0.96, s * 0.004));
+    hb_nadam_coef co = {
+        .lr = hb_rng_float(rng, 0.0005f, 0.01f), .b1 = (float)b1, .b2 = (float)b2,
+        .eps = hb_rng_float(rng, 1e-8f, 1e-6f), .cg = (float)((1 - mu_t) / (1 - prod)),
+        .cm = (float)(mu_t1 / (1 - prod * mu_t1)), .cv = (float)(1 / (1 - pow(b2, t))),
+        .reg = hb_rng_float(rng, 0.0f, 0.05f)};
+    hb_buf w0 = hb_buf_copy(&w), m0 = hb_buf_copy(&m), v0 = hb_buf_copy(&v);
+    hb_buf wr = hb_buf_copy(&w), mr = hb_buf_copy(&m), vr = hb_buf_copy(&v);
+    hb_nadam_f32__scalar(n, &co, g.p, wr.p, mr.p, vr.p);
+    k->nadam(n, &co, g.p, w.p, m.p, v.p);
+    const double a1 = 1.0f - co.b1, a2 = 1.0f - co.b2; /* as the kernels round them */
+    for (size_t i = 0; i < n; i++) {
+        const double wi = w0.p[i], gi = g.p[i] + (double)co.reg * wi;
+        const double mi = co.b1 * (double)m0.p[i] + a1 * gi;
+        const double vi = co.b2 * (double)v0.p[i] + a2 * gi * gi;
+        const double den = sqrt(vi * co.cv) + co.eps;
+        const double wd = wi - co.lr * (co.cg * gi + co.cm * mi) / den;
+        /* magnitudes of each stage's terms; g's, m's and v's errors carried into w */
+        const double magg = fabs((double)g.p[i]) + fabs(co.reg * wi);
+        const double magm = fabs(co.b1 * (double)m0.p[i]) + a1 * magg;
+        const double magv = co.b2 * (double)v0.p[i] + a2 * magg * magg;
+        const double upd = co.lr * (fabs(co.cg) * magg + fabs(co.cm) * magm) / den;
+        const double magw = fabs(wi) + upd * (1 + 0.5 * magv / (vi + 1e-30));
+        hb_case_cmp(c, "m", i, m.p[i], hb_is_oracle(k) ? mi : mr.p[i], hb_tol_ew(4, magm));
+        hb_case_cmp(c, "v", i, v.p[i], hb_is_oracle(k) ? vi : vr.p[i], hb_tol_ew(4, magv));
+        /* w: 2 (g) + 2 (m) + 3 (numerator) + 3 (den) + 2 (div, sub) roundings */
+        hb_case_cmp(c, "w", i, w.p[i], hb_is_oracle(k) ? wd : wr.p[i], hb_tol_ew(12, magw));
+    }
+    hb_case_intact(c, &w, "w", 1, n, n);
+    hb_case_intact(c, &m, "m", 1, n, n);
+    hb_case_intact(c, &v, "v", 1, n, n);
+    hb_buf *all[] = {&g, &w, &m, &v, &w0, &m0, &v0, &wr, &mr, &vr};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
+static void hb_case_gemv(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t m, size_t n,
+                         size_t lda, size_t off) {
+    hb_buf A = hb_buf_new(m ? (m - 1) * lda + n : 0, off, NAN), x = hb_buf_new(n, (off + 1) % 4, NAN);
+    hb_buf y = hb_buf_new(m, off, HB_SENTINEL);
+    hb_buf_rand(&A, rng, m, n, lda, -1.0f, 1.0f);
+    hb_buf_rand(&x, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf yr = hb_buf_copy(&y);
+    hb_gemv_f32__scalar(m, n, A.p, lda, x.p, yr.p);
+    k->gemv(m, n, A.p, lda, x.p, y.p);
+    for (size_t r = 0; r < m; r++) {
+        double ref = 0.0, maxprod = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            ref += (double)A.p[r * lda + i] * x.p[i];
+            maxprod = fmax(maxprod, fabs((double)A.p[r * lda + i] * x.p[i]));
+        }
+        hb_case_cmp(c, "y", r, y.p[r], hb_is_oracle(k) ? ref : yr.p[r], hb_tol_red(n, maxprod));
+    }
+    hb_case_intact(c, &y, "y", 1, m, m);
+    hb_buf_free(&A);
+    hb_buf_free(&x);
+    hb_buf_free(&y);
+    hb_buf_free(&yr);
+}
+
+static void hb_case_gemv_t(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t m, size_t n,
+                           size_t lda, size_t off) {
+    hb_buf A = hb_buf_new(m ? (m - 1) * lda + n : 0, off, NAN), x = hb_buf_new(m, (off + 1) % 4, NAN);
+    hb_buf y = hb_buf_new(n, off, HB_SENTINEL);
+    hb_buf_rand(&A, rng, m, n, lda, -1.0f, 1.0f);
+    hb_buf_rand(&x, rng, 1, m, m, -1.0f, 1.0f);
+    hb_buf yr = hb_buf_copy(&y);
+    hb_gemv_t_f32__scalar(m, n, A.p, lda, x.p, yr.p);
+    k->gemv_t(m, n, A.p, lda, x.p, y.p);
+    for (size_t j = 0; j < n; j++) {
+        double ref = 0.0, maxprod = 0.0;
+        for (size_t r = 0; r < m; r++) {
+            ref += (double)A.p[r * lda + j] * x.p[r];
+            maxprod = fmax(maxprod, fabs((double)A.p[r * lda + j] * x.p[r]));
+        }
+        hb_case_cmp(c, "y", j, y.p[j], hb_is_oracle(k) ? ref : yr.p[j], hb_tol_red(m, maxprod));
+    }
+    hb_case_intact(c, &y, "y", 1, n, n);
+    hb_buf_free(&A);
+    hb_buf_free(&x);
+    hb_buf_free(&y);
+    hb_buf_free(&yr);
+}
+
+static void hb_case_ger(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t m, size_t n,
+                        size_t lda, size_t off) {
+    hb_buf A = hb_buf_new(m ? (m - 1) * lda + n : 0, off, HB_SENTINEL);
+    hb_buf x = hb_buf_new(m, (off + 1) % 4, NAN), y = hb_buf_new(n, (off + 2) % 4, NAN);
+    hb_buf_rand(&A, rng, m, n, lda, -1.0f, 1.0f);
+    hb_buf_rand(&x, rng, 1, m, m, -1.0f, 1.0f);
+    hb_buf_rand(&y, rng, 1, n, n, -1.0f, 1.0f);
+    const float alpha = hb_rng_float(rng, -1.0f, 1.0f);
+    hb_buf A0 = hb_buf_copy(&A), Ar = hb_buf_copy(&A);
+    hb_ger_f32__scalar(m, n, alpha, x.p, y.p, Ar.p, lda);
+    k->ger(m, n, alpha, x.p, y.p, A.p, lda);
+    for (size_t r = 0; r < m; r++)
+        for (size_t j = 0; j < n; j++) {
+            const size_t e = r * lda + j;
+            /* alpha*x_r is rounded once in every kernel (one more rounding vs double) */
+            const double axy = (double)alpha * x.p[r] * y.p[j];
+            const double ref = hb_is_oracle(k) ? A0.p[e] + axy : Ar.p[e];
+            hb_case_cmp(c, "A", e, A.p[e], ref, hb_tol_ew(3, fabs((double)A0.p[e]) + fabs(axy)));
+        }
+    hb_case_intact(c, &A, "A", m, n, lda);
+    hb_buf *all[] = {&A, &x, &y, &A0, &Ar};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
+/* ------------------------------------------------------------------ the sweeps */
+
+/* Vector lengths: 0..49 (below, at and above 1, 2 and 3 vectors of 4, 8 and 16 lanes),
+ * multiples of 16 up to 256, and a large prime. */
+static size_t hb_sizes(size_t *out) {
+    size_t k = 0;
+    for (size_t n = 0; n <= 49; n++) out[k++] = n;
+    for (size_t n = 64; n <= 256; n += 16) out[k++] = n;
+    out[k++] = 1021;
+    return k;
+}
+
+/* Run every case of one op on table k (k->isa == HB_ISA_SCALAR: the oracle against double). */
+static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report *rep) {
+    memset(rep, 0, sizeof *rep);
+    uint64_t rng = seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (uint64_t)(op + 1));
+    size_t sizes[80];
+    const size_t ns = hb_sizes(sizes);
+    static const size_t ms[] = {1, 3, 7, 8, 16, 50, 127};
+    static const size_t mat_n[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49,
+                                   50, 63, 64, 65, 100, 128, 256, 1021};
+    for (size_t off = 0; off < 2; off++) {
+        if (op < HB_OP_GEMV) {
+            for (size_t s = 0; s < ns; s++) {
+                hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[op]};
+                snprintf(c.what, sizeof c.what, "n=%zu off=%zu", sizes[s], off);
+                switch (op) {
+                case HB_OP_DOT: hb_case_dot(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_AXPY: hb_case_axpy(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_SGD: hb_case_sgd(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_SGD_MF: hb_case_sgd_mf(&c, k, &rng, sizes[s], off); break;
+                default: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
+                }
+                hb_case_end(&c);
+            }
+            continue;
+        }
+        for (size_t mi = 0; mi < sizeof ms / sizeof ms[0]; mi++)
+            for (size_t ni = 0; ni < sizeof mat_n / sizeof mat_n[0]; ni++)
+                for (size_t pad = 0; pad < 2; pad++) {
+                    const size_t m = ms[mi], n = mat_n[ni], lda = n + pad * 5;
+                    hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[op]};
+                    snprintf(c.what, sizeof c.what, "m=%zu n=%zu lda=%zu off=%zu", m, n, lda, off);
+                    if (op == HB_OP_GEMV) hb_case_gemv(&c, k, &rng, m, n, lda, off);
+                    else if (op == HB_OP_GEMV_T) hb_case_gemv_t(&c, k, &rng, m, n, lda, off);
+                    else hb_case_ger(&c, k, &rng, m, n, lda, off);
+                    hb_case_end(&c);
+                }
+    }
+}
+
+#endif
