@@ -229,8 +229,10 @@ static hb_status hb_parse_ml100k(const char *path, hb_raw_rating **out, size_t *
             if (nf == 2) { /* rating: a decimal number */
                 char *e;
                 errno = 0;
-                double v = strtod(q, &e);
-                if (e == q || e > le || errno || !isfinite(v)) {
+                /* strtod skips leading blanks: an empty field must not borrow the next one */
+                const int blank = q >= le || *q == '\t' || *q == ' ' || *q == '\r';
+                double v = blank ? 0 : strtod(q, &e);
+                if (blank || e == q || e > le || errno || !isfinite(v)) {
                     what = "a finite numeric rating in field 3";
                     break;
                 }

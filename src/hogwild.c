@@ -105,12 +105,14 @@ static void hb_dense_step(hb_model *m, const hb_kernels *k, float lr, hb_mlp_ws 
     }
 }
 
-/* THE Hogwild region. Every worker reads and writes the shared embedding rows (P, Q, biases,
+/* THE Hogwild region. Under the HOGWILD schedule every worker reads and writes the shared embedding rows (P, Q, biases,
  * their Nadam moments) and the dense MLP weights without locks: two workers touching the same
  * row may interleave their loads and stores, and one update can be partly lost or computed
  * from a half-updated row. This is intentional: with sparse updates such collisions are rare
  * and SGD tolerates them (Recht et al. 2011). Only the per-row and dense step counters are
- * atomic. Everything outside this function is race-free. With one thread it is sequential
+ * atomic. Under the BLOCKED schedule concurrent workers hold blocks that share no user and no
+ * item, so only the dense MLP weights are shared. Everything outside this function is
+ * race-free. With one thread it is sequential
  * and bit-for-bit reproducible. */
 static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const hb_rating *r,
                           size_t n, float lr, float label_min, float label_span) {
@@ -189,6 +191,79 @@ static void hb_shuffle(hb_rating *r, size_t n, hb_rng *rng) {
     }
 }
 
+static void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng) {
+    for (uint32_t k = n; k > 1; k--) {
+        const uint32_t j = (uint32_t)hb_rng_below(rng, k), t = x[k - 1];
+        x[k - 1] = x[j];
+        x[j] = t;
+    }
+}
+
+/* The BLOCKED schedule's grid: ratings bucketed by (user block, item block). */
+typedef struct hb_grid {
+    uint32_t G;
+    size_t *off;      /* G*G + 1 offsets into r */
+    hb_rating *r;
+    uint32_t *sorder, *cperm;
+} hb_grid;
+
+static void hb_grid_free(hb_grid *g) {
+    free(g->off);
+    free(g->r);
+    free(g->sorder);
+    free(g->cperm);
+}
+
+/* G = max(2T, rows / 1 MiB) unless given: blocks share no rows within a stratum, and one
+ * block's user and item rows (and Nadam moments) fit in a core's L2. Users and items are
+ * assigned to blocks through seeded permutations so popular items spread over blocks. */
+static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *ds, hb_rng *rng) {
+    memset(g, 0, sizeof *g);
+    const hb_train_params *p = &m->p;
+    uint32_t G = p->blocks;
+    if (!G) {
+        const double bytes = ((double)m->n_users + m->n_items) * m->ld * sizeof(float) *
+                             (p->optimizer == HB_OPT_NADAM ? 3.0 : 1.0);
+        G = (uint32_t)ceil(bytes / (1 << 20));
+        if (p->threads > 1 && G < 2 * (uint32_t)p->threads) G = 2 * (uint32_t)p->threads;
+        if (G < 1) G = 1;
+    }
+    const uint32_t lim = m->n_users < m->n_items ? m->n_users : m->n_items;
+    if (G > lim) G = lim;
+    if (G > 4096) G = 4096;
+    g->G = G;
+    uint32_t *bu = malloc(m->n_users * sizeof *bu), *bi = malloc(m->n_items * sizeof *bi);
+    g->off = calloc((size_t)G * G + 1, sizeof *g->off);
+    g->r = malloc(ds->n_train * sizeof *g->r);
+    g->sorder = malloc(G * sizeof *g->sorder);
+    g->cperm = malloc(G * sizeof *g->cperm);
+    size_t *pos = malloc(((size_t)G * G + 1) * sizeof *pos);
+    if (!bu || !bi || !g->off || !g->r || !g->sorder || !g->cperm || !pos) {
+        free(bu);
+        free(bi);
+        free(pos);
+        hb_grid_free(g);
+        return HB_ERR_NOMEM;
+    }
+    for (uint32_t u = 0; u < m->n_users; u++) bu[u] = u;
+    for (uint32_t i = 0; i < m->n_items; i++) bi[i] = i;
+    hb_shuffle_u32(bu, m->n_users, rng);
+    hb_shuffle_u32(bi, m->n_items, rng);
+    for (uint32_t u = 0; u < m->n_users; u++) bu[u] = (uint32_t)((uint64_t)bu[u] * G / m->n_users);
+    for (uint32_t i = 0; i < m->n_items; i++) bi[i] = (uint32_t)((uint64_t)bi[i] * G / m->n_items);
+    for (size_t k = 0; k < ds->n_train; k++)
+        g->off[(size_t)bu[ds->train[k].u] * G + bi[ds->train[k].i] + 1]++;
+    for (size_t b = 0; b < (size_t)G * G; b++) g->off[b + 1] += g->off[b];
+    memcpy(pos, g->off, ((size_t)G * G + 1) * sizeof *pos);
+    for (size_t k = 0; k < ds->n_train; k++)
+        g->r[pos[(size_t)bu[ds->train[k].u] * G + bi[ds->train[k].i]]++] = ds->train[k];
+    for (uint32_t b = 0; b < G; b++) g->sorder[b] = g->cperm[b] = b;
+    free(pos);
+    free(bu);
+    free(bi);
+    return HB_OK;
+}
+
 hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
                    hb_train_result *res, hb_error *err) {
     memset(res, 0, sizeof *res);
@@ -200,33 +275,61 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
         return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
     if (ds->n_train == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
     const int T = p->threads;
-    hb_rating *order = malloc(ds->n_train * sizeof *order);
+    const int blocked = p->schedule == HB_SCHED_BLOCKED;
+    hb_rng rng;
+    hb_rng_seed(&rng, p->seed);
+    hb_grid grid = {0};
+    hb_rating *order = NULL;
     hb_worker *ws = calloc((size_t)T, sizeof *ws);
-    if (!order || !ws) {
-        free(order);
-        free(ws);
-        return hb_fail(err, HB_ERR_NOMEM, "out of memory for the training order");
-    }
-    memcpy(order, ds->train, ds->n_train * sizeof *order);
     hb_status st = HB_OK;
+    if (!ws) st = HB_ERR_NOMEM;
+    else if (blocked) st = hb_grid_build(&grid, m, ds, &rng);
+    else if (!(order = malloc(ds->n_train * sizeof *order))) st = HB_ERR_NOMEM;
+    else memcpy(order, ds->train, ds->n_train * sizeof *order);
+    if (st != HB_OK) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for the training order");
     for (int t = 0; t < T && st == HB_OK; t++)
         if (hb_worker_init(&ws[t], m) != HB_OK)
             st = hb_fail(err, HB_ERR_NOMEM, "out of memory for worker %d's buffers", t);
-    hb_rng rng;
-    hb_rng_seed(&rng, p->seed);
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
+    const uint32_t G = grid.G;
     double train_s = 0, last_loss = NAN;
     int evaluated_last = 0;
     for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
-        hb_shuffle(order, ds->n_train, &rng);
         const float lr = p->optimizer == HB_OPT_SGD ? p->lr / (1.0f + p->lr_decay * (float)ep) : p->lr;
         const double t0 = hb_now();
+        if (blocked) {
+            /* per-block shuffles seeded by (seed, epoch, block): the same for any thread count */
+            hb_shuffle_u32(grid.sorder, G, &rng);
+            hb_shuffle_u32(grid.cperm, G, &rng);
+            const uint64_t eseed = hb_rng_next(&rng);
 #pragma omp parallel num_threads(T)
-        {
-            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            const size_t a = ds->n_train * (size_t)t / (size_t)nt,
-                         b = ds->n_train * (size_t)(t + 1) / (size_t)nt;
-            hb_worker_run(m, k, &ws[t], order + a, b - a, lr, ds->r_min, span);
+            {
+                hb_worker *w = &ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+                for (size_t b = 0; b < (size_t)G * G; b++) {
+                    hb_rng br;
+                    hb_rng_seed(&br, eseed ^ (b * 0x9e3779b97f4a7c15ULL));
+                    hb_shuffle(grid.r + grid.off[b], grid.off[b + 1] - grid.off[b], &br);
+                }
+                for (uint32_t s = 0; s < G; s++) {
+                    /* stratum s: row block b with column block cperm[(b + sorder[s]) % G] */
+#pragma omp for schedule(dynamic, 1)
+                    for (uint32_t b = 0; b < G; b++) {
+                        const size_t blk = (size_t)b * G + grid.cperm[(b + grid.sorder[s]) % G];
+                        hb_worker_run(m, k, w, grid.r + grid.off[blk],
+                                      grid.off[blk + 1] - grid.off[blk], lr, ds->r_min, span);
+                    }
+                }
+            }
+        } else {
+            hb_shuffle(order, ds->n_train, &rng);
+#pragma omp parallel num_threads(T)
+            {
+                const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+                const size_t a = ds->n_train * (size_t)t / (size_t)nt,
+                             b = ds->n_train * (size_t)(t + 1) / (size_t)nt;
+                hb_worker_run(m, k, &ws[t], order + a, b - a, lr, ds->r_min, span);
+            }
         }
         const double dt = hb_now() - t0;
         train_s += dt;
@@ -254,13 +357,15 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     res->train_seconds = train_s;
     res->final_loss = last_loss;
     res->updates_per_second = train_s > 0 ? (double)ds->n_train * res->epochs_done / train_s : 0;
+    res->blocks = G;
     if (st == HB_OK && !evaluated_last && hb_evaluate_with(m, ds, k, T, &res->metrics) != HB_OK)
         st = hb_fail(err, HB_ERR_NOMEM, "out of memory during evaluation");
     if (st == HB_OK && !(isfinite(res->metrics.rmse)))
         st = hb_fail(err, HB_ERR_DIVERGED, "predictions are not finite (test RMSE %g)",
                      res->metrics.rmse);
-    for (int t = 0; t < T; t++) hb_worker_free(&ws[t]);
+    for (int t = 0; t < T && ws; t++) hb_worker_free(&ws[t]);
     free(ws);
     free(order);
+    hb_grid_free(&grid);
     return st;
 }

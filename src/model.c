@@ -24,6 +24,8 @@ int hb_model_parse(const char *s, hb_model_kind *out) {
     return -1;
 }
 
+const char *hb_schedule_name(hb_schedule s) { return s == HB_SCHED_HOGWILD ? "hogwild" : "blocked"; }
+
 int hb_model_is_binary(hb_model_kind k) { return k == HB_MODEL_MF_BIAS_BIN || k == HB_MODEL_MLP_BIN; }
 int hb_model_is_mlp(hb_model_kind k) { return k == HB_MODEL_MLP || k == HB_MODEL_MLP_BIN; }
 static int hb_has_bias(hb_model_kind k) { return k == HB_MODEL_MF_BIAS || k == HB_MODEL_MF_BIAS_BIN; }
@@ -206,6 +208,18 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     } else {
         hb_fill_normal(m->P, nu, p->dim, ld, p->init_std, &r);
         hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
+    }
+    if (p->init_mean && ds->n_train) {
+        double s = 0;
+        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
+        const float c = (float)sqrt(fabs(s / (double)ds->n_train));
+        if (p->init_mean == 1) {
+            for (size_t u = 0; u < nu; u++) m->P[u * ld] += c;
+            for (size_t i = 0; i < ni; i++) m->Q[i * ld] += c;
+        } else if (p->dim >= 2) { /* factor 0 of items and 1 of users start as learnable biases */
+            for (size_t u = 0; u < nu; u++) m->P[u * ld] = 1.0f, m->P[u * ld + 1] = 0.0f;
+            for (size_t i = 0; i < ni; i++) m->Q[i * ld] = 0.0f, m->Q[i * ld + 1] = 1.0f;
+        }
     }
     for (uint32_t l = 0; l < m->n_layers; l++) { /* glorot uniform, zero biases */
         hb_layer *L = &m->L[l];

@@ -105,6 +105,12 @@ typedef enum hb_model_kind {
 typedef enum hb_optimizer { HB_OPT_SGD = 0, HB_OPT_NADAM } hb_optimizer;
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
 typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
+/* BLOCKED: the rating matrix is cut into a G x G grid of user x item blocks; each epoch runs G
+ * strata of G blocks that share no user and no item, so workers never write the same row
+ * (DSGD/LIBMF-style; rows of a block stay in cache). HOGWILD: one shuffled order split into
+ * contiguous slices, rows shared freely. */
+typedef enum hb_schedule { HB_SCHED_BLOCKED = 0, HB_SCHED_HOGWILD } hb_schedule;
+const char *hb_schedule_name(hb_schedule s);
 
 const char *hb_model_name(hb_model_kind k);
 int hb_model_parse(const char *s, hb_model_kind *out);
@@ -131,7 +137,11 @@ typedef struct hb_train_params {
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
     float init_std;       /* HB_INIT_NORMAL: embedding std */
+    int init_mean;        /* start factor 0 of every user and item at sqrt(train mean), so
+                             p.q starts at the mean rating (MF without biases) */
     float beta1, beta2, eps; /* Nadam */
+    hb_schedule schedule;
+    uint32_t blocks;      /* BLOCKED grid size G (0: auto, max(2T, rows/1 MiB)) */
     uint32_t eval_every;  /* evaluate every N epochs (0: only at the end) */
     int verbose;          /* progress lines on stderr */
 } hb_train_params;
@@ -182,6 +192,7 @@ typedef void (*hb_epoch_cb)(const hb_epoch_stats *s, void *ctx);
 typedef struct hb_train_result {
     double train_seconds, updates_per_second, final_loss;
     uint32_t epochs_done;
+    uint32_t blocks;      /* BLOCKED grid size used (0 under HOGWILD) */
     hb_metrics metrics;
 } hb_train_result;
 

@@ -131,6 +131,8 @@ static void hb_fill_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
     hb_row_add(r, "threads", "%d", p->threads);
     hb_row_add(r, "seed", "%llu", (unsigned long long)p->seed);
     hb_row_add(r, "isa", "%s", k ? k->name : "?");
+    hb_row_add(r, "schedule", "%s", hb_schedule_name(p->schedule));
+    hb_row_add(r, "blocks", "%u", res->blocks);
     hb_row_add(r, "preset", "%s", cfg->preset);
     hb_row_add(r, "global_mean", "%d", p->global_mean);
     hb_row_add(r, "activation", "%s", p->activation == HB_ACT_RELU ? "relu" : "linear");
@@ -138,6 +140,7 @@ static void hb_fill_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
     hb_row_add(r, "layers", "%u", p->n_hidden);
     hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : "normal");
     hb_row_add(r, "init_std", "%.9g", p->init_std);
+    hb_row_add(r, "init_mean", "%d", p->init_mean);
     hb_row_add(r, "dataset", "%s", ds->name);
     hb_row_add(r, "split", "%s", ds->split);
     hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
@@ -176,10 +179,10 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
     }
     if (!cfg->quiet)
         fprintf(stderr, "hogbench: %s dim %u, %s lr %g reg %g batch %u, %u epochs, %d threads, "
-                        "isa %s, seed %llu, preset %s\n",
+                        "isa %s, schedule %s, seed %llu, preset %s\n",
                 hb_model_name(cfg->p.model), cfg->p.dim,
                 cfg->p.optimizer == HB_OPT_SGD ? "sgd" : "nadam", cfg->p.lr, cfg->p.reg,
-                cfg->p.batch, cfg->p.epochs, cfg->p.threads, k->name,
+                cfg->p.batch, cfg->p.epochs, cfg->p.threads, k->name, hb_schedule_name(cfg->p.schedule),
                 (unsigned long long)cfg->p.seed, cfg->preset);
     hb_progress_ctx ctx = {cfg, ds};
     memset(res, 0, sizeof *res);

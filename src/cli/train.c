@@ -24,10 +24,15 @@ static void hb_train_usage(FILE *f) {
         "  --global-mean | --no-global-mean   mf_bias: add the train mean to predictions\n"
         "  --init keras|normal   keras: uniform(+-0.05) embeddings, glorot dense; normal: N(0, std)\n"
         "  --init-std X          std for --init normal\n"
+        "  --init-mean           start factor 0 of every row at sqrt(train mean) (mf: p.q starts at\n"
+        "                        the mean rating)\n"
         "training:\n"
         "  --optimizer sgd|nadam --lr X --reg X --reg-bias X --lr-decay X (SGD: lr/(1+decay*epoch))\n"
         "  --batch B             samples per optimizer step per worker (1: classic Hogwild)\n"
         "  --epochs N --threads T --seed S\n"
+        "  --schedule blocked|hogwild   blocked (default): G x G user x item blocks, workers take\n"
+        "                        blocks sharing no row; hogwild: one shuffled order, rows shared\n"
+        "  --blocks G            grid size for --schedule blocked (default: max(2T, rows/1 MiB))\n"
         "  --isa auto|scalar|avx2|avx512|neon   kernel table (also $HOGBENCH_ISA)\n"
         "  --eval-every N        evaluate on the test split every N epochs\n"
         "output:\n"
@@ -39,8 +44,8 @@ static void hb_train_usage(FILE *f) {
 
 enum {
     O_DATA = 256, O_SPLIT, O_MODEL, O_PRESET, O_DIM, O_ACT, O_HIDDEN, O_LAYERS, O_GM, O_NOGM,
-    O_INIT, O_INITSTD, O_OPT, O_LR, O_REG, O_REGB, O_DECAY, O_BATCH, O_EPOCHS, O_THREADS,
-    O_SEED, O_ISA, O_EVAL, O_OUT, O_SAVE, O_QUIET, O_HELP, O_END
+    O_INIT, O_INITSTD, O_INITMEAN, O_INITBD, O_OPT, O_LR, O_REG, O_REGB, O_DECAY, O_BATCH, O_EPOCHS, O_THREADS,
+    O_SEED, O_ISA, O_SCHED, O_BLOCKS, O_EVAL, O_OUT, O_SAVE, O_QUIET, O_HELP, O_END
 };
 
 int hb_cmd_train(int argc, char **argv) {
@@ -48,11 +53,11 @@ int hb_cmd_train(int argc, char **argv) {
         {"data", 1, 0, O_DATA}, {"split", 1, 0, O_SPLIT}, {"model", 1, 0, O_MODEL},
         {"preset", 1, 0, O_PRESET}, {"dim", 1, 0, O_DIM}, {"activation", 1, 0, O_ACT},
         {"hidden", 1, 0, O_HIDDEN}, {"layers", 1, 0, O_LAYERS}, {"global-mean", 0, 0, O_GM},
-        {"no-global-mean", 0, 0, O_NOGM}, {"init", 1, 0, O_INIT}, {"init-std", 1, 0, O_INITSTD},
+        {"no-global-mean", 0, 0, O_NOGM}, {"init", 1, 0, O_INIT}, {"init-std", 1, 0, O_INITSTD}, {"init-mean", 0, 0, O_INITMEAN}, {"init-bias-dims", 0, 0, O_INITBD},
         {"optimizer", 1, 0, O_OPT}, {"lr", 1, 0, O_LR}, {"reg", 1, 0, O_REG},
         {"reg-bias", 1, 0, O_REGB}, {"lr-decay", 1, 0, O_DECAY}, {"batch", 1, 0, O_BATCH},
         {"epochs", 1, 0, O_EPOCHS}, {"threads", 1, 0, O_THREADS}, {"seed", 1, 0, O_SEED},
-        {"isa", 1, 0, O_ISA}, {"eval-every", 1, 0, O_EVAL}, {"out", 1, 0, O_OUT},
+        {"isa", 1, 0, O_ISA}, {"schedule", 1, 0, O_SCHED}, {"blocks", 1, 0, O_BLOCKS}, {"eval-every", 1, 0, O_EVAL}, {"out", 1, 0, O_OUT},
         {"save-model", 1, 0, O_SAVE}, {"quiet", 0, 0, O_QUIET}, {"help", 0, 0, O_HELP},
         {0, 0, 0, 0}};
     const char *val[O_END] = {0};
@@ -112,6 +117,8 @@ int hb_cmd_train(int argc, char **argv) {
     if (val[O_REGB]) bad |= hb_cli_float("--reg-bias", val[O_REGB], 0, 1e3f, &p->reg_bias);
     if (val[O_DECAY]) bad |= hb_cli_float("--lr-decay", val[O_DECAY], 0, 1e6f, &p->lr_decay);
     if (val[O_INITSTD]) bad |= hb_cli_float("--init-std", val[O_INITSTD], 1e-9f, 10.0f, &p->init_std);
+    if (seen[O_INITMEAN]) p->init_mean = 1;
+    if (seen[O_INITBD]) p->init_mean = 2;
     if (seen[O_GM]) p->global_mean = 1;
     if (seen[O_NOGM]) p->global_mean = 0;
     if (val[O_OPT]) {
@@ -135,6 +142,15 @@ int hb_cmd_train(int argc, char **argv) {
         else if (strcmp(val[O_INIT], "normal") == 0) p->init = HB_INIT_NORMAL;
         else {
             fprintf(stderr, "hogbench: --init '%s': expected keras or normal\n", val[O_INIT]);
+            bad = 1;
+        }
+    }
+    if (val[O_BLOCKS]) bad |= hb_cli_u32("--blocks", val[O_BLOCKS], 1, 4096, &p->blocks);
+    if (val[O_SCHED]) {
+        if (strcmp(val[O_SCHED], "blocked") == 0) p->schedule = HB_SCHED_BLOCKED;
+        else if (strcmp(val[O_SCHED], "hogwild") == 0) p->schedule = HB_SCHED_HOGWILD;
+        else {
+            fprintf(stderr, "hogbench: --schedule '%s': expected blocked or hogwild\n", val[O_SCHED]);
             bad = 1;
         }
     }

@@ -1,0 +1,135 @@
+/* test_cli.c: the hogbench binary: flag errors, --help, CSV rows, .npy export. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SYN "synthetic:users=120,items=150,ratings=4000"
+
+/* Runs a shell command; returns its exit status and its combined output in out. */
+static int run(char *out, size_t cap, const char *fmt, ...) {
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4200];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *tmpdir(void) {
+    static char d[64];
+    snprintf(d, sizeof d, "/tmp/hbcli.XXXXXX");
+    cr_assert_not_null(mkdtemp(d));
+    return d;
+}
+
+Test(cli, help_and_version) {
+    char out[8192];
+    cr_expect_eq(run(out, sizeof out, "%s train --help", HB_BIN), 0);
+    cr_expect(strstr(out, "--model") && strstr(out, "--preset") && strstr(out, "--out"), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s --version", HB_BIN), 0);
+    cr_expect(strstr(out, "hogbench "), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s frobnicate", HB_BIN), 2);
+    cr_expect(strstr(out, "unknown command"), "%s", out);
+}
+
+Test(cli, bad_flag_values_are_refused) {
+    static const struct {
+        const char *args, *expect;
+    } cases[] = {
+        {"--dim 0", "--dim"},          {"--dim abc", "--dim"},
+        {"--epochs -3", "--epochs"},   {"--lr nan", "--lr"},
+        {"--lr -1", "--lr"},           {"--threads 0", "--threads"},
+        {"--model svd", "--model"},    {"--optimizer adam", "--optimizer"},
+        {"--preset fast", "--preset"}, {"--isa sse9", "--isa"},
+        {"--batch 0", "--batch"},      {"--bogus", "unknown option"},
+        {"--dim", "missing value"},    {"--activation tanh", "--activation"},
+        {"--schedule random", "--schedule"},
+    };
+    char out[8192];
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        int rc = run(out, sizeof out, "%s train --data %s %s", HB_BIN, SYN, cases[c].args);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", cases[c].args, rc, out);
+        cr_expect(strstr(out, cases[c].expect), "'%s': message lacks '%s': %s", cases[c].args,
+                  cases[c].expect, out);
+    }
+}
+
+Test(cli, bad_data_directory_is_refused_without_writing) {
+    char out[8192], csv[128];
+    snprintf(csv, sizeof csv, "%s/r.csv", tmpdir());
+    int rc = run(out, sizeof out, "%s train --data /nonexistent/ml --out %s", HB_BIN, csv);
+    cr_expect_neq(rc, 0);
+    cr_expect(strstr(out, "/nonexistent/ml"), "%s", out);
+    cr_expect_neq(access(csv, F_OK), 0, "a results file was written for a failed run");
+}
+
+Test(cli, csv_rows_append_with_one_header) {
+    char out[16384], csv[128];
+    snprintf(csv, sizeof csv, "%s/r.csv", tmpdir());
+    for (int k = 0; k < 2; k++) {
+        int rc = run(out, sizeof out, "%s train --data %s --model mf --epochs 2 --threads 1 "
+                     "--out %s --quiet", HB_BIN, SYN, csv);
+        cr_assert_eq(rc, 0, "%s", out);
+    }
+    FILE *f = fopen(csv, "r");
+    cr_assert_not_null(f);
+    char line[16384];
+    int lines = 0, headers = 0;
+    char header[16384] = "";
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        if (strncmp(line, "model,", 6) == 0) {
+            headers++;
+            strcpy(header, line);
+        }
+    }
+    fclose(f);
+    cr_expect_eq(lines, 3);
+    cr_expect_eq(headers, 1);
+    static const char *const cols[] = {
+        "model", "optimizer", "lr", "reg", "batch", "epochs", "dim", "threads", "seed", "isa",
+        "preset", "dataset", "split", "dataset_xxh3", "train_seconds", "updates_per_second",
+        "eval_seconds", "rmse", "mae", "ndcg_at_10", "ndcg_at_20", "ndcg_at_30", "ndcg_at_100",
+        "ndcg_protocol", "status", "schedule", "git_sha", "cpu_model"};
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, ",%s,", cols[c]);
+        char padded[16400];
+        snprintf(padded, sizeof padded, ",%s", header);
+        padded[strcspn(padded, "\n")] = ',';
+        cr_expect(strstr(padded, needle), "column %s missing from %s", cols[c], header);
+    }
+}
+
+Test(cli, save_model_writes_npy) {
+    char out[16384], dir[128];
+    snprintf(dir, sizeof dir, "%s/m", tmpdir());
+    int rc = run(out, sizeof out, "%s train --data %s --model mlp --epochs 1 --threads 1 "
+                 "--save-model %s --quiet", HB_BIN, SYN, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    static const char *const files[] = {"user_factors.npy", "item_factors.npy", "users.npy",
+                                        "items.npy", "dense0_W.npy", "dense3_b.npy", "model.json"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, files[k]);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f, "%s missing", path);
+        unsigned char magic[10] = {0};
+        size_t n = fread(magic, 1, 10, f);
+        fclose(f);
+        if (strstr(files[k], ".npy")) {
+            cr_expect(n == 10 && magic[0] == 0x93 && memcmp(magic + 1, "NUMPY", 5) == 0, "%s", path);
+            cr_expect_eq((10 + magic[8] + 256 * magic[9]) % 64, 0, "%s: header not 64-aligned", path);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+/* test_train.c: training end to end on planted synthetic data: accuracy, reproducibility,
+ * schedules, and every ISA against the scalar table. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <xxhash.h>
+
+#include "model.h"
+
+static hb_dataset *planted(uint32_t users, uint32_t items, uint64_t ratings) {
+    hb_synth_params sp = hb_synth_default();
+    sp.users = users;
+    sp.items = items;
+    sp.ratings = ratings;
+    hb_dataset *ds = NULL;
+    hb_error err;
+    cr_assert_eq(hb_dataset_synthetic(&sp, &ds, &err), HB_OK, "%s", err.msg);
+    return ds;
+}
+
+static hb_status train(const hb_train_params *p, const hb_dataset *ds, hb_train_result *res,
+                       uint64_t *hash) {
+    hb_model *m = NULL;
+    hb_error err;
+    hb_status st = hb_model_create(p, ds, &m, &err);
+    cr_assert_eq(st, HB_OK, "%s", err.msg);
+    st = hb_train(m, ds, NULL, NULL, res, &err);
+    if (hash) *hash = hb_model_hash(m);
+    hb_model_free(&m);
+    return st;
+}
+
+/* RMSE of predicting the train mean for every test rating: the bar any model must clear. */
+static double mean_baseline(const hb_dataset *ds) {
+    double s = 0, se = 0;
+    for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
+    const double mu = s / (double)ds->n_train;
+    for (size_t k = 0; k < ds->n_test; k++) se += (ds->test[k].r - mu) * (ds->test[k].r - mu);
+    return sqrt(se / (double)ds->n_test);
+}
+
+/* The generator's noise (N(0, 0.45) plus rounding to whole stars) puts the best possible RMSE
+ * near 0.55; the mean predictor sits near 1.1. A model that learned the planted factors must
+ * land well between. */
+Test(train, mf_bias_learns_the_planted_model) {
+    hb_dataset *ds = planted(943, 1682, 100000);
+    const double base = mean_baseline(ds);
+    hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
+    p.threads = 2;
+    hb_train_result res;
+    cr_assert_eq(train(&p, ds, &res, NULL), HB_OK);
+    cr_expect(res.metrics.rmse < 0.80, "rmse %.4f, expected < 0.80", res.metrics.rmse);
+    cr_expect(res.metrics.rmse < 0.8 * base, "rmse %.4f vs mean baseline %.4f", res.metrics.rmse, base);
+    cr_expect(res.metrics.ndcg[0] > 0 && res.metrics.ndcg[0] <= 1);
+    hb_dataset_free(&ds);
+}
+
+Test(train, every_model_beats_the_mean_on_planted_data) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    const double base = mean_baseline(ds);
+    for (int k = 0; k < HB_MODEL_COUNT; k++) {
+        if (hb_model_is_binary((hb_model_kind)k)) continue;
+        hb_train_params p = hb_params_default((hb_model_kind)k);
+        p.threads = 1;
+        hb_train_result res;
+        cr_assert_eq(train(&p, ds, &res, NULL), HB_OK);
+        cr_expect(res.metrics.rmse < 0.95 * base, "%s: rmse %.4f vs mean baseline %.4f",
+                  hb_model_name((hb_model_kind)k), res.metrics.rmse, base);
+    }
+    hb_dataset_free(&ds);
+}
+
+Test(train, binary_models_beat_the_majority_label) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    /* RMSE of the constant prediction p = share of positive labels in test: sqrt(p(1-p)) */
+    const float span = ds->r_max - ds->r_min;
+    double pos = 0;
+    for (size_t k = 0; k < ds->n_test; k++) pos += (ds->test[k].r - ds->r_min) / span > 0.5f;
+    pos /= (double)ds->n_test;
+    const double base = sqrt(pos * (1 - pos));
+    for (int k = HB_MODEL_MF_BIAS_BIN; k <= HB_MODEL_MLP_BIN; k++) {
+        hb_train_params p = hb_params_default((hb_model_kind)k);
+        p.threads = 1;
+        hb_train_result res;
+        cr_assert_eq(train(&p, ds, &res, NULL), HB_OK);
+        cr_expect(res.metrics.rmse < 0.95 * base, "%s: rmse %.4f vs constant %.4f",
+                  hb_model_name((hb_model_kind)k), res.metrics.rmse, base);
+    }
+    hb_dataset_free(&ds);
+}
+
+/* --threads 1 --seed S is bit-for-bit reproducible, for every model, optimizer, schedule. */
+Test(train, one_thread_is_bit_identical) {
+    hb_dataset *ds = planted(200, 300, 8000);
+    for (int k = 0; k < HB_MODEL_COUNT; k++)
+        for (int opt = 0; opt < 2; opt++)
+            for (int sch = 0; sch < 2; sch++) {
+                hb_train_params p = hb_params_default((hb_model_kind)k);
+                p.threads = 1;
+                p.epochs = 3;
+                p.optimizer = (hb_optimizer)opt;
+                p.schedule = (hb_schedule)sch;
+                p.seed = 1234;
+                hb_train_result r1, r2, r3;
+                uint64_t h1, h2, h3;
+                cr_assert_eq(train(&p, ds, &r1, &h1), HB_OK);
+                cr_assert_eq(train(&p, ds, &r2, &h2), HB_OK);
+                p.seed = 1235;
+                cr_assert_eq(train(&p, ds, &r3, &h3), HB_OK);
+                cr_expect_eq(h1, h2, "%s opt %d schedule %d: %016llx vs %016llx",
+                             hb_model_name((hb_model_kind)k), opt, sch, (unsigned long long)h1,
+                             (unsigned long long)h2);
+                cr_expect_neq(h1, h3, "%s: another seed gave the same parameters",
+                              hb_model_name((hb_model_kind)k));
+                cr_expect_eq(r1.metrics.rmse, r2.metrics.rmse);
+            }
+    hb_dataset_free(&ds);
+}
+
+Test(train, divergence_is_reported) {
+    hb_dataset *ds = planted(100, 150, 3000);
+    hb_train_params p = hb_params_default(HB_MODEL_MF);
+    p.threads = 1;
+    p.lr = 50.0f;
+    hb_train_result res;
+    cr_expect_eq(train(&p, ds, &res, NULL), HB_ERR_DIVERGED);
+    hb_dataset_free(&ds);
+}
+
+/* Every ISA the CPU runs against the scalar table: 1 thread, fixed seed, same RMSE (1e-3). */
+Test(train, every_isa_matches_scalar) {
+    hb_dataset *ds = planted(943, 1682, 100000);
+    int compared = 0;
+    for (int isa = 1; isa < HB_ISA_COUNT; isa++) {
+        if (!hb_isa_supported((hb_isa)isa)) {
+            cr_log_info("ISA %s not supported here: skipped", hb_isa_name((hb_isa)isa));
+            continue;
+        }
+        for (int k = 0; k < HB_MODEL_COUNT; k++) {
+            hb_train_params p = hb_params_default((hb_model_kind)k);
+            p.threads = 1;
+            p.epochs = 2; /* early training: later epochs amplify rounding differences chaotically */
+            hb_train_result rs, rv;
+            cr_assert_not_null(hb_kernels_select(HB_ISA_SCALAR));
+            cr_assert_eq(train(&p, ds, &rs, NULL), HB_OK);
+            cr_assert_not_null(hb_kernels_select((hb_isa)isa));
+            cr_assert_eq(train(&p, ds, &rv, NULL), HB_OK);
+            cr_expect(fabs(rs.metrics.rmse - rv.metrics.rmse) <= 1e-3,
+                      "%s on %s: rmse %.6f vs scalar %.6f", hb_model_name((hb_model_kind)k),
+                      hb_isa_name((hb_isa)isa), rv.metrics.rmse, rs.metrics.rmse);
+            compared++;
+        }
+    }
+    hb_kernels_select(HB_ISA_COUNT);
+    if (!compared) cr_skip_test("no SIMD ISA supported on this CPU: nothing to compare");
+    hb_dataset_free(&ds);
+}
