@@ -124,10 +124,21 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
         /* fast path: one fused kernel per rating (classic per-sample Hogwild SGD) */
         float *bu = m->bu, *bi = m->bi;
         const float rb = p->reg_bias, mu = m->mu;
+        const size_t ahead = 8; /* prefetch the rows of the rating 8 ahead: hides L2/L3 latency */
+        const size_t row_bytes = m->dim * sizeof(float);
         for (size_t n0 = 0; n0 < n; n0++) {
             const hb_rating x = r[n0];
+            if (n0 + ahead < n) {
+                const char *pp = (const char *)(m->P + (size_t)r[n0 + ahead].u * ld);
+                const char *qq = (const char *)(m->Q + (size_t)r[n0 + ahead].i * ld);
+                for (size_t off = 0; off < row_bytes; off += 64) {
+                    __builtin_prefetch(pp + off, 1, 3);
+                    __builtin_prefetch(qq + off, 1, 3);
+                }
+            }
             const float bias = bu ? bu[x.u] + bi[x.i] + mu : 0.0f;
-            const float e = k->sgd_mf(m->dim, x.r, bias, lr, p->reg, m->P + (size_t)x.u * ld,
+            const float reg = m->rw_u ? p->reg * 0.5f * (m->rw_u[x.u] + m->rw_i[x.i]) : p->reg;
+            const float e = k->sgd_mf(m->dim, x.r, bias, lr, reg, m->P + (size_t)x.u * ld,
                                       m->Q + (size_t)x.i * ld);
             if (bu) {
                 bu[x.u] += lr * (e - rb * bu[x.u]);
@@ -290,6 +301,18 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     for (int t = 0; t < T && st == HB_OK; t++)
         if (hb_worker_init(&ws[t], m) != HB_OK)
             st = hb_fail(err, HB_ERR_NOMEM, "out of memory for worker %d's buffers", t);
+    if (st == HB_OK && p->reg_rows) { /* per-row L2 weights: mean count / row count */
+        m->rw_u = calloc(m->n_users, sizeof *m->rw_u);
+        m->rw_i = calloc(m->n_items, sizeof *m->rw_i);
+        if (!m->rw_u || !m->rw_i) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for row weights");
+        for (size_t n = 0; st == HB_OK && n < ds->n_train; n++) {
+            m->rw_u[ds->train[n].u] += 1.0f;
+            m->rw_i[ds->train[n].i] += 1.0f;
+        }
+        const float cu = (float)ds->n_train / (float)m->n_users, ci = (float)ds->n_train / (float)m->n_items;
+        for (uint32_t u = 0; st == HB_OK && u < m->n_users; u++) m->rw_u[u] = m->rw_u[u] > 0 ? cu / m->rw_u[u] : 0;
+        for (uint32_t i = 0; st == HB_OK && i < m->n_items; i++) m->rw_i[i] = m->rw_i[i] > 0 ? ci / m->rw_i[i] : 0;
+    }
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
     const uint32_t G = grid.G;
     double train_s = 0, last_loss = NAN;
@@ -367,5 +390,8 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     free(ws);
     free(order);
     hb_grid_free(&grid);
+    free(m->rw_u);
+    free(m->rw_i);
+    m->rw_u = m->rw_i = NULL;
     return st;
 }

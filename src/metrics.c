@@ -248,6 +248,7 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     /* NDCG over the full users x items matrix, train cells set to 0 */
     hb_csr tr = {0}, te = {0};
     float *item_h = NULL;
+    uint32_t n_eval = ds->n_users, *sample = NULL; /* --eval-users (below) */
     hb_status st = HB_ERR_NOMEM;
     if (hb_csr_build(&tr, ds->train, ds->n_train, ds->n_users) ||
         hb_csr_build(&te, ds->test, ds->n_test, ds->n_users))
@@ -261,6 +262,20 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         for (uint32_t i = 0; i < ni; i++)
             k->gemv(L0->out, m->dim, L0->W + m->dim, L0->in, m->Q + (size_t)i * m->ld,
                     item_h + (size_t)i * L0->out);
+    }
+    /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
+     * RMSE/MAE above always use every test row. */
+    if (m->p.eval_users && m->p.eval_users < ds->n_users) {
+        if (!(sample = malloc((size_t)ds->n_users * sizeof *sample))) goto done;
+        for (uint32_t u = 0; u < ds->n_users; u++) sample[u] = u;
+        hb_rng rng;
+        hb_rng_seed(&rng, m->p.seed ^ 0x6576616c75736572ULL);
+        for (uint32_t j = 0; j < m->p.eval_users; j++) {
+            const uint32_t r = j + (uint32_t)hb_rng_below(&rng, ds->n_users - j), t = sample[j];
+            sample[j] = sample[r];
+            sample[r] = t;
+        }
+        n_eval = m->p.eval_users;
     }
     double acc[HB_NDCG_KS] = {0};
     bad = 0;
@@ -276,7 +291,8 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         bad |= !ok;
         double loc[HB_NDCG_KS] = {0}, row[HB_NDCG_KS];
 #pragma omp for schedule(dynamic, 8)
-        for (uint32_t u = 0; u < ds->n_users; u++) {
+        for (uint32_t j = 0; j < n_eval; j++) {
+            const uint32_t u = sample ? sample[j] : j;
             if (!ok) continue;
             hb_score_user(m, k, u, item_h, cu, ba, bb, scores);
             for (size_t n = tr.off[u]; n < tr.off[u + 1]; n++) scores[tr.item[n]] = 0.0f;
@@ -308,10 +324,12 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         hb_free_aligned(bb);
     }
     if (bad) goto done;
-    /* sklearn averages over every row of the matrix (all users) */
-    for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = acc[q] / (double)ds->n_users;
+    /* sklearn averages over every row of the matrix (all users; or the sample's) */
+    for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = acc[q] / (double)n_eval;
+    out->ndcg_users = sample ? n_eval : 0;
     st = HB_OK;
 done:
+    free(sample);
     hb_free_aligned(item_h);
     hb_csr_free(&tr);
     hb_csr_free(&te);
@@ -323,4 +341,10 @@ hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_m
     const hb_kernels *k = hb_kernels_get();
     if (!k) return HB_ERR_UNSUPPORTED;
     return hb_evaluate_with(m, ds, k, threads, out);
+}
+
+const char *hb_ndcg_protocol(const hb_metrics *m, char *buf, size_t cap) {
+    if (m && m->ndcg_users) snprintf(buf, cap, "seed-full-ranking-sampled:%u", m->ndcg_users);
+    else snprintf(buf, cap, "seed-full-ranking");
+    return buf;
 }

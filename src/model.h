@@ -24,6 +24,7 @@ struct hb_model {
     /* lazy per-row Nadam state: moments and step counts advance only when a row is touched */
     float *Pm, *Pv, *Qm, *Qv, *bum, *buv, *bim, *biv;
     uint32_t *tu, *ti;
+    float *rw_u, *rw_i;     /* --reg-rows: per-row L2 weights mean_count/count (training only) */
     /* MLP */
     uint32_t n_layers;
     hb_layer L[HB_MLP_MAX_LAYERS];

@@ -1,13 +1,16 @@
-/* results.c: CSV rows (atomic append under an advisory lock) and machine/build metadata. */
+/* results.c: CSV rows (atomic append under an advisory lock), run keys, reading rows back,
+ * peak RSS, and machine/build metadata. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "results.h"
 
@@ -18,6 +21,53 @@ void hb_row_add(hb_row *r, const char *key, const char *fmt, ...) {
     vsnprintf(r->val[r->n], sizeof r->val[r->n], fmt, ap);
     va_end(ap);
     r->key[r->n++] = key;
+}
+
+/* First line of a file that starts with key, value after ':' trimmed. */
+static void hb_file_field(const char *path, const char *key, char *out, size_t cap) {
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char buf[1024];
+    const size_t kl = strlen(key);
+    while (fgets(buf, sizeof buf, f))
+        if (strncmp(buf, key, kl) == 0) {
+            char *c = strchr(buf, ':');
+            if (!c) continue;
+            c++;
+            while (*c == ' ' || *c == '\t') c++;
+            c[strcspn(c, "\n")] = '\0';
+            snprintf(out, cap, "%s", c);
+            break;
+        }
+    fclose(f);
+}
+
+const char *hb_row_get(const hb_row *r, const char *key) {
+    for (int c = 0; c < r->n; c++)
+        if (strcmp(r->key[c], key) == 0) return r->val[c];
+    return NULL;
+}
+
+/* The config: what identifies a run, never the machine, the build or the outcome. The data
+ * directory ("data") is left out: it is a local path; dataset_xxh3 names the contents. */
+const char *const hb_run_key_cols[] = {
+    "model", "preset", "optimizer", "lr", "lr_decay", "reg", "reg_bias", "batch", "epochs",
+    "dim", "threads", "isa", "schedule", "blocks", "seed", "global_mean", "activation",
+    "hidden", "layers", "init", "init_std", "init_mean", "beta1", "beta2", "eps", "eval_every",
+    "dataset", "split", "dataset_xxh3"};
+const int hb_run_key_ncols = (int)(sizeof hb_run_key_cols / sizeof *hb_run_key_cols);
+
+uint64_t hb_row_run_key(const hb_row *r) {
+    char buf[HB_CSV_MAX_COLS * 300];
+    size_t at = 0;
+    for (int c = 0; c < hb_run_key_ncols; c++) {
+        const char *v = hb_row_get(r, hb_run_key_cols[c]);
+        int w = snprintf(buf + at, sizeof buf - at, "%s=%s\n", hb_run_key_cols[c], v ? v : "");
+        if (w < 0 || (size_t)w >= sizeof buf - at) break; /* cannot happen: 256-byte values */
+        at += (size_t)w;
+    }
+    return XXH3_64bits(buf, at);
 }
 
 /* Appends s to buf as one CSV field (quoted when it holds a comma, quote or newline). */
@@ -55,62 +105,261 @@ static int hb_write_all(int fd, const char *b, size_t n) {
     return 0;
 }
 
-hb_status hb_csv_append(const char *path, const hb_row *r, hb_error *err) {
-    static char line[HB_CSV_MAX_COLS * 300], head[HB_CSV_MAX_COLS * 64], have[HB_CSV_MAX_COLS * 64];
+hb_status hb_csv_buf_add(hb_csv_buf *b, const hb_row *r) {
+    static char line[HB_CSV_MAX_COLS * 600];
+    if (!b->head) {
+        const size_t hn = hb_csv_line(line, sizeof line, r, 1);
+        if (!(b->head = malloc(hn))) return HB_ERR_NOMEM;
+        memcpy(b->head, line, hn);
+        b->head_len = hn;
+    }
+    const size_t n = hb_csv_line(line, sizeof line, r, 0);
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d) return HB_ERR_NOMEM;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, line, n);
+    b->len += n;
+    return HB_OK;
+}
+
+void hb_csv_buf_free(hb_csv_buf *b) {
+    free(b->head);
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* With fd locked: HB_OK when the file is empty (*empty = 1) or starts with head and ends with
+ * a newline. */
+static hb_status hb_csv_check_fd(int fd, const char *path, const char *head, size_t hn,
+                                 int *empty, off_t *size, hb_error *err) {
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) return hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(errno));
+    *size = sb.st_size;
+    *empty = sb.st_size == 0;
+    if (*empty) return HB_OK;
+    char *have = malloc(hn);
+    if (!have) return hb_fail(err, HB_ERR_NOMEM, "out of memory");
+    ssize_t got = pread(fd, have, hn, 0);
+    const int same = got == (ssize_t)hn && memcmp(have, head, hn) == 0;
+    free(have);
+    if (!same)
+        return hb_fail(err, HB_ERR_PARSE, "%s:1: expected hogbench's CSV header (%.*s...); "
+                       "write to a new file", path, 60, head);
+    char last;
+    if (pread(fd, &last, 1, sb.st_size - 1) != 1 || last != '\n') /* killed mid-write */
+        return hb_fail(err, HB_ERR_PARSE, "%s: the last line is incomplete (an interrupted "
+                       "write?); fix or move the file", path);
+    return HB_OK;
+}
+
+hb_status hb_csv_buf_append(const char *path, const hb_csv_buf *b, hb_error *err) {
+    if (!b->head) return HB_OK;
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return hb_fail(err, HB_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
     if (flock(fd, LOCK_EX) != 0) {
         close(fd);
         return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
     }
-    hb_status st = HB_OK;
-    struct stat sb;
-    const size_t hn = hb_csv_line(head, sizeof head, r, 1);
-    if (fstat(fd, &sb) != 0) {
-        st = hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(errno));
-    } else if (sb.st_size == 0) {
-        if (hb_write_all(fd, head, hn) != 0)
+    int empty = 0;
+    off_t size = 0;
+    hb_status st = hb_csv_check_fd(fd, path, b->head, b->head_len, &empty, &size, err);
+    if (st == HB_OK) {
+        /* header and rows in one write when the file is new */
+        int bad;
+        if (empty) {
+            char *all = malloc(b->head_len + b->len);
+            if (!all) {
+                st = hb_fail(err, HB_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            memcpy(all, b->head, b->head_len);
+            memcpy(all + b->head_len, b->data, b->len);
+            bad = hb_write_all(fd, all, b->head_len + b->len) != 0;
+            free(all);
+        } else {
+            bad = hb_write_all(fd, b->data, b->len) != 0;
+        }
+        if (bad || fsync(fd) != 0) {
             st = hb_fail(err, HB_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-    } else {
-        ssize_t got = pread(fd, have, hn, 0);
-        if (got != (ssize_t)hn || memcmp(have, head, hn) != 0)
-            st = hb_fail(err, HB_ERR_PARSE, "%s:1: expected hogbench's CSV header (%.*s...); "
-                         "write to a new file", path, 60, head);
-        else if (sb.st_size > 0) { /* a previous writer killed mid-row left no newline: refuse */
-            char last;
-            if (pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
-                st = hb_fail(err, HB_ERR_PARSE, "%s: the last line is incomplete (an interrupted "
-                             "write?); fix or move the file", path);
+            if (ftruncate(fd, size) != 0) { /* leave no partial row behind */ }
         }
     }
-    if (st == HB_OK) {
-        const size_t n = hb_csv_line(line, sizeof line, r, 0);
-        if (hb_write_all(fd, line, n) != 0 || fsync(fd) != 0)
-            st = hb_fail(err, HB_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-    }
+out:
     flock(fd, LOCK_UN);
     close(fd);
     return st;
 }
 
-/* First line of a file that starts with key, value after ':' trimmed. */
-static void hb_file_field(const char *path, const char *key, char *out, size_t cap) {
-    out[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[1024];
-    const size_t kl = strlen(key);
-    while (fgets(buf, sizeof buf, f))
-        if (strncmp(buf, key, kl) == 0) {
-            char *c = strchr(buf, ':');
-            if (!c) continue;
-            c++;
-            while (*c == ' ' || *c == '\t') c++;
-            c[strcspn(c, "\n")] = '\0';
-            snprintf(out, cap, "%s", c);
-            break;
+hb_status hb_csv_append(const char *path, const hb_row *r, hb_error *err) {
+    hb_csv_buf b = {0};
+    hb_status st = hb_csv_buf_add(&b, r);
+    if (st != HB_OK) st = hb_fail(err, st, "out of memory");
+    else st = hb_csv_buf_append(path, &b, err);
+    hb_csv_buf_free(&b);
+    return st;
+}
+
+hb_status hb_csv_check(const char *path, const hb_row *r, hb_error *err) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return HB_OK;
+        return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    hb_csv_buf b = {0};
+    hb_status st = hb_csv_buf_add(&b, r);
+    if (st != HB_OK) {
+        st = hb_fail(err, st, "out of memory");
+    } else if (flock(fd, LOCK_SH) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
+    } else {
+        int empty;
+        off_t size;
+        st = hb_csv_check_fd(fd, path, b.head, b.head_len, &empty, &size, err);
+        flock(fd, LOCK_UN);
+    }
+    hb_csv_buf_free(&b);
+    close(fd);
+    return st;
+}
+
+hb_status hb_csv_repair(const char *path, size_t *removed, hb_error *err) {
+    *removed = 0;
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return HB_OK;
+        return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    hb_status st = HB_OK;
+    struct stat sb;
+    if (flock(fd, LOCK_EX) != 0 || fstat(fd, &sb) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(errno));
+    } else {
+        off_t end = sb.st_size;
+        char buf[4096];
+        while (end > 0) { /* back to just after the last newline */
+            const off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
+            const ssize_t got = pread(fd, buf, (size_t)(end - from), from);
+            if (got != end - from) {
+                st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+                break;
+            }
+            ssize_t k = got;
+            while (k > 0 && buf[k - 1] != '\n') k--;
+            if (k > 0) {
+                end = from + k;
+                break;
+            }
+            end = from;
         }
+        if (st == HB_OK && end < sb.st_size) {
+            if (ftruncate(fd, end) != 0 || fsync(fd) != 0)
+                st = hb_fail(err, HB_ERR_IO, "%s: cannot truncate: %s", path, strerror(errno));
+            else
+                *removed = (size_t)(sb.st_size - end);
+        }
+    }
+    close(fd);
+    return st;
+}
+
+/* Splits one CSV line (no newline) in place; returns the number of fields. */
+static int hb_csv_split(char *s, char **f, int cap) {
+    int n = 0;
+    for (;;) {
+        char *w = s;
+        if (n < cap) f[n] = w;
+        n++;
+        if (*s == '"') { /* quoted: "" is a quote */
+            s++;
+            for (; *s; s++) {
+                if (*s == '"') {
+                    if (s[1] == '"') s++;
+                    else {
+                        s++;
+                        break;
+                    }
+                }
+                *w++ = *s;
+            }
+            while (*s && *s != ',') s++; /* junk after the closing quote */
+        } else {
+            while (*s && *s != ',') *w++ = *s++;
+        }
+        const int more = *s == ',';
+        if (*s) s++;
+        *w = '\0';
+        if (!more) break;
+    }
+    return n;
+}
+
+hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err) {
+    FILE *f = fopen(path, "re");
+    if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (flock(fileno(f), LOCK_SH) != 0) { /* a writer's row is never seen half-written */
+        fclose(f);
+        return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
+    }
+    char *line = NULL, *fields[HB_CSV_MAX_COLS * 2];
+    size_t cap = 0;
+    ssize_t len;
+    for (size_t no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
+        if (line[len - 1] != '\n') break; /* incomplete last line */
+        line[len - 1] = '\0';
+        if (len > 1 && line[len - 2] == '\r') line[len - 2] = '\0';
+        int n = hb_csv_split(line, fields, HB_CSV_MAX_COLS * 2);
+        if (n > HB_CSV_MAX_COLS * 2) n = HB_CSV_MAX_COLS * 2;
+        if (fn(no, n, fields, ctx)) break;
+    }
+    free(line);
     fclose(f);
+    return HB_OK;
+}
+
+void hb_rss_reset(void) {
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (write(fd, "5", 1) != 1) { /* older kernels: the peak stays the process's */ }
+    close(fd);
+}
+
+long hb_rss_peak_kib(void) {
+    char v[64];
+    hb_file_field("/proc/self/status", "VmHWM", v, sizeof v);
+    long kib = v[0] ? strtol(v, NULL, 10) : 0;
+    if (kib > 0) return kib;
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+/* Distinct (physical id, core id) pairs in /proc/cpuinfo: physical cores over all sockets;
+ * 0 when the file does not say (then "cpu cores", per socket, is used). */
+static int hb_physical_cores(void) {
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f) return 0;
+    enum { MAX = 4096 };
+    static long seen[MAX];
+    int n = 0;
+    long phys = -1;
+    char buf[512];
+    while (fgets(buf, sizeof buf, f)) {
+        const char *c = strchr(buf, ':');
+        if (!c) continue;
+        if (strncmp(buf, "physical id", 11) == 0) phys = strtol(c + 1, NULL, 10);
+        else if (strncmp(buf, "core id", 7) == 0 && phys >= 0) {
+            const long id = phys * 65536 + strtol(c + 1, NULL, 10);
+            int dup = 0;
+            for (int k = 0; k < n && !dup; k++) dup = seen[k] == id;
+            if (!dup && n < MAX) seen[n++] = id;
+        }
+    }
+    fclose(f);
+    return n;
 }
 
 static long hb_cache_size(int index) {
@@ -150,7 +399,9 @@ void hb_row_add_machine(hb_row *r) {
     hb_row_add(r, "hostname", "%s", host);
     hb_row_add(r, "cpu_model", "%s", cpu[0] ? cpu : "unknown");
     hb_row_add(r, "logical_cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
-    hb_row_add(r, "physical_cores", "%s", cores[0] ? cores : "");
+    const int phys = hb_physical_cores();
+    if (phys > 0) hb_row_add(r, "physical_cores", "%d", phys);
+    else hb_row_add(r, "physical_cores", "%s", cores[0] ? cores : "");
     hb_row_add(r, "isa_supported", "scalar%s%s", isas[0] ? " " : "", isas);
     hb_row_add(r, "l1d_kib", "%ld", hb_cache_size(0));
     hb_row_add(r, "l2_kib", "%ld", hb_cache_size(2));

@@ -4,9 +4,10 @@ curves from 'hogbench train --eval-every' and averaging them over the folds. Def
 on MovieLens 100K's u2..u5 folds (notebook filtering keeps only each fold's test users, so
 these runs never train or evaluate on u1.test's users, give or take the boundary user), never
 on u1. Prints the best settings.
+Runs with --threads $THREADS (default 2, as the defaults are used).
 Usage: tune.py HOGBENCH DATA_DIR SPLITS MODEL 'flag1=v1,v2;flag2=v3,v4' [epochs] [eval_every]
        e.g. tune.py build/hogbench ../shared/data/ml-100k u2,u3,u4,u5 mf 'dim=64,128;reg=0.05,0.1'"""
-import itertools, re, subprocess, sys
+import itertools, os, re, subprocess, sys
 
 hb, vdir, splits, model, grid = sys.argv[1:6]
 epochs = sys.argv[6] if len(sys.argv) > 6 else '60'
@@ -21,7 +22,7 @@ for combo in itertools.product(*[v for _, v in axes]):
     curves = []
     for split in splits.split(','):
         cmd = [hb, 'train', '--data', vdir, '--split', split, '--model', model, '--epochs',
-               epochs, '--eval-every', every, '--threads', '1'] + flags
+               epochs, '--eval-every', every, '--threads', os.environ.get('THREADS', '2')] + flags
         p = subprocess.run(cmd, capture_output=True, text=True)
         c = [(int(m[1]), float(m[2]), float(m[4])) for m in line.finditer(p.stderr)]
         if not c:

@@ -46,7 +46,20 @@ typedef struct hb_dataset {
     uint64_t xxh3;                /* XXH3-64 of the filtered train then test ratings */
     char name[160];               /* "ml-100k" or the synthetic spec */
     char split[32];
+    /* --- appended by the general loader (hb_dataset_load); zero from older paths --- */
+    char **user_names, **item_names; /* --ids string: original ids by dense index, else NULL
+                                        (user_ids/item_ids then hold the dense index) */
+    size_t n_duplicates;          /* duplicate (user, item) rows removed by the policy */
+    size_t n_test_cold;           /* test rows dropped: their user or item is not in train */
+    uint32_t n_cold_users, n_cold_items; /* distinct test users / items absent from train */
+    int seed_filter;              /* 1: the notebook's two-stage filtering was applied */
+    int cache;                    /* HB_CACHE_*: what the binary cache did for this load */
+    double load_seconds;          /* wall time of the load (parse or cache, split, filter) */
+    uint64_t source_xxh3;         /* XXH3-64 of the source file (0: not computed) */
+    uint64_t source_bytes;        /* bytes of rating text parsed (0: cache or synthetic) */
 } hb_dataset;
+
+enum { HB_CACHE_NONE = 0, HB_CACHE_HIT, HB_CACHE_WRITTEN, HB_CACHE_UNWRITABLE };
 
 /* Loads DIR/SPLIT.base and DIR/SPLIT.test (SPLIT one of u1..u5, ua, ub) as GroupLens ships
  * them (tab-separated user, item, rating, timestamp), applies the notebook's filtering and
@@ -72,7 +85,6 @@ hb_status hb_synth_parse(const char *spec, hb_synth_params *p, hb_error *err);
 /* Generates ratings from the planted model, splits them (test_fraction, seeded), applies
  * the notebook's filtering. Deterministic in the parameters. */
 hb_status hb_dataset_synthetic(const hb_synth_params *p, hb_dataset **out, hb_error *err);
-
 /* Frees and nulls *ds. */
 void hb_dataset_free(hb_dataset **ds);
 
@@ -90,6 +102,80 @@ hb_status hb_dataset_from_raw(const hb_raw_rating *train, size_t n_train,
 
 /* XXH3-64 of the dataset's filtered ratings (train then test, little-endian 12-byte rows). */
 uint64_t hb_dataset_fingerprint(const hb_dataset *ds);
+
+/* ------------------------------------------------------ general loader */
+
+typedef enum hb_format {
+    HB_FORMAT_AUTO = 0, /* from the directory's files, the extension, then the first line */
+    HB_FORMAT_CSV,      /* comma-separated (ratings.csv of ML-20M/25M/32M/latest) */
+    HB_FORMAT_TSV,      /* tab-separated (ML-100K's u.data, u1.base, ...) */
+    HB_FORMAT_DAT,      /* '::'-separated (ratings.dat of ML-1M/10M) */
+} hb_format;
+
+/* Duplicate (user, item) rows within one file: ERROR names both lines and fails; FIRST and LAST
+ * keep one occurrence and count the others in hb_dataset.n_duplicates. */
+typedef enum hb_dup_policy { HB_DUP_ERROR = 0, HB_DUP_FIRST, HB_DUP_LAST } hb_dup_policy;
+
+/* Ids: INT accepts non-negative decimal integers up to 2^63-1; STRING takes any field without
+ * control characters as an opaque id (dense order: byte-wise ascending). */
+typedef enum hb_id_kind { HB_IDS_INT = 0, HB_IDS_STRING } hb_id_kind;
+
+/* Options of hb_dataset_load; start from hb_load_opts_default(). */
+typedef struct hb_load_opts {
+    hb_format format;
+    char columns[64];     /* "user,item,rating[,timestamp]" in file order, "-" skips a column;
+                             "": the format's (4 columns, or 3 when AUTO sees 3) */
+    int header;           /* -1: the format's (ratings.csv: yes; AUTO: sniffed), 0: none, 1: one */
+    hb_id_kind ids;
+    int has_range;        /* 1: ratings outside [r_lo, r_hi] are errors and r_min/r_max are these */
+    float r_lo, r_hi;
+    char split[48];       /* "": the data's own (ML-100K: u1, else random:0.2); u1..u5|ua|ub,
+                             random:F[:SEED], kfold:N:K[:SEED] (K 1-based), per-user:F[:SEED],
+                             time:F (the latest fraction F by timestamp) */
+    uint64_t seed;        /* split seed when the spec has none */
+    int seed_filter;      /* -1: on for ML-100K's predefined splits and synthetic data, else off */
+    hb_dup_policy duplicates;
+    int cache;            /* 1: read/write FILE.hbcache (keyed by the file's XXH3) */
+    uint64_t cache_min_bytes; /* files smaller than this are never cached (default 16 MiB) */
+    int threads;          /* parser threads (0: OpenMP's default) */
+} hb_load_opts;
+
+hb_load_opts hb_load_opts_default(void);
+
+/* Sets one option from its command-line spelling: format (csv|tsv|dat|auto), columns, header
+ * (yes|no|auto), ids (int|string), rating-range (LO:HI), duplicates (error|first|last), split,
+ * seed, seed-filter (yes|no|auto), cache (yes|no), threads. Fails with HB_ERR_ARG and a message
+ * naming the option and what it expects. */
+hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *value, hb_error *err);
+
+/* Loads ratings from PATH: an ML-100K folder (predefined splits u1..ub, or u.data with another
+ * split), a folder holding ratings.dat (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any
+ * delimited file, or a synthetic[:...] spec. Splits, then either applies the notebook's filtering
+ * or drops (and counts) test rows whose user or item is absent from train; re-indexes users and
+ * items 0..n-1 in ascending original id. On failure returns an error naming the file, the line
+ * and what was expected, and *out is NULL. */
+hb_status hb_dataset_load(const char *path, const hb_load_opts *o, hb_dataset **out,
+                          hb_error *err);
+
+/* Parses PATH as hb_dataset_load would and writes its binary cache (PATH.hbcache) whatever its
+ * size; cache_path receives the cache's path. */
+hb_status hb_dataset_convert(const char *path, const hb_load_opts *o, char *cache_path,
+                             size_t cap, hb_error *err);
+
+/* Writes the synthetic ratings (every one, unsplit, with seeded timestamps) as text: format CSV
+ * (header userId,movieId,rating,timestamp), TSV or DAT ('::'). Generation and formatting run in
+ * parallel; memory stays near the ratings themselves. */
+hb_status hb_synth_write(const hb_synth_params *p, const char *path, hb_format format,
+                         int threads, hb_error *err);
+
+/* Downloads a GroupLens MovieLens archive (ml-100k, ml-1m, ml-10m, ml-20m, ml-25m,
+ * ml-latest-small) into DIR, verifies its MD5 (pinned, or GroupLens' .md5 for ml-latest-small;
+ * md5 overrides), and unpacks it. base_url NULL: $HOGBENCH_FETCH_BASE or GroupLens.
+ * unpacked receives the folder to pass as --data. */
+hb_status hb_fetch(const char *name, const char *dir, const char *base_url, const char *md5,
+                   char *unpacked, size_t cap, hb_error *err);
+/* MD5 of a file as 32 lowercase hex digits (hex needs 33 bytes). */
+hb_status hb_md5_file(const char *path, char *hex, hb_error *err);
 
 /* -------------------------------------------------------------- models */
 
@@ -129,6 +215,9 @@ typedef struct hb_train_params {
     float lr_decay;       /* SGD: lr_epoch = lr / (1 + lr_decay * epoch) */
     float reg;            /* L2 on embeddings (and dense weights) */
     float reg_bias;       /* L2 on user/item biases */
+    int reg_rows;         /* SGD batch 1: scale each sample's L2 by mean_count/count of its
+                             user and item (each row gets ~reg per epoch, as in PMF's MAP
+                             objective) instead of reg per touch */
     uint32_t batch;       /* samples per optimizer step per worker */
     uint64_t seed;
     int global_mean;      /* mf_bias: add the train mean to every prediction */
@@ -144,6 +233,8 @@ typedef struct hb_train_params {
     uint32_t blocks;      /* BLOCKED grid size G (0: auto, max(2T, rows/1 MiB)) */
     uint32_t eval_every;  /* evaluate every N epochs (0: only at the end) */
     int verbose;          /* progress lines on stderr */
+    uint32_t eval_users;  /* NDCG over a sample of this many users drawn from seed (0: every
+                             user, the notebook's protocol); RMSE/MAE always use every test row */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
@@ -176,7 +267,11 @@ typedef struct hb_metrics {
     double rmse, mae;
     double ndcg[HB_NDCG_KS];
     double eval_seconds;
+    uint32_t ndcg_users;  /* users NDCG was averaged over when sampled (--eval-users), else 0 */
 } hb_metrics;
+
+/* "seed-full-ranking", or "seed-full-ranking-sampled:N" when NDCG used a sample of N users. */
+const char *hb_ndcg_protocol(const hb_metrics *m, char *buf, size_t cap);
 
 typedef struct hb_epoch_stats {
     uint32_t epoch;       /* 1-based */

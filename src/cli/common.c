@@ -1,6 +1,9 @@
-/* common.c: flag-value parsing, data resolution and one reported training run. */
+/* common.c: flag parsing shared by train and sweep, data resolution, signals, and one run
+ * (train, evaluate, append its row and curve rows). */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,66 +48,380 @@ int hb_cli_float(const char *flag, const char *s, float lo, float hi, float *out
     return 0;
 }
 
+int hb_cli_parse(const char *cmd, int argc, char **argv, const struct option *opts,
+                 hb_cli_args *a) {
+    memset(a, 0, sizeof *a);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') c = HB_O_HELP;
+        if (c == '?' || c == ':' || c < HB_O_DATA || c >= HB_O_END) {
+            const char *bad = argv[optind - 1];
+            fprintf(stderr, "hogbench %s: %s '%s' (see 'hogbench %s --help')\n", cmd,
+                    c == ':' || (optopt && optopt != '?') ? "missing value for" : "unknown option",
+                    bad, cmd);
+            return 2;
+        }
+        if (a->n == HB_CLI_MAX_FLAGS) {
+            fprintf(stderr, "hogbench %s: more than %d flags\n", cmd, HB_CLI_MAX_FLAGS);
+            return 2;
+        }
+        a->val[c] = optarg;
+        a->seen[c] = 1;
+        a->opt[a->n] = c;
+        a->arg[a->n++] = optarg;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hogbench %s: unexpected argument '%s'\n", cmd, argv[optind]);
+        return 2;
+    }
+    return 0;
+}
+
+/* Matches val against names[0..n); prints "flag 'val': expected ..." when it is none. */
+static int hb_cli_enum(const char *flag, const char *val, const char *const *names, int n,
+                       int *out) {
+    for (int k = 0; k < n; k++)
+        if (strcmp(val, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    fprintf(stderr, "hogbench: %s '%s': expected %s", flag, val, names[0]);
+    for (int k = 1; k < n; k++) fprintf(stderr, "%s%s", k == n - 1 ? " or " : ", ", names[k]);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
+    static const char *const opts[] = {"sgd", "nadam"}, *const acts[] = {"linear", "relu"},
+                             *const inits[] = {"keras", "normal"},
+                             *const scheds[] = {"blocked", "hogwild"};
+    int e = 0, t;
+    switch (opt) {
+    case HB_O_DIM: return hb_cli_u32("--dim", val, 1, 4096, &p->dim);
+    case HB_O_HIDDEN: return hb_cli_u32("--hidden", val, 1, 4096, &p->hidden);
+    case HB_O_LAYERS: return hb_cli_u32("--layers", val, 1, HB_MLP_MAX_LAYERS - 1, &p->n_hidden);
+    case HB_O_EPOCHS: return hb_cli_u32("--epochs", val, 1, 100000, &p->epochs);
+    case HB_O_BATCH: return hb_cli_u32("--batch", val, 1, 1u << 20, &p->batch);
+    case HB_O_EVAL: return hb_cli_u32("--eval-every", val, 0, 100000, &p->eval_every);
+    case HB_O_BLOCKS: return hb_cli_u32("--blocks", val, 1, 4096, &p->blocks);
+    case HB_O_SEED: return hb_cli_u64("--seed", val, &p->seed);
+    case HB_O_LR: return hb_cli_float("--lr", val, 1e-12f, 1e3f, &p->lr);
+    case HB_O_REG: return hb_cli_float("--reg", val, 0, 1e3f, &p->reg);
+    case HB_O_REGB: return hb_cli_float("--reg-bias", val, 0, 1e3f, &p->reg_bias);
+    case HB_O_DECAY: return hb_cli_float("--lr-decay", val, 0, 1e6f, &p->lr_decay);
+    case HB_O_INITSTD: return hb_cli_float("--init-std", val, 1e-9f, 10.0f, &p->init_std);
+    case HB_O_THREADS:
+        if (strpbrk(val, ",-")) {
+            fprintf(stderr, "hogbench: --threads '%s': expected one count, N or max (lists and "
+                            "ranges are for 'hogbench sweep')\n", val);
+            return -1;
+        }
+        if (hb_cli_threads("--threads", val, &t, 1) != 1) return -1;
+        p->threads = t;
+        return 0;
+    case HB_O_INITOFF: {
+        static const char *const offs[] = {"none", "mean", "bias-dims"};
+        int t;
+        const int e = hb_cli_enum("--init-offset", val, offs, 3, &t);
+        if (!e) p->init_mean = (int)t;
+        return e;
+    }
+    case HB_O_REGROWS: p->reg_rows = 1; return 0;
+    case HB_O_GM: p->global_mean = 1; return 0;
+    case HB_O_NOGM: p->global_mean = 0; return 0;
+    case HB_O_OPT:
+        e = hb_cli_enum("--optimizer", val, opts, 2, &t);
+        if (!e) p->optimizer = (hb_optimizer)t;
+        return e;
+    case HB_O_ACT:
+        e = hb_cli_enum("--activation", val, acts, 2, &t);
+        if (!e) p->activation = (hb_activation)t;
+        return e;
+    case HB_O_INIT:
+        e = hb_cli_enum("--init", val, inits, 2, &t);
+        if (!e) p->init = (hb_init)t;
+        return e;
+    case HB_O_SCHED:
+        e = hb_cli_enum("--schedule", val, scheds, 2, &t);
+        if (!e) p->schedule = (hb_schedule)t;
+        return e;
+    default: return 1;
+    }
+}
+
+int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
+                  const hb_cli_args *a, const unsigned char *skip) {
+    if (strcmp(preset, "seed") == 0) *p = hb_params_seed(model);
+    else if (strcmp(preset, "default") == 0) *p = hb_params_default(model);
+    else {
+        fprintf(stderr, "hogbench: --preset '%s': expected seed or default\n", preset);
+        return 2;
+    }
+    int bad = 0;
+    for (int k = 0; k < a->n; k++)
+        if (!(skip && skip[a->opt[k]]) && hb_cli_apply_flag(p, a->opt[k], a->arg[k]) < 0) bad = 1;
+    return bad ? 2 : 0;
+}
+
+/* One count: N or max. */
+static int hb_cli_count(const char *flag, const char *s, size_t len, long ncpu, int *out) {
+    char tok[32];
+    if (len == 0 || len >= sizeof tok) {
+        fprintf(stderr, "hogbench: %s: empty or overlong thread count\n", flag);
+        return -1;
+    }
+    memcpy(tok, s, len);
+    tok[len] = '\0';
+    if (strcmp(tok, "max") == 0) {
+        *out = (int)ncpu;
+        return 0;
+    }
+    uint32_t v;
+    if (hb_cli_u32(flag, tok, 1, 1024, &v) != 0) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int hb_cli_threads(const char *flag, const char *s, int *out, int cap) {
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpu < 1) ncpu = 1;
+    if (ncpu > 1024) ncpu = 1024;
+    int n = 0;
+    const char *p = s;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        const char *dash = memchr(p, '-', len);
+        int lo, hi;
+        if (hb_cli_count(flag, p, dash ? (size_t)(dash - p) : len, ncpu, &lo) != 0 ||
+            hb_cli_count(flag, dash ? dash + 1 : p, dash ? len - (size_t)(dash - p) - 1 : len,
+                         ncpu, &hi) != 0)
+            return -1;
+        if (hi < lo) {
+            fprintf(stderr, "hogbench: %s '%s': range %d-%d is empty\n", flag, s, lo, hi);
+            return -1;
+        }
+        for (int t = lo; t <= hi; t++) {
+            int dup = 0;
+            for (int k = 0; k < n; k++) dup |= out[k] == t;
+            if (dup) continue;
+            if (n == cap) {
+                fprintf(stderr, "hogbench: %s '%s': more than %d counts\n", flag, s, cap);
+                return -1;
+            }
+            out[n++] = t;
+        }
+        if (!p[len]) break;
+        p += len + 1;
+    }
+    return n;
+}
+
 static int hb_is_dir(const char *p) {
     struct stat sb;
     return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-int hb_cli_load_data(const char *data, const char *split, hb_dataset **out, int quiet) {
-    hb_error err = {{0}};
-    hb_status st;
-    const char *src = "--data";
-    if (!data) {
-        const char *env = getenv("HOGBENCH_DATA");
-        if (env && *env) {
-            data = env;
-            src = "HOGBENCH_DATA";
-        } else if (hb_is_dir("data/ml-100k")) {
-            data = "data/ml-100k";
-            src = "./data/ml-100k";
-        }
+int hb_cli_load_data(const char *data, const char *split, hb_dataset **out, const char **used,
+                     int quiet) {
+    /* The loader (src/cli/data.c) resolves --data and reads any format. A predefined ML-100K
+     * split (the callers' default u1) applies to ML-100K folders only, as before: for other
+     * data it means "the data's own split". */
+    const char *d = data ? data : getenv("HOGBENCH_DATA");
+    char u1[4200];
+    snprintf(u1, sizeof u1, "%s/u1.base", d && *d ? d : "data/ml-100k");
+    struct stat sb;
+    if (split && split[0] == 'u' && strlen(split) == 2 && stat(u1, &sb) != 0) split = NULL;
+    (void)hb_is_dir;
+    return hb_cli_load_data_opts(data, split, NULL, out, used, quiet);
+}
+
+/* ------------------------------------------------------------------ signals */
+
+static pthread_mutex_t hb_sig_lock = PTHREAD_MUTEX_INITIALIZER; /* held while rows are written */
+static char hb_sig_note[2048];
+
+static void *hb_sig_thread(void *arg) {
+    const sigset_t *set = arg;
+    int sig = 0;
+    while (sigwait(set, &sig) != 0) {
     }
-    if (!data) {
-        if (!quiet)
-            fprintf(stderr, "hogbench: no MovieLens directory given (--data DIR or HOGBENCH_DATA)"
-                            " or found (./data/ml-100k): using synthetic data of ML-100K's shape\n");
-        data = "synthetic";
-    }
-    if (strncmp(data, "synthetic", 9) == 0) {
-        hb_synth_params sp;
-        st = hb_synth_parse(data, &sp, &err);
-        if (st == HB_OK) st = hb_dataset_synthetic(&sp, out, &err);
-    } else {
-        if (!hb_is_dir(data)) {
-            fprintf(stderr, "hogbench: %s '%s': not a directory (expected MovieLens 100K's "
-                            "ml-100k folder with %s.base and %s.test, or synthetic[:...])\n",
-                    src, data, split, split);
-            return -1;
-        }
-        st = hb_dataset_load_ml100k(data, split, out, &err);
-    }
-    if (st != HB_OK) {
-        fprintf(stderr, "hogbench: %s\n", err.msg);
+    pthread_mutex_lock(&hb_sig_lock); /* a row being written is finished first */
+    const size_t n = strlen(hb_sig_note);
+    if (n && write(STDERR_FILENO, hb_sig_note, n) < 0) { /* nothing more to do */ }
+    _exit(128 + sig);
+    return NULL;
+}
+
+int hb_cli_signals_install(void) {
+    static sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    pthread_t th;
+    if (pthread_create(&th, NULL, hb_sig_thread, &set) != 0) {
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
         return -1;
     }
-    const hb_dataset *ds = *out;
-    if (!quiet)
-        fprintf(stderr, "hogbench: data %s%s%s split %s: %u users, %u items, %zu train (of %zu), "
-                        "%zu test (of %zu), ratings %g..%g, xxh3 %016llx\n",
-                ds->name, strcmp(ds->name, "ml-100k") == 0 ? " from " : "",
-                strcmp(ds->name, "ml-100k") == 0 ? data : "", ds->split, ds->n_users,
-                ds->n_items, ds->n_train, ds->n_train_raw, ds->n_test, ds->n_test_raw,
-                ds->r_min, ds->r_max, (unsigned long long)ds->xxh3);
+    pthread_detach(th);
     return 0;
+}
+
+void hb_cli_interrupt_note(const char *note) {
+    pthread_mutex_lock(&hb_sig_lock);
+    snprintf(hb_sig_note, sizeof hb_sig_note, "%s", note ? note : "");
+    pthread_mutex_unlock(&hb_sig_lock);
+}
+
+/* --------------------------------------------------------------------- rows */
+
+static const char *hb_opt_name(hb_optimizer o) { return o == HB_OPT_SGD ? "sgd" : "nadam"; }
+
+void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, const char *isa,
+                       uint32_t repeat) {
+    const hb_train_params *p = &cfg->p;
+    r->n = 0;
+    hb_row_add(r, "model", "%s", hb_model_name(p->model));
+    hb_row_add(r, "preset", "%s", cfg->preset);
+    hb_row_add(r, "optimizer", "%s", hb_opt_name(p->optimizer));
+    hb_row_add(r, "lr", "%.9g", p->lr);
+    hb_row_add(r, "lr_decay", "%.9g", p->lr_decay);
+    hb_row_add(r, "reg", "%.9g", p->reg);
+    hb_row_add(r, "reg_bias", "%.9g", p->reg_bias);
+    hb_row_add(r, "reg_rows", "%d", p->reg_rows);
+    hb_row_add(r, "batch", "%u", p->batch);
+    hb_row_add(r, "epochs", "%u", p->epochs);
+    hb_row_add(r, "dim", "%u", p->dim);
+    hb_row_add(r, "threads", "%d", p->threads);
+    hb_row_add(r, "isa", "%s", isa);
+    hb_row_add(r, "schedule", "%s", hb_schedule_name(p->schedule));
+    hb_row_add(r, "blocks", "%u", p->blocks);
+    hb_row_add(r, "seed", "%llu", (unsigned long long)p->seed);
+    hb_row_add(r, "global_mean", "%d", p->global_mean);
+    hb_row_add(r, "activation", "%s", p->activation == HB_ACT_RELU ? "relu" : "linear");
+    hb_row_add(r, "hidden", "%u", p->hidden);
+    hb_row_add(r, "layers", "%u", p->n_hidden);
+    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : "normal");
+    hb_row_add(r, "init_std", "%.9g", p->init_std);
+    hb_row_add(r, "init_offset", "%s", p->init_mean == 1 ? "mean" : p->init_mean == 2 ? "bias-dims" : "none");
+    hb_row_add(r, "beta1", "%.9g", p->beta1);
+    hb_row_add(r, "beta2", "%.9g", p->beta2);
+    hb_row_add(r, "eps", "%.9g", p->eps);
+    hb_row_add(r, "eval_every", "%u", p->eval_every);
+    hb_row_add(r, "dataset", "%s", ds->name);
+    hb_row_add(r, "split", "%s", ds->split);
+    hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
+    hb_row_add(r, "data", "%s", cfg->data ? cfg->data : "");
+    hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
+    hb_row_add(r, "repeat", "%u", repeat);
+}
+
+static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o) {
+    const hb_train_result *res = &o->res;
+    const int ok = o->st == HB_OK;
+    hb_row_add(r, "blocks_used", "%u", res->blocks);
+    hb_row_add(r, "n_train", "%zu", ds->n_train);
+    hb_row_add(r, "n_test", "%zu", ds->n_test);
+    hb_row_add(r, "epochs_done", "%u", res->epochs_done);
+    hb_row_add(r, "train_seconds", "%.6f", res->train_seconds);
+    hb_row_add(r, "seconds_per_epoch", "%.6f",
+               res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
+    hb_row_add(r, "updates_per_second", "%.0f", res->updates_per_second);
+    hb_row_add(r, "eval_seconds", "%.6f", ok ? res->metrics.eval_seconds : 0.0);
+    hb_row_add(r, "peak_rss_kib", "%ld", o->peak_rss_kib);
+    hb_row_add(r, "final_loss", "%.6g", res->final_loss);
+    hb_row_add(r, "rmse", ok ? "%.6f" : "", res->metrics.rmse);
+    hb_row_add(r, "mae", ok ? "%.6f" : "", res->metrics.mae);
+    static const char *const nk[HB_NDCG_KS] = {"ndcg_at_10", "ndcg_at_20", "ndcg_at_30",
+                                               "ndcg_at_100"};
+    for (int q = 0; q < HB_NDCG_KS; q++)
+        hb_row_add(r, nk[q], ok ? "%.6f" : "", res->metrics.ndcg[q]);
+    hb_row_add(r, "ndcg_protocol", "seed-full-ranking");
+    hb_row_add(r, "status", "%s", ok ? "ok" : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
+    hb_row_add(r, "message", "%s", ok ? "" : o->msg);
+}
+
+void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
+    hb_run_out o;
+    memset(&o, 0, sizeof o);
+    hb_cli_row_config(r, cfg, ds, "scalar", 1);
+    hb_row_outcome(r, ds, &o);
+    hb_row_add_machine(r);
+}
+
+/* One learning-curve row; s NULL: the header's sample. */
+static void hb_curve_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
+                         const hb_run_out *o, const hb_epoch_stats *s, int last) {
+    r->n = 0;
+    const int have = cfg && ds && o && s;
+    const int ev = have && (s->evaluated || (last && o->st == HB_OK));
+    const hb_metrics *m = have ? (s->evaluated ? &s->metrics : &o->res.metrics) : NULL;
+    hb_row_add(r, "run_key", have ? "%016llx" : "", have ? (unsigned long long)o->key : 0ULL);
+    hb_row_add(r, "repeat", have ? "%u" : "", have ? o->repeat : 0);
+    hb_row_add(r, "model", "%s", have ? hb_model_name(cfg->p.model) : "");
+    hb_row_add(r, "optimizer", "%s", have ? hb_opt_name(cfg->p.optimizer) : "");
+    hb_row_add(r, "dim", have ? "%u" : "", have ? cfg->p.dim : 0);
+    hb_row_add(r, "threads", have ? "%d" : "", have ? cfg->p.threads : 0);
+    hb_row_add(r, "isa", "%s", have ? o->isa : "");
+    hb_row_add(r, "dataset", "%s", have ? ds->name : "");
+    hb_row_add(r, "split", "%s", have ? ds->split : "");
+    hb_row_add(r, "epoch", have ? "%u" : "", have ? s->epoch : 0);
+    hb_row_add(r, "elapsed_seconds", have ? "%.6f" : "", have ? s->elapsed : 0.0);
+    hb_row_add(r, "epoch_updates_per_second", have ? "%.0f" : "",
+               have ? s->updates_per_second : 0.0);
+    hb_row_add(r, "train_loss", have ? "%.6g" : "", have ? s->loss : 0.0);
+    hb_row_add(r, "test_rmse", ev ? "%.6f" : "", ev ? m->rmse : 0.0);
+    hb_row_add(r, "test_mae", ev ? "%.6f" : "", ev ? m->mae : 0.0);
+    hb_row_add(r, "test_ndcg_at_10", ev ? "%.6f" : "", ev ? m->ndcg[0] : 0.0);
+}
+
+void hb_cli_curve_row_sample(hb_row *r) { hb_curve_row(r, NULL, NULL, NULL, NULL, 0); }
+
+/* --------------------------------------------------------------------- runs */
+
+typedef struct {
+    const char *key;
+    int kcol, rcol;
+    uint32_t max_rep;
+} hb_rep_scan;
+
+static int hb_rep_line(size_t line, int n, char **f, void *vctx) {
+    hb_rep_scan *c = vctx;
+    if (line == 0) {
+        for (int k = 0; k < n; k++) {
+            if (strcmp(f[k], "run_key") == 0) c->kcol = k;
+            if (strcmp(f[k], "repeat") == 0) c->rcol = k;
+        }
+        return c->kcol < 0 || c->rcol < 0;
+    }
+    if (c->kcol < n && c->rcol < n && strcmp(f[c->kcol], c->key) == 0) {
+        unsigned long v = strtoul(f[c->rcol], NULL, 10);
+        if (v > c->max_rep && v < UINT32_MAX) c->max_rep = (uint32_t)v;
+    }
+    return 0;
+}
+
+/* One more than the largest repeat of key in path (1 for a new file or key). */
+static uint32_t hb_next_repeat(const char *path, uint64_t key) {
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
+    hb_rep_scan c = {hex, -1, -1, 0};
+    if (path && access(path, F_OK) == 0) hb_csv_scan(path, hb_rep_line, &c, NULL);
+    return c.max_rep + 1;
 }
 
 typedef struct {
     const hb_run_cfg *cfg;
-    const hb_dataset *ds;
+    hb_epoch_stats *stats; /* one per epoch, for the curves */
+    uint32_t n;
 } hb_progress_ctx;
 
 static void hb_progress(const hb_epoch_stats *s, void *vctx) {
-    const hb_progress_ctx *c = vctx;
+    hb_progress_ctx *c = vctx;
+    if (c->stats && c->n < c->cfg->p.epochs) c->stats[c->n++] = *s;
+    if (c->cfg->on_epoch) c->cfg->on_epoch(s, c->cfg->on_epoch_ctx);
     if (c->cfg->quiet) return;
     fprintf(stderr, "epoch %3u/%u  loss %.5f  elapsed %7.3fs  %6.2fM upd/s", s->epoch,
             c->cfg->p.epochs, s->loss, s->elapsed, s->updates_per_second / 1e6);
@@ -114,55 +431,43 @@ static void hb_progress(const hb_epoch_stats *s, void *vctx) {
     fputc('\n', stderr);
 }
 
-static void hb_fill_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
-                        const hb_kernels *k, const hb_train_result *res, hb_status st,
-                        const char *msg) {
-    const hb_train_params *p = &cfg->p;
-    const int ok = st == HB_OK;
-    hb_row_add(r, "model", "%s", hb_model_name(p->model));
-    hb_row_add(r, "optimizer", "%s", p->optimizer == HB_OPT_SGD ? "sgd" : "nadam");
-    hb_row_add(r, "lr", "%.9g", p->lr);
-    hb_row_add(r, "lr_decay", "%.9g", p->lr_decay);
-    hb_row_add(r, "reg", "%.9g", p->reg);
-    hb_row_add(r, "reg_bias", "%.9g", p->reg_bias);
-    hb_row_add(r, "batch", "%u", p->batch);
-    hb_row_add(r, "epochs", "%u", p->epochs);
-    hb_row_add(r, "dim", "%u", p->dim);
-    hb_row_add(r, "threads", "%d", p->threads);
-    hb_row_add(r, "seed", "%llu", (unsigned long long)p->seed);
-    hb_row_add(r, "isa", "%s", k ? k->name : "?");
-    hb_row_add(r, "schedule", "%s", hb_schedule_name(p->schedule));
-    hb_row_add(r, "blocks", "%u", res->blocks);
-    hb_row_add(r, "preset", "%s", cfg->preset);
-    hb_row_add(r, "global_mean", "%d", p->global_mean);
-    hb_row_add(r, "activation", "%s", p->activation == HB_ACT_RELU ? "relu" : "linear");
-    hb_row_add(r, "hidden", "%u", p->hidden);
-    hb_row_add(r, "layers", "%u", p->n_hidden);
-    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : "normal");
-    hb_row_add(r, "init_std", "%.9g", p->init_std);
-    hb_row_add(r, "init_mean", "%d", p->init_mean);
-    hb_row_add(r, "dataset", "%s", ds->name);
-    hb_row_add(r, "split", "%s", ds->split);
-    hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
-    hb_row_add(r, "n_train", "%zu", ds->n_train);
-    hb_row_add(r, "n_test", "%zu", ds->n_test);
-    hb_row_add(r, "train_seconds", "%.6f", res->train_seconds);
-    hb_row_add(r, "seconds_per_epoch", "%.6f",
-               res->epochs_done ? res->train_seconds / res->epochs_done : 0.0);
-    hb_row_add(r, "updates_per_second", "%.0f", res->updates_per_second);
-    hb_row_add(r, "eval_seconds", "%.6f", ok ? res->metrics.eval_seconds : 0.0);
-    hb_row_add(r, "final_loss", "%.6g", res->final_loss);
-    hb_row_add(r, "rmse", ok ? "%.6f" : "", res->metrics.rmse);
-    hb_row_add(r, "mae", ok ? "%.6f" : "", res->metrics.mae);
-    static const char *const nk[HB_NDCG_KS] = {"ndcg_at_10", "ndcg_at_20", "ndcg_at_30", "ndcg_at_100"};
-    for (int q = 0; q < HB_NDCG_KS; q++) hb_row_add(r, nk[q], ok ? "%.6f" : "", res->metrics.ndcg[q]);
-    hb_row_add(r, "ndcg_protocol", "seed-full-ranking");
-    hb_row_add(r, "status", "%s", ok ? "ok" : st == HB_ERR_DIVERGED ? "diverged" : "error");
-    hb_row_add(r, "message", "%s", msg ? msg : "");
-    hb_row_add_machine(r);
+/* Appends the result row, then the curve rows, with the signal thread held off. */
+static int hb_write_rows(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o,
+                         const hb_progress_ctx *ctx) {
+    static hb_row row;
+    hb_cli_row_config(&row, cfg, ds, o->isa, o->repeat);
+    hb_row_outcome(&row, ds, o);
+    hb_row_add_machine(&row);
+    hb_csv_buf curves = {0};
+    hb_status st = HB_OK;
+    if (cfg->curves) {
+        static hb_row cr;
+        for (uint32_t e = 0; e < ctx->n && st == HB_OK; e++) {
+            hb_curve_row(&cr, cfg, ds, o, &ctx->stats[e], e + 1 == ctx->n);
+            st = hb_csv_buf_add(&curves, &cr);
+        }
+    }
+    if (st != HB_OK) {
+        fprintf(stderr, "hogbench: out of memory for the learning curve\n");
+        hb_csv_buf_free(&curves);
+        return 1;
+    }
+    hb_error err = {{0}};
+    pthread_mutex_lock(&hb_sig_lock);
+    if (cfg->out_csv) st = hb_csv_append(cfg->out_csv, &row, &err);
+    if (st == HB_OK && cfg->curves) st = hb_csv_buf_append(cfg->curves, &curves, &err);
+    pthread_mutex_unlock(&hb_sig_lock);
+    hb_csv_buf_free(&curves);
+    if (st != HB_OK) {
+        fprintf(stderr, "hogbench: %s\n", err.msg);
+        return 1;
+    }
+    o->written = 1;
+    return 0;
 }
 
-int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res) {
+int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
+    memset(o, 0, sizeof *o);
     hb_error err = {{0}};
     const hb_kernels *k = cfg->isa == HB_ISA_COUNT ? hb_kernels_get() : hb_kernels_select(cfg->isa);
     if (!k) {
@@ -171,55 +476,67 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
                                                                        : hb_isa_name(cfg->isa));
         return 2;
     }
+    o->isa = k->name;
+    static hb_row row;
+    hb_cli_row_config(&row, cfg, ds, k->name, 1);
+    o->key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
+    o->repeat = cfg->repeat ? cfg->repeat : hb_next_repeat(cfg->out_csv, o->key);
     hb_model *m = NULL;
-    hb_status st = hb_model_create(&cfg->p, ds, &m, &err);
-    if (st == HB_ERR_ARG) {
+    o->st = hb_model_create(&cfg->p, ds, &m, &err);
+    if (o->st == HB_ERR_ARG && !cfg->record_errors) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;
     }
     if (!cfg->quiet)
         fprintf(stderr, "hogbench: %s dim %u, %s lr %g reg %g batch %u, %u epochs, %d threads, "
                         "isa %s, schedule %s, seed %llu, preset %s\n",
-                hb_model_name(cfg->p.model), cfg->p.dim,
-                cfg->p.optimizer == HB_OPT_SGD ? "sgd" : "nadam", cfg->p.lr, cfg->p.reg,
-                cfg->p.batch, cfg->p.epochs, cfg->p.threads, k->name, hb_schedule_name(cfg->p.schedule),
-                (unsigned long long)cfg->p.seed, cfg->preset);
-    hb_progress_ctx ctx = {cfg, ds};
-    memset(res, 0, sizeof *res);
-    if (st == HB_OK) st = hb_train(m, ds, hb_progress, &ctx, res, &err);
-    if (st == HB_OK && cfg->save_dir) {
+                hb_model_name(cfg->p.model), cfg->p.dim, hb_opt_name(cfg->p.optimizer),
+                cfg->p.lr, cfg->p.reg, cfg->p.batch, cfg->p.epochs, cfg->p.threads, k->name,
+                hb_schedule_name(cfg->p.schedule), (unsigned long long)cfg->p.seed, cfg->preset);
+    hb_progress_ctx ctx = {cfg, NULL, 0};
+    if (cfg->curves && !(ctx.stats = calloc(cfg->p.epochs, sizeof *ctx.stats))) {
+        fprintf(stderr, "hogbench: out of memory for the learning curve\n");
+        hb_model_free(&m);
+        return 1;
+    }
+    hb_rss_reset();
+    if (o->st == HB_OK) o->st = hb_train(m, ds, hb_progress, &ctx, &o->res, &err);
+    o->peak_rss_kib = hb_rss_peak_kib();
+    int rc = 0;
+    if (o->st != HB_OK) snprintf(o->msg, sizeof o->msg, "%s", err.msg);
+    if (o->st == HB_OK && cfg->save_dir) {
         hb_error e2 = {{0}};
         if (hb_model_save(m, ds, cfg->save_dir, &e2) != HB_OK) {
             fprintf(stderr, "hogbench: %s\n", e2.msg);
-            hb_model_free(&m);
-            return 1;
+            rc = 1;
+        } else if (!cfg->quiet) {
+            fprintf(stderr, "hogbench: model saved to %s\n", cfg->save_dir);
         }
-        if (!cfg->quiet) fprintf(stderr, "hogbench: model saved to %s\n", cfg->save_dir);
     }
-    if (st != HB_OK) fprintf(stderr, "hogbench: %s\n", err.msg);
-    if (st == HB_OK || st == HB_ERR_DIVERGED) {
+    hb_model_free(&m);
+    if (rc == 0 && (cfg->out_csv || cfg->curves)) rc = hb_write_rows(cfg, ds, o, &ctx);
+    free(ctx.stats);
+    return rc;
+}
+
+int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res) {
+    static hb_run_out o;
+    int rc = hb_cli_execute(cfg, ds, &o);
+    *res = o.res;
+    if (rc == 2 || !o.isa) return rc;
+    if (o.st != HB_OK) fprintf(stderr, "hogbench: %s\n", o.msg);
+    if (o.st == HB_OK || o.st == HB_ERR_DIVERGED) {
         printf("model=%s isa=%s threads=%d epochs=%u train_seconds=%.4f seconds_per_epoch=%.5f "
                "updates_per_second=%.0f\n",
-               hb_model_name(cfg->p.model), k->name, cfg->p.threads, res->epochs_done,
+               hb_model_name(cfg->p.model), o.isa, cfg->p.threads, res->epochs_done,
                res->train_seconds, res->epochs_done ? res->train_seconds / res->epochs_done : 0,
                res->updates_per_second);
-        if (st == HB_OK)
+        if (o.st == HB_OK)
             printf("rmse=%.4f mae=%.4f ndcg@10=%.4f ndcg@20=%.4f ndcg@30=%.4f ndcg@100=%.4f "
                    "eval_seconds=%.4f ndcg_protocol=seed-full-ranking\n",
                    res->metrics.rmse, res->metrics.mae, res->metrics.ndcg[0], res->metrics.ndcg[1],
                    res->metrics.ndcg[2], res->metrics.ndcg[3], res->metrics.eval_seconds);
-        if (cfg->out_csv) {
-            static hb_row row;
-            memset(&row, 0, sizeof row);
-            hb_fill_row(&row, cfg, ds, k, res, st, st == HB_OK ? NULL : err.msg);
-            hb_error e3 = {{0}};
-            if (hb_csv_append(cfg->out_csv, &row, &e3) != HB_OK) {
-                fprintf(stderr, "hogbench: %s\n", e3.msg);
-                hb_model_free(&m);
-                return 1;
-            }
-        }
     }
-    hb_model_free(&m);
-    return st == HB_OK ? 0 : 1;
+    if (rc) return rc;
+    return o.st == HB_OK ? 0 : 1;
 }

@@ -10,6 +10,9 @@ static void hb_usage(FILE *f) {
             "usage: hogbench <command> [options]\n\n"
             "commands:\n"
             "  train     train and evaluate one model, optionally append a CSV row\n"
+            "  sweep     train every combination of models, sizes, threads and ISAs, repeated;\n"
+            "            one CSV row per run, resumable\n"
+            "  data      generate, convert, describe or fetch rating data (gen|convert|info|fetch)\n"
             "  isa       list the kernel ISAs this binary and CPU support\n"
             "  version   print the version\n"
             "  help      this text; 'hogbench <command> --help' for a command's options\n",
@@ -23,6 +26,8 @@ int main(int argc, char **argv) {
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "train") == 0) return hb_cmd_train(argc - 1, argv + 1);
+    if (strcmp(cmd, "data") == 0) return hb_cmd_data(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0) return hb_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         hb_usage(stdout);
         return 0;
