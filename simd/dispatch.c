@@ -26,10 +26,43 @@ HB_DECLARE_KERNELS(avx512)
 HB_DECLARE_KERNELS(neon)
 #endif
 
+#ifdef HB_TEST_SLOW_SGD_MF
+/* Test only (CMake -DHB_TEST_SLOW_KERNEL=sgd_mf): every ISA's sgd_mf slot first runs a dependent
+ * add chain of n*per16/16 steps, about a tenth of that kernel's own time (per16 calibrated with
+ * bench/kernels_bench), so that a known ~10% slowdown can be shown to be flagged. */
+static unsigned hb_slow_burn(size_t n, unsigned per16) {
+    unsigned x = 0;
+    for (size_t i = 0; i < n * per16 / 16; i++) {
+        x += (unsigned)i;
+        __asm__ volatile("" : "+r"(x)); /* one cycle per step, never optimized away */
+    }
+    return x;
+}
+#define HB_SLOW_SGD_MF(sfx, per16)                                                            \
+    static float hb_sgd_mf_slow__##sfx(size_t n, float r, float bias, float lr, float reg,    \
+                                       float *restrict p, float *restrict q) {                \
+        (void)hb_slow_burn(n, per16);                                                         \
+        return hb_sgd_mf_f32__##sfx(n, r, bias, lr, reg, p, q);                               \
+    }
+HB_SLOW_SGD_MF(scalar, 8)
+#ifdef HB_HAVE_AVX2
+HB_SLOW_SGD_MF(avx2, 1)
+#endif
+#ifdef HB_HAVE_AVX512
+HB_SLOW_SGD_MF(avx512, 1)
+#endif
+#ifdef HB_HAVE_NEON
+HB_SLOW_SGD_MF(neon, 1)
+#endif
+#define HB_SGD_MF(sfx) hb_sgd_mf_slow__##sfx
+#else
+#define HB_SGD_MF(sfx) hb_sgd_mf_f32__##sfx
+#endif
+
 #define HB_ROW(isa_enum, sfx)                                                                 \
     {                                                                                         \
         .isa = isa_enum, .name = #sfx, .dot = hb_dot_f32__##sfx, .axpy = hb_axpy_f32__##sfx,  \
-        .sgd = hb_sgd_f32__##sfx, .sgd_mf = hb_sgd_mf_f32__##sfx,                             \
+        .sgd = hb_sgd_f32__##sfx, .sgd_mf = HB_SGD_MF(sfx),                                  \
         .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
         .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx                              \
     }

@@ -9,24 +9,41 @@
 
 const int hb_ndcg_ks[HB_NDCG_KS] = {10, 20, 30, 100};
 
-/* Min-heap of the kmax largest scores (values only). */
-static void hb_heap_sift(float *h, int n, int i) {
-    for (;;) {
-        int l = 2 * i + 1, r = l + 1, s = i;
-        if (l < n && h[l] < h[s]) s = l;
-        if (r < n && h[r] < h[s]) s = r;
-        if (s == i) return;
-        float t = h[i];
-        h[i] = h[s];
-        h[s] = t;
-        i = s;
+/* Sorts x[0..n) by descending score: insertion-sorted runs of 16, then bottom-up merges
+ * through tmp. Inline comparisons (no qsort callback); the order of equal scores is irrelevant
+ * (ties are averaged). */
+static void hb_sort_sg_desc(hb_sg *x, hb_sg *tmp, size_t n) {
+    const size_t run = 16;
+    for (size_t r = 0; r < n; r += run) {
+        const size_t e = r + run < n ? r + run : n;
+        for (size_t a = r + 1; a < e; a++) {
+            const hb_sg v = x[a];
+            size_t b = a;
+            while (b > r && x[b - 1].s < v.s) {
+                x[b] = x[b - 1];
+                b--;
+            }
+            x[b] = v;
+        }
     }
+    hb_sg *src = x, *dst = tmp;
+    for (size_t width = run; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            const size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) dst[o++] = src[i].s >= src[j].s ? src[i++] : src[j++];
+            while (i < mid) dst[o++] = src[i++];
+            while (j < hi) dst[o++] = src[j++];
+        }
+        hb_sg *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != x) memcpy(x, src, n * sizeof *x);
 }
 
-static int hb_cmp_sg_desc(const void *a, const void *b) {
-    const float x = ((const hb_sg *)a)->s, y = ((const hb_sg *)b)->s;
-    return (x < y) - (x > y);
-}
+#define HB_BINS 256
+
 static int hb_cmp_f_desc(const void *a, const void *b) {
     const float x = *(const float *)a, y = *(const float *)b;
     return (x < y) - (x > y);
@@ -34,11 +51,12 @@ static int hb_cmp_f_desc(const void *a, const void *b) {
 
 hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
     w->kmax = kmax;
-    w->heap = malloc((size_t)kmax * sizeof *w->heap);
-    w->cand = malloc((size_t)kmax * sizeof *w->cand);
+    w->tmp = malloc(n_cols * sizeof *w->tmp);
+    w->bins = malloc(n_cols);
+    w->cand = malloc(n_cols * sizeof *w->cand);
     w->ideal = malloc(n_cols * sizeof *w->ideal);
     w->disc = malloc(((size_t)kmax + 1) * sizeof *w->disc);
-    if (!w->heap || !w->cand || !w->ideal || !w->disc) {
+    if (!w->tmp || !w->bins || !w->cand || !w->ideal || !w->disc) {
         hb_ndcg_ws_free(w);
         return HB_ERR_NOMEM;
     }
@@ -48,7 +66,8 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
 }
 
 void hb_ndcg_ws_free(hb_ndcg_ws *w) {
-    free(w->heap);
+    free(w->tmp);
+    free(w->bins);
     free(w->cand);
     free(w->ideal);
     free(w->disc);
@@ -70,27 +89,36 @@ void hb_ndcg_row(hb_ndcg_ws *w, size_t n, const float *scores, const float *gain
     for (int q = 0; q < nk; q++) kmax = ks[q] > kmax ? ks[q] : kmax;
     if ((size_t)kmax > n) kmax = (int)n;
     if (kmax > w->kmax) kmax = w->kmax;
-    /* 1. threshold t: the kmax-th largest score */
-    float *h = w->heap;
-    for (int j = 0; j < kmax; j++) h[j] = scores[j];
-    for (int j = kmax / 2; j-- > 0;) hb_heap_sift(h, kmax, j);
-    for (size_t j = (size_t)kmax; j < n; j++)
-        if (scores[j] > h[0]) {
-            h[0] = scores[j];
-            hb_heap_sift(h, kmax, 0);
-        }
-    const float t = h[0];
-    /* 2. items strictly above t (fewer than kmax), and the whole tie group at t */
-    size_t nc = 0, tie_n = 0;
-    double tie_g = 0;
+    /* 1. candidates: a 256-bin histogram over [min, max] finds the bin holding the kmax-th
+     *    largest score; every score in that bin or above is kept (kmax plus part of one bin),
+     *    which includes the whole tie group at the kmax-th score. Binning is monotone. */
+    float lo = INFINITY, hi = -INFINITY;
     for (size_t j = 0; j < n; j++) {
-        if (scores[j] > t) w->cand[nc++] = (hb_sg){scores[j], gains[j]};
-        else if (scores[j] == t) {
-            tie_n++;
-            tie_g += gains[j];
-        }
+        lo = scores[j] < lo ? scores[j] : lo;
+        hi = scores[j] > hi ? scores[j] : hi;
     }
-    qsort(w->cand, nc, sizeof *w->cand, hb_cmp_sg_desc);
+    size_t nc = 0;
+    if (hi > lo) {
+        const float scale = (float)HB_BINS / (hi - lo);
+        uint8_t *bin = w->bins;
+        for (size_t j = 0; j < n; j++) { /* vectorizable: NaN and underflow go to bin 0 */
+            float v = (scores[j] - lo) * scale;
+            v = v >= 0.0f ? v : 0.0f;
+            v = v < (float)(HB_BINS - 1) ? v : (float)(HB_BINS - 1);
+            bin[j] = (uint8_t)(int)v;
+        }
+        uint32_t hist[HB_BINS] = {0};
+        for (size_t j = 0; j < n; j++) hist[bin[j]]++;
+        int bstar = HB_BINS - 1;
+        size_t above = 0;
+        while (bstar > 0 && above + hist[bstar] < (size_t)kmax) above += hist[bstar--];
+        for (size_t j = 0; j < n; j++)
+            if (bin[j] >= bstar) w->cand[nc++] = (hb_sg){scores[j], gains[j]};
+    } else {
+        for (size_t j = 0; j < n; j++) w->cand[nc++] = (hb_sg){scores[j], gains[j]};
+    }
+    /* 2. sort the candidates; groups of equal scores are complete inside them */
+    hb_sort_sg_desc(w->cand, w->tmp, nc);
     /* 3. tie-averaged DCG: each group's mean gain times the discounts of its positions */
     for (int q = 0; q < nk; q++) {
         const int k = ks[q] < kmax ? ks[q] : kmax;
@@ -100,13 +128,9 @@ void hb_ndcg_row(hb_ndcg_ws *w, size_t n, const float *scores, const float *gain
             size_t e = s + 1;
             double g = w->cand[s].g;
             while (e < nc && w->cand[e].s == w->cand[s].s) g += w->cand[e++].g;
-            const size_t hi = e < (size_t)k ? e : (size_t)k;
-            dcg += g / (double)(e - s) * (w->disc[hi] - w->disc[s]);
+            const size_t end = e < (size_t)k ? e : (size_t)k;
+            dcg += g / (double)(e - s) * (w->disc[end] - w->disc[s]);
             s = e;
-        }
-        if (s < (size_t)k && tie_n) {
-            const size_t e = nc + tie_n, hi = e < (size_t)k ? e : (size_t)k;
-            dcg += tie_g / (double)tie_n * (w->disc[hi] - w->disc[nc]);
         }
         double idcg = 0;
         for (size_t r = 0; r < m && r < (size_t)k; r++) idcg += w->ideal[r] * (w->disc[r + 1] - w->disc[r]);

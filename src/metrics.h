@@ -10,8 +10,8 @@ typedef struct hb_sg {
 
 typedef struct hb_ndcg_ws {
     int kmax;
-    float *heap;
-    hb_sg *cand;
+    hb_sg *cand, *tmp; /* a row's candidates and merge scratch (n_cols each) */
+    uint8_t *bins;     /* a row's histogram bins (n_cols) */
     float *ideal;
     double *disc; /* disc[r] = sum_{q<r} 1/log2(q+2) */
 } hb_ndcg_ws;

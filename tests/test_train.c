@@ -154,3 +154,22 @@ Test(train, every_isa_matches_scalar) {
     if (!compared) cr_skip_test("no SIMD ISA supported on this CPU: nothing to compare");
     hb_dataset_free(&ds);
 }
+
+/* Under the blocked schedule concurrent workers never share an embedding row, so the MF
+ * models (no dense weights) come out bit-identical with several threads too. */
+Test(train, blocked_mf_is_bit_identical_with_two_threads) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    for (int k = 0; k < HB_MODEL_COUNT; k++) {
+        if (hb_model_is_mlp((hb_model_kind)k)) continue;
+        hb_train_params p = hb_params_default((hb_model_kind)k);
+        p.threads = 2;
+        p.epochs = 3;
+        p.schedule = HB_SCHED_BLOCKED;
+        hb_train_result r1, r2;
+        uint64_t h1, h2;
+        cr_assert_eq(train(&p, ds, &r1, &h1), HB_OK);
+        cr_assert_eq(train(&p, ds, &r2, &h2), HB_OK);
+        cr_expect_eq(h1, h2, "%s: two 2-thread runs differ", hb_model_name((hb_model_kind)k));
+    }
+    hb_dataset_free(&ds);
+}

@@ -1,0 +1,54 @@
+/* test_accuracy.c: hogbench's defaults against the seed notebook on MovieLens 100K u1 (needs
+ * HOGBENCH_DATA). The bars are ../shared/reference/seed-reference-u1.csv, the notebook's five
+ * models replayed in PyTorch (2 threads, 10 epochs, the seed's hyperparameters):
+ *   mf 0.9673 / 0.1130, mf_bias 0.9595 / 0.1307, mlp 0.9650 / 0.0215 (RMSE / NDCG@10),
+ *   mf_bias_bin NDCG@10 0.1967, mlp_bin NDCG@10 0.0091. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "hogbench/hogbench.h"
+
+static hb_train_result run_default(hb_model_kind k) {
+    const char *dir = getenv("HOGBENCH_DATA");
+    if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set: skipping the MovieLens accuracy test");
+    hb_dataset *ds = NULL;
+    hb_error err;
+    cr_assert_eq(hb_dataset_load_ml100k(dir, "u1", &ds, &err), HB_OK, "%s", err.msg);
+    hb_train_params p = hb_params_default(k);
+    p.verbose = 0;
+    hb_model *m = NULL;
+    cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+    hb_train_result res;
+    cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
+    hb_model_free(&m);
+    hb_dataset_free(&ds);
+    return res;
+}
+
+Test(accuracy_u1, mf_beats_the_seed) {
+    hb_train_result r = run_default(HB_MODEL_MF);
+    cr_expect(r.metrics.rmse < 0.9673, "rmse %.4f", r.metrics.rmse);
+    cr_expect(r.metrics.ndcg[0] > 0.1130, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+}
+
+Test(accuracy_u1, mf_bias_beats_the_seed) {
+    hb_train_result r = run_default(HB_MODEL_MF_BIAS);
+    cr_expect(r.metrics.rmse < 0.9595, "rmse %.4f", r.metrics.rmse);
+    cr_expect(r.metrics.ndcg[0] > 0.1307, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+}
+
+Test(accuracy_u1, mlp_ranks_better_than_the_seed) {
+    hb_train_result r = run_default(HB_MODEL_MLP);
+    cr_expect(r.metrics.ndcg[0] > 0.0215, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+    cr_expect(r.metrics.rmse < 0.99, "rmse %.4f", r.metrics.rmse);
+}
+
+Test(accuracy_u1, mlp_bin_ranks_better_than_the_seed) {
+    hb_train_result r = run_default(HB_MODEL_MLP_BIN);
+    cr_expect(r.metrics.ndcg[0] > 0.0091, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+}
+
+Test(accuracy_u1, mf_bias_bin_matches_the_seed_ranking) {
+    hb_train_result r = run_default(HB_MODEL_MF_BIAS_BIN);
+    cr_expect(r.metrics.ndcg[0] > 0.19, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+}
