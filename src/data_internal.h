@@ -29,6 +29,10 @@ void hb_idmap_free(hb_idmap *m);
 /* Dense id of key, inserting it when new; HB_ID_NONE when out of memory or 2^32-1 ids. */
 uint32_t hb_idmap_int(hb_idmap *m, int64_t key);
 uint32_t hb_idmap_str(hb_idmap *m, const char *s, size_t len);
+/* Ids of n <= HB_IDMAP_BATCH int keys at once: all hashed and their slots prefetched before
+ * any is probed, so the cache misses of a large table overlap. -1 when out of memory. */
+#define HB_IDMAP_BATCH 64
+int hb_idmap_int_batch(hb_idmap *m, const int64_t *keys, uint32_t *ids, size_t n);
 /* Dense id or HB_ID_NONE when absent. */
 uint32_t hb_idmap_find_int(const hb_idmap *m, int64_t key);
 static inline const char *hb_idmap_name(const hb_idmap *m, uint32_t id, size_t *len) {
@@ -74,6 +78,7 @@ typedef struct hb_parse_spec {
     int keep_ts;          /* store timestamps (when there is a timestamp column) */
     hb_dup_policy dups;
     int threads;
+    size_t piece_min;     /* bytes per parallel piece at least (0: 1 MiB); the fuzzer uses tiny ones */
 } hb_parse_spec;
 
 /* Parses columns "user,item,rating[,timestamp]" ("-" skips); fails naming what is wrong. */

@@ -161,3 +161,27 @@ char **hb_names_build(const hb_idmap *m, const uint32_t *order, uint32_t n) {
     v[n] = NULL;
     return v;
 }
+
+int hb_idmap_int_batch(hb_idmap *m, const int64_t *keys, uint32_t *ids, size_t n) {
+    uint64_t h[HB_IDMAP_BATCH];
+    if (n > HB_IDMAP_BATCH) return -1;
+    for (size_t k = 0; k < n; k++) { /* hash all, touch all: the cache misses overlap */
+        h[k] = hb_key_hash_int(keys[k]);
+        __builtin_prefetch(&m->slot[h[k] & (m->cap - 1)]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t s = (size_t)h[k] & (m->cap - 1);
+        for (;;) {
+            const uint32_t id = m->slot[s].id;
+            if (!id) break;
+            if ((int64_t)m->slot[s].key == keys[k]) {
+                ids[k] = id - 1;
+                goto next;
+            }
+            s = (s + 1) & (m->cap - 1);
+        }
+        if ((ids[k] = hb_idmap_int(m, keys[k])) == HB_ID_NONE) return -1;
+    next:;
+    }
+    return 0;
+}

@@ -115,6 +115,10 @@ typedef struct hb_piece {
     size_t cap, row0, n;  /* row capacity, first output row, rows written */
     hb_idmap um, im;
     uint32_t *uxl, *ixl;  /* local id -> final id */
+    int64_t bkey[HB_IDMAP_BATCH]; /* item keys of fast-path rows not yet resolved */
+    uint32_t bid[HB_IDMAP_BATCH];
+    size_t brow[HB_IDMAP_BATCH];
+    size_t nb;
     float rmin, rmax;
     int failed;           /* 1: parse error in msg; 2: out of memory */
     char msg[1024];
@@ -126,6 +130,7 @@ typedef struct hb_pctx {
     hb_rating *r;
     int64_t *ts;
     const char *map_base; /* non-NULL: release mapped pages behind the parser */
+    const char *first;    /* the first data line (messages hint at an undeclared header there) */
 } hb_pctx;
 
 static void hb_release(const hb_pctx *c, const char *from, const char *to) {
@@ -395,7 +400,8 @@ static int hb_parse_line(hb_piece *pc, const hb_pctx *c, size_t line, const char
 static inline const char *hb_fast_line(hb_piece *pc, const hb_parse_spec *sp, const char *q,
                                        const char *end, hb_rating *row, int64_t *ts_out,
                                        int64_t *last_ukey, uint32_t *last_uid) {
-    uint32_t uid = 0, iid = 0;
+    uint32_t uid = 0;
+    int64_t ikey = 0;
     float rv = 0;
     int64_t tsv = 0;
     const char d0 = sp->delim[0];
@@ -421,8 +427,7 @@ static inline const char *hb_fast_line(hb_piece *pc, const hb_parse_spec *sp, co
                 }
                 uid = *last_uid;
             } else {
-                iid = hb_idmap_int(&pc->im, (int64_t)v);
-                if (iid == HB_ID_NONE) return NULL;
+                ikey = (int64_t)v; /* resolved in batches (hb_flush_items) */
             }
             break;
         }
@@ -467,11 +472,21 @@ static inline const char *hb_fast_line(hb_piece *pc, const hb_parse_spec *sp, co
     else if (*q == '\r' && q + 1 < end && q[1] == '\n') next = q + 2;
     else if (*q == '\r' && q + 1 == end) next = end;
     else return NULL;
-    *row = (hb_rating){uid, iid, rv};
+    *row = (hb_rating){uid, 0, rv};
     if (ts_out) *ts_out = tsv;
     if (rv < pc->rmin) pc->rmin = rv;
     if (rv > pc->rmax) pc->rmax = rv;
+    pc->bkey[pc->nb++] = ikey;
     return next;
+}
+
+/* Resolves the batched item keys into their rows; 0, or -1 out of memory. */
+static int hb_flush_items(hb_piece *pc, hb_rating *out) {
+    if (!pc->nb) return 0;
+    if (hb_idmap_int_batch(&pc->im, pc->bkey, pc->bid, pc->nb)) return -1;
+    for (size_t k = 0; k < pc->nb; k++) out[pc->brow[k]].i = pc->bid[k];
+    pc->nb = 0;
+    return 0;
 }
 
 /* The header line: anything that is not a valid data line with the declared field count. */
@@ -509,11 +524,10 @@ static int hb_check_header(hb_piece *pc, const hb_pctx *c, size_t line, const ch
     return 0;
 }
 
-static void hb_piece_parse(hb_piece *pc, const hb_pctx *c, int is_first) {
+static void hb_piece_parse(hb_piece *pc, const hb_pctx *c) {
     const hb_parse_spec *sp = c->sp;
     const char *p = pc->a, *rel = pc->a;
     size_t line = pc->line0;
-    int need_header = is_first && sp->header, first = is_first;
     hb_rating *out = c->r + pc->row0;
     int64_t *tout = c->ts ? c->ts + pc->row0 : NULL;
     int64_t last_ukey = -1;
@@ -522,12 +536,16 @@ static void hb_piece_parse(hb_piece *pc, const hb_pctx *c, int is_first) {
     for (int k = 0; k < sp->n_cols; k++) fast_ok &= sp->col[k] != HB_COL_SKIP;
     while (p < pc->b) {
         line++;
-        if (fast_ok && !need_header && pc->n < pc->cap && *p != '\n' && *p != '\r') {
+        if (fast_ok && pc->n < pc->cap && *p != '\n' && *p != '\r') {
+            pc->brow[pc->nb] = pc->n;
             const char *nx = hb_fast_line(pc, sp, p, pc->b, out + pc->n,
                                           tout ? tout + pc->n : NULL, &last_ukey, &last_uid);
             if (nx) {
                 pc->n++;
-                first = 0;
+                if (pc->nb == HB_IDMAP_BATCH && hb_flush_items(pc, out)) {
+                    pc->failed = 2;
+                    return;
+                }
                 p = nx;
                 if ((size_t)(p - rel) >= HB_WINDOW) {
                     hb_release(c, rel, p);
@@ -545,24 +563,16 @@ static void hb_piece_parse(hb_piece *pc, const hb_pctx *c, int is_first) {
             p = next;
             continue;
         }
-        if (need_header) {
-            need_header = 0;
-            first = 0;
-            if (hb_check_header(pc, c, line, p, le)) return;
-            p = next;
-            continue;
-        }
-        if (pc->n >= pc->cap) { /* cannot happen: rows <= lines */
+        if (pc->n >= pc->cap || hb_flush_items(pc, out)) { /* rows <= lines: only OOM */
             pc->failed = 2;
             return;
         }
-        const int rc = hb_parse_line(pc, c, line, p, le, first, out + pc->n,
+        const int rc = hb_parse_line(pc, c, line, p, le, p == c->first, out + pc->n,
                                      tout ? tout + pc->n : NULL, 1);
         if (rc) {
             if (rc > 0) pc->failed = 2;
             return;
         }
-        first = 0;
         pc->n++;
         p = next;
         if ((size_t)(p - rel) >= HB_WINDOW) {
@@ -570,6 +580,7 @@ static void hb_piece_parse(hb_piece *pc, const hb_pctx *c, int is_first) {
             rel = p;
         }
     }
+    if (hb_flush_items(pc, out)) pc->failed = 2;
     hb_release(c, rel, pc->b);
 }
 
@@ -717,11 +728,49 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     int np = sp->threads > 0 ? sp->threads : omp_get_max_threads();
     if (np < 1) np = 1;
     if (np > 256) np = 256;
-    if ((size_t)(end - start) < HB_PAR_MIN * (size_t)np) np = (int)((size_t)(end - start) / HB_PAR_MIN);
+    const size_t pmin = sp->piece_min ? sp->piece_min : HB_PAR_MIN;
+    hb_pctx c = {name, sp, NULL, NULL, map_base, NULL};
+    /* the header (the first non-blank line, when declared) is checked here, once; the pieces
+     * start after it. The first data line is found here too: both must not depend on where
+     * the pieces are cut. */
+    size_t line_base = 0;
+    for (const char *p = start; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        const char *le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+        const char *next = eol < end ? eol + 1 : end;
+        if (le != p && sp->header) { /* the header line */
+            hb_piece hp;
+            memset(&hp, 0, sizeof hp);
+            if (hb_check_header(&hp, &c, line_base + 1, p, le))
+                return hb_fail(err, HB_ERR_PARSE, "%s", hp.msg);
+            start = next;
+            line_base++;
+            p = next;
+            break;
+        }
+        if (le != p) {
+            c.first = p;
+            break;
+        }
+        line_base++;
+        p = next;
+        if (!sp->header) start = next; /* blank lines before the data: skipped here */
+    }
+    if (sp->header) { /* the first data line: the first non-blank one after the header */
+        c.first = NULL;
+        for (const char *p = start; p < end && !c.first;) {
+            const char *eol = memchr(p, '\n', (size_t)(end - p));
+            if (!eol) eol = end;
+            const char *le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+            if (le != p) c.first = p;
+            p = eol < end ? eol + 1 : end;
+        }
+    }
+    if ((size_t)(end - start) < pmin * (size_t)np) np = (int)((size_t)(end - start) / pmin);
     if (np < 1) np = 1;
     hb_piece *pcs = calloc((size_t)np, sizeof *pcs);
     if (!pcs) return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", name);
-    hb_pctx c = {name, sp, NULL, NULL, map_base};
     /* 1. cut at line starts */
     const char *a = start;
     for (int k = 0; k < np; k++) {
@@ -746,10 +795,11 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     for (int k = 0; k < np; k++) nl[k] = hb_count_lines(&c, pcs[k].a, pcs[k].b);
     size_t rows = 0, lines = 0;
     for (int k = 0; k < np; k++) {
-        size_t cap = nl[k] + (k + 1 == np && pcs[k].b > pcs[k].a && pcs[k].b[-1] != '\n');
-        pcs[k].line0 = lines;
+        /* any piece may hold the unterminated last line: when the rest of the input is one
+         * line, the pieces after it are empty */
+        size_t cap = nl[k] + (pcs[k].b > pcs[k].a && pcs[k].b[-1] != '\n');
+        pcs[k].line0 = line_base + lines;
         lines += nl[k];
-        if (k == 0 && sp->header && cap) cap--;
         pcs[k].cap = cap;
         pcs[k].row0 = rows;
         rows += cap;
@@ -769,7 +819,7 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     }
     /* 3. parse the pieces */
 #pragma omp parallel for num_threads(np) schedule(static, 1)
-    for (int k = 0; k < np; k++) hb_piece_parse(&pcs[k], &c, k == 0);
+    for (int k = 0; k < np; k++) hb_piece_parse(&pcs[k], &c);
     for (int k = 0; k < np; k++) {
         if (pcs[k].failed == 1) {
             st = hb_fail(err, HB_ERR_PARSE, "%s", pcs[k].msg);

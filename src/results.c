@@ -49,21 +49,18 @@ const char *hb_row_get(const hb_row *r, const char *key) {
     return NULL;
 }
 
-/* The config: what identifies a run, never the machine, the build or the outcome. The data
- * directory ("data") is left out: it is a local path; dataset_xxh3 names the contents. */
 const char *const hb_run_key_cols[] = {
-    "model", "preset", "optimizer", "lr", "lr_decay", "reg", "reg_bias", "batch", "epochs",
-    "dim", "threads", "isa", "schedule", "blocks", "seed", "global_mean", "activation",
-    "hidden", "layers", "init", "init_std", "init_mean", "beta1", "beta2", "eps", "eval_every",
-    "dataset", "split", "dataset_xxh3"};
+    "model", "preset", "optimizer", "lr", "lr_decay", "reg", "reg_bias", "reg_rows", "batch",
+    "epochs", "dim", "threads", "isa", "schedule", "blocks", "seed", "global_mean",
+    "activation", "hidden", "layers", "init", "init_std", "init_offset", "beta1", "beta2", "eps",
+    "eval_every", "eval_users", "dataset", "split", "dataset_xxh3"};
 const int hb_run_key_ncols = (int)(sizeof hb_run_key_cols / sizeof *hb_run_key_cols);
 
 uint64_t hb_row_run_key(const hb_row *r) {
     char buf[HB_CSV_MAX_COLS * 300];
     size_t at = 0;
-    for (int c = 0; c < hb_run_key_ncols; c++) {
-        const char *v = hb_row_get(r, hb_run_key_cols[c]);
-        int w = snprintf(buf + at, sizeof buf - at, "%s=%s\n", hb_run_key_cols[c], v ? v : "");
+    for (int c = 0; c < r->n && strcmp(r->key[c], HB_RUN_KEY_END) != 0; c++) {
+        int w = snprintf(buf + at, sizeof buf - at, "%s=%s\n", r->key[c], r->val[c]);
         if (w < 0 || (size_t)w >= sizeof buf - at) break; /* cannot happen: 256-byte values */
         at += (size_t)w;
     }

@@ -19,12 +19,15 @@ void hb_row_add(hb_row *r, const char *key, const char *fmt, ...) __attribute__(
 /* The value of column key in r, or NULL. */
 const char *hb_row_get(const hb_row *r, const char *key);
 
-/* The config columns a run key covers, in the order they are hashed (and written). */
+/* The run key covers the config: every column before this one, in row order. */
+#define HB_RUN_KEY_END "data"
+
+/* Those columns as this build writes them, in order (tests/test_sweep.c checks the match). */
 extern const char *const hb_run_key_cols[];
 extern const int hb_run_key_ncols;
 
-/* XXH3-64 (seed 0) of "name=value\n" for every column of hb_run_key_cols in order, value as
- * written in the CSV before quoting (a column missing from r hashes as "name=\n"). */
+/* XXH3-64 (seed 0) of "name=value\n" for every column of r before HB_RUN_KEY_END, in order,
+ * value as written in the CSV before quoting. */
 uint64_t hb_row_run_key(const hb_row *r);
 
 /* CSV lines sharing one header, built in memory and appended in one write. */

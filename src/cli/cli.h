@@ -134,6 +134,8 @@ void hb_cli_interrupt_note(const char *note);
 
 int hb_cmd_train(int argc, char **argv);
 int hb_cmd_sweep(int argc, char **argv);
+/* 'hogbench compare BASE NEW': exit 0 no regression, 1 regression, 2 usage, 3 nothing compared. */
+int hb_cmd_compare(int argc, char **argv);
 
 /* ---- data loading (src/cli/data.c; issue 5) ---- */
 

@@ -279,6 +279,8 @@ void hb_cli_interrupt_note(const char *note) {
 
 static const char *hb_opt_name(hb_optimizer o) { return o == HB_OPT_SGD ? "sgd" : "nadam"; }
 
+/* Every column before "data" is config and goes into the run key (results/SCHEMA.md): add a
+ * parameter here, before "data", and the key covers it. */
 void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, const char *isa,
                        uint32_t repeat) {
     const hb_train_params *p = &cfg->p;
@@ -310,10 +312,11 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "beta2", "%.9g", p->beta2);
     hb_row_add(r, "eps", "%.9g", p->eps);
     hb_row_add(r, "eval_every", "%u", p->eval_every);
+    hb_row_add(r, "eval_users", "%u", p->eval_users);
     hb_row_add(r, "dataset", "%s", ds->name);
     hb_row_add(r, "split", "%s", ds->split);
     hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
-    hb_row_add(r, "data", "%s", cfg->data ? cfg->data : "");
+    hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);
 }
@@ -338,7 +341,8 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
                                                "ndcg_at_100"};
     for (int q = 0; q < HB_NDCG_KS; q++)
         hb_row_add(r, nk[q], ok ? "%.6f" : "", res->metrics.ndcg[q]);
-    hb_row_add(r, "ndcg_protocol", "seed-full-ranking");
+    char proto[64];
+    hb_row_add(r, "ndcg_protocol", "%s", hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
     hb_row_add(r, "status", "%s", ok ? "ok" : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
     hb_row_add(r, "message", "%s", ok ? "" : o->msg);
 }
@@ -526,6 +530,7 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
     if (rc == 2 || !o.isa) return rc;
     if (o.st != HB_OK) fprintf(stderr, "hogbench: %s\n", o.msg);
     if (o.st == HB_OK || o.st == HB_ERR_DIVERGED) {
+        char proto[64];
         printf("model=%s isa=%s threads=%d epochs=%u train_seconds=%.4f seconds_per_epoch=%.5f "
                "updates_per_second=%.0f\n",
                hb_model_name(cfg->p.model), o.isa, cfg->p.threads, res->epochs_done,
@@ -533,9 +538,10 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
                res->updates_per_second);
         if (o.st == HB_OK)
             printf("rmse=%.4f mae=%.4f ndcg@10=%.4f ndcg@20=%.4f ndcg@30=%.4f ndcg@100=%.4f "
-                   "eval_seconds=%.4f ndcg_protocol=seed-full-ranking\n",
+                   "eval_seconds=%.4f ndcg_protocol=%s\n",
                    res->metrics.rmse, res->metrics.mae, res->metrics.ndcg[0], res->metrics.ndcg[1],
-                   res->metrics.ndcg[2], res->metrics.ndcg[3], res->metrics.eval_seconds);
+                   res->metrics.ndcg[2], res->metrics.ndcg[3], res->metrics.eval_seconds,
+                   hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
     }
     if (rc) return rc;
     return o.st == HB_OK ? 0 : 1;

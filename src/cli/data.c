@@ -180,7 +180,10 @@ static long hb_peak_rss_kib(void) {
 }
 
 static hb_format hb_format_of(const char *path, const char *flag) {
-    if (flag) return strcmp(flag, "tsv") == 0 ? HB_FORMAT_TSV : strcmp(flag, "dat") == 0 ? HB_FORMAT_DAT : HB_FORMAT_CSV;
+    if (flag)
+        return strcmp(flag, "tsv") == 0   ? HB_FORMAT_TSV
+               : strcmp(flag, "dat") == 0 ? HB_FORMAT_DAT
+                                          : HB_FORMAT_CSV;
     const size_t n = strlen(path);
     if (n >= 4 && strcmp(path + n - 4, ".dat") == 0) return HB_FORMAT_DAT;
     if ((n >= 4 && strcmp(path + n - 4, ".tsv") == 0) || (n >= 5 && strcmp(path + n - 5, ".data") == 0))

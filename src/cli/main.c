@@ -12,6 +12,8 @@ static void hb_usage(FILE *f) {
             "  train     train and evaluate one model, optionally append a CSV row\n"
             "  sweep     train every combination of models, sizes, threads and ISAs, repeated;\n"
             "            one CSV row per run, resumable\n"
+            "  compare   compare two results files (CSV or benchmark JSON) config by config;\n"
+            "            exits 1 on a significant regression (CI gating)\n"
             "  data      generate, convert, describe or fetch rating data (gen|convert|info|fetch)\n"
             "  isa       list the kernel ISAs this binary and CPU support\n"
             "  version   print the version\n"
@@ -28,6 +30,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "train") == 0) return hb_cmd_train(argc - 1, argv + 1);
     if (strcmp(cmd, "data") == 0) return hb_cmd_data(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) return hb_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0) return hb_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         hb_usage(stdout);
         return 0;

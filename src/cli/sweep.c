@@ -27,7 +27,8 @@ static void hb_sweep_usage(FILE *f) {
         "  (--model, --optimizer, --dim and --isa are the same flags)\n"
         "runs:\n"
         "  --repeats R           run each config R times, one row each (default 1)\n"
-        "  --data, --split, --preset, --epochs, --lr, ...  as for train\n"
+        "  --data, --split, --preset, --epochs, --lr, --eval-users, the loader flags (--format,\n"
+        "  ...), as for train; the data is loaded once\n"
         "output:\n"
         "  --out FILE.csv        results, appended (required)\n"
         "  --curves FILE.csv     one row per run and epoch: elapsed seconds, train loss, test\n"
@@ -357,6 +358,11 @@ int hb_cmd_sweep(int argc, char **argv) {
         {"optimizers", 1, 0, HB_O_OPT}, {"repeats", 1, 0, HB_O_REPEATS},
         {0, 0, 0, 0}};
     static hb_cli_args a;
+    hb_load_opts load = hb_load_opts_default(); /* data loader flags, --eval-users: out first */
+    uint32_t eval_users = 0;
+    if (hb_cli_data_flags("sweep", &argc, argv, &load) != 0 ||
+        hb_cli_take_u32("sweep", &argc, argv, "--eval-users", 1, UINT32_MAX, &eval_users) != 0)
+        return 2;
     if (hb_cli_parse("sweep", argc, argv, opts, &a) != 0) return 2;
     if (a.seen[HB_O_HELP]) {
         hb_sweep_usage(stdout);
@@ -444,6 +450,7 @@ int hb_cmd_sweep(int argc, char **argv) {
                         if (optz[io] >= 0) rc->p.optimizer = (hb_optimizer)optz[io];
                         if (dims[id]) rc->p.dim = (uint32_t)dims[id];
                         if (threads[it]) rc->p.threads = threads[it];
+                        rc->p.eval_users = eval_users;
                         rc->isa = (hb_isa)isas[ii];
                         rc->preset = preset;
                         rc->out_csv = w.out;
@@ -465,8 +472,9 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "without a note\n");
     hb_dataset *ds = NULL;
     const char *data = NULL;
-    if (hb_cli_load_data(a.val[HB_O_DATA], a.val[HB_O_SPLIT] ? a.val[HB_O_SPLIT] : "u1", &ds,
-                         &data, a.seen[HB_O_QUIET]) != 0)
+    load.seed = w.cfgs[0].rc.p.seed; /* the split's seed unless the spec names one */
+    if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
+                              a.seen[HB_O_QUIET]) != 0)
         return 1;
     for (int k = 0; k < w.ncfg; k++) {
         static hb_row row;

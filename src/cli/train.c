@@ -109,6 +109,10 @@ int hb_cmd_train(int argc, char **argv) {
         hb_cli_interrupt_note("\nhogbench train: interrupted; no row was written for this run\n");
     hb_dataset *ds = NULL;
     load.seed = cfg.p.seed; /* the split's seed unless the spec names one */
+    if (a.val[HB_O_SPLIT] && hb_load_opts_set(&load, "split", a.val[HB_O_SPLIT], &err) != HB_OK) {
+        fprintf(stderr, "hogbench: %s\n", err.msg);
+        return 2;
+    }
     if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &cfg.data,
                               cfg.quiet) != 0)
         return 1;

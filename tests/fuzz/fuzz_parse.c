@@ -1,7 +1,8 @@
 /* fuzz_parse.c: libFuzzer target for the ratings parser (every format, header, id kind, duplicate
  * policy and declared range), the splits and the dataset assembly behind it, and the binary
  * cache reader. Byte 0 picks the mode and columns, byte 1 the parse options; the rest is the
- * file. Any crash, sanitizer report or a message that names no file is a bug. */
+ * file. Any crash, sanitizer report, a message that names no file, or a difference between one
+ * thread and many small pieces is a bug. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sp.r_lo = 0.5f;
     sp.r_hi = 5.0f;
     sp.keep_ts = (mode >> 2) & 1;
-    sp.threads = 1 + ((mode >> 3) & 1);
-    if (hb_parse_buffer("fuzz.csv", (const char *)data, size, &sp, &t, &err) != HB_OK) {
+    /* one thread, and four threads over many tiny pieces: the same table or the same message */
+    sp.threads = 1;
+    hb_error err1 = {{0}};
+    hb_table t1;
+    const hb_status st1 = hb_parse_buffer("fuzz.csv", (const char *)data, size, &sp, &t1, &err1);
+    sp.threads = 4;
+    sp.piece_min = 16;
+    const hb_status st = hb_parse_buffer("fuzz.csv", (const char *)data, size, &sp, &t, &err);
+    if ((st == HB_OK) != (st1 == HB_OK)) abort();
+    if (st != HB_OK) {
         hb_check_msg(&err);
+        if (strcmp(err.msg, err1.msg) != 0) abort();
         if (strncmp(err.msg, "fuzz.csv", 8) != 0) abort(); /* messages name the file */
         return 0;
     }
+    if (t.n != t1.n || t.n_users != t1.n_users || t.n_items != t1.n_items ||
+        memcmp(t.r, t1.r, t.n * sizeof *t.r) || memcmp(t.user_ids, t1.user_ids, t.n_users * 8) ||
+        memcmp(t.item_ids, t1.item_ids, t.n_items * 8) || t.n_duplicates != t1.n_duplicates ||
+        (t.ts && memcmp(t.ts, t1.ts, t.n * sizeof *t.ts)))
+        abort();
+    for (uint32_t k = 0; sp.strings && k < t.n_users; k++)
+        if (strcmp(t.user_names[k], t1.user_names[k])) abort();
+    hb_table_free(&t1);
     for (size_t k = 0; k < t.n; k++)
         if (t.r[k].u >= t.n_users || t.r[k].i >= t.n_items) abort();
     static const char *const splits[] = {"random:0.3:7", "kfold:3:2", "per-user:0.5", "time:0.25"};
