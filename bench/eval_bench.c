@@ -14,6 +14,7 @@ static int cmp_d(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
+    hb_omp_passive_reexec(argv);
     const char *data = argc > 1 ? argv[1] : "synthetic";
     const char *split = argc > 2 ? argv[2] : "u1";
     const int reps = argc > 3 ? atoi(argv[3]) : 30, tmax = argc > 4 ? atoi(argv[4]) : 2;

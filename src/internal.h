@@ -59,6 +59,14 @@ static inline uint64_t hb_rng_below(hb_rng *r, uint64_t n) {
 }
 double hb_rng_normal(hb_rng *r);
 
+/* libgomp reads OMP_WAIT_POLICY once, when it is loaded, before main. Its default lets idle
+ * workers spin at every barrier; on a shared or oversubscribed machine a spinning waiter
+ * holds the CPU that the thread it waits for needs: on this project's 2-vCPU VM a 2-thread
+ * epoch with 5 barriers took 13-27 ms spinning and 0.56 ms sleeping. So unless the user chose
+ * a policy, programs call this first thing in main: it re-executes the program once with
+ * OMP_WAIT_POLICY=passive (CSV rows record it in omp_wait_policy). Returns if exec fails. */
+void hb_omp_passive_reexec(char **argv);
+
 /* Seconds from a monotonic clock. */
 double hb_now(void);
 

@@ -410,5 +410,7 @@ void hb_row_add_machine(hb_row *r) {
     hb_row_add(r, "git_sha", "%s", HB_GIT_SHA);
     hb_row_add(r, "omp_proc_bind", "%s", bind ? bind : "");
     hb_row_add(r, "omp_places", "%s", places ? places : "");
+    const char *wait = getenv("OMP_WAIT_POLICY");
+    hb_row_add(r, "omp_wait_policy", "%s", wait ? wait : "");
     hb_row_add(r, "timestamp_utc", "%s", ts);
 }

@@ -1,8 +1,11 @@
 /* main.c: the hogbench command line: dispatches to subcommands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "internal.h"
 
 static void hb_usage(FILE *f) {
     fprintf(f,
@@ -22,6 +25,7 @@ static void hb_usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    hb_omp_passive_reexec(argv);
     if (argc < 2) {
         hb_usage(stderr);
         return 2;
