@@ -34,7 +34,7 @@ double hb_rng_normal(hb_rng *r) {
 }
 
 void hb_omp_passive_reexec(char **argv) {
-    if (getenv("OMP_WAIT_POLICY")) return;
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
     if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
     execv("/proc/self/exe", argv);
 }
