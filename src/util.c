@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -16,11 +17,20 @@ hb_status hb_fail(hb_error *err, hb_status s, const char *fmt, ...) {
     return s;
 }
 
+/* Tables of 4 MiB or more are 2 MiB-aligned and asked for transparent huge pages: embedding
+ * rows are read in random order, and with 4 KiB pages every row costs a TLB miss (measured on
+ * a 100k x 64 table: the prefetches of the next rows stalled on page walks). */
+#define HB_HUGE (2u << 20)
 void *hb_calloc_aligned(size_t n, size_t size) {
     if (n == 0 || size == 0 || n > SIZE_MAX / size) return NULL;
-    size_t bytes = hb_round_up(n * size, HB_ALIGN);
-    void *p = aligned_alloc(HB_ALIGN, bytes);
-    if (p) memset(p, 0, bytes);
+    const int huge = n * size >= 2 * (size_t)HB_HUGE;
+    const size_t align = huge ? HB_HUGE : HB_ALIGN, bytes = hb_round_up(n * size, align);
+    void *p = aligned_alloc(align, bytes);
+    if (!p) return NULL;
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(p, bytes, MADV_HUGEPAGE); /* advice only: failure is harmless */
+#endif
+    memset(p, 0, bytes);
     return p;
 }
 
