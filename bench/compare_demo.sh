@@ -7,6 +7,7 @@
 #   slow SLOWBIN      against a build configured with -DHB_TEST_SLOW_KERNEL=sgd_mf, interleaved
 #   slow-kernel SLOWBIN  the same on the sgd_mf-heavy workload (WL=kernel)
 #   report [PREFIX]   hogbench compare on every pair PREFIX-*-a.csv / -b.csv (default noise)
+#   counts [PREFIX [compare flags]]  how many of those pairs and lines were flagged
 # env: BIN (default build/hogbench), OUT (default results/compare), R (repetitions, default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +78,24 @@ report)
         echo "== ${a%-a.csv}: a vs b"
         "$bin" compare "$a" "${a%-a.csv}-b.csv" || echo "exit $?"
     done ;;
+counts) # false alarms over the pairs PREFIX-*-a/b.csv under extra compare flags
+    prefix=${2:-noise}
+    shift $(($# < 2 ? $# : 2))
+    pairs=0 flagged=0 lines=0 timing=0 acc=0
+    for a in "$out/$prefix"-[0-9]*-a.csv; do
+        set +e
+        res=$("$bin" compare "$a" "${a%-a.csv}-b.csv" "$@")
+        rc=$?
+        set -e
+        pairs=$((pairs + 1))
+        ((rc == 0)) || flagged=$((flagged + 1))
+        lines=$((lines + $(grep -c 'REGRESSED' <<<"$res" || true)))
+        timing=$((timing + $(grep -c ' updates_per_second ' <<<"$res" || true)))
+        acc=$((acc + $(grep -cE ' (rmse|mae|ndcg_at_10) ' <<<"$res" || true)))
+    done
+    echo "$prefix $*: $flagged of $pairs pairs exit non-zero; $lines REGRESSED lines" \
+         "($timing timing and $acc accuracy lines compared)" ;;
 *)
-    sed -n '2,11p' "$0" >&2
+    sed -n '2,12p' "$0" >&2
     exit 2 ;;
 esac

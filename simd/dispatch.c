@@ -30,11 +30,15 @@ HB_DECLARE_KERNELS(neon)
 /* Test only (CMake -DHB_TEST_SLOW_KERNEL=sgd_mf): every 10th call a thread makes through the
  * sgd_mf slot first runs the kernel once more with lr = 0 (the same rows; a step of 0 leaves
  * them as they were), so that kernel does ~10% more work on every ISA and size: a known
- * slowdown for 'hogbench compare' and .ci/gate.sh to flag. */
+ * slowdown for 'hogbench compare' and .ci/gate.sh to flag. The wrappers live in a section of
+ * their own, which the linker places after .text, so that every other function keeps the
+ * address (and alignment) it has in a normal build: code layout alone moves timings by tens
+ * of percent on this kind of CPU. */
 static _Thread_local unsigned hb_slow_calls;
 #define HB_SLOW_SGD_MF(sfx)                                                                   \
-    static float hb_sgd_mf_slow__##sfx(size_t n, float r, float bias, float lr, float reg,    \
-                                       float *restrict p, float *restrict q) {                \
+    __attribute__((section("hb_test_slow"), noinline)) static float hb_sgd_mf_slow__##sfx(   \
+        size_t n, float r, float bias, float lr, float reg, float *restrict p,                \
+        float *restrict q) {                                                                  \
         if (++hb_slow_calls % 10 == 0) (void)hb_sgd_mf_f32__##sfx(n, r, bias, 0.0f, reg, p, q); \
         return hb_sgd_mf_f32__##sfx(n, r, bias, lr, reg, p, q);                               \
     }

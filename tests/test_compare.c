@@ -577,3 +577,43 @@ Test(compare, benchmark_json_ignore_isa) {
                     path("scalar.json")), 1, "%s", out);
     cr_expect(line_with(out, "sgd_mf/128", "REGRESSED"), "%s", out);
 }
+
+/* Four benchmarks, 5 repetitions each, times base * (1 + jitter) * factor[b]. */
+static void write_bench4(const char *name, const double factor[4]) {
+    FILE *f = fopen(path(name), "w");
+    cr_assert_not_null(f);
+    fputs("{\"benchmarks\": [", f);
+    const char *names[] = {"axpy/avx2/128", "dot/avx2/128", "gemv/avx2/64/64", "sgd_mf/avx2/128"};
+    const double base[] = {8, 10, 300, 40}, jit[] = {0, 0.004, -0.004, 0.008, -0.008};
+    for (int b = 0; b < 4; b++)
+        for (int r = 0; r < 5; r++)
+            fprintf(f, "%s{\"name\": \"%s\", \"run_type\": \"iteration\", \"cpu_time\": %.17g, "
+                       "\"time_unit\": \"ns\"}", b || r ? ",\n" : "", names[b],
+                    base[b] * (1 + jit[r]) * factor[b]);
+    fputs("]}\n", f);
+    fclose(f);
+}
+
+Test(compare, normalize_cancels_a_drift_of_the_whole_machine) {
+    static char out[16384];
+    const double one[4] = {1, 1, 1, 1}, drift[4] = {1.2, 1.2, 1.2, 1.45};
+    write_bench4("base.json", one);
+    write_bench4("drift.json", drift); /* everything 20% slower, sgd_mf 45% */
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("base.json"), path("drift.json")), 1,
+                 "%s", out);
+    cr_expect(line_with(out, "dot/avx2/128", "REGRESSED"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --normalize", path("base.json"),
+                    path("drift.json")), 1, "%s", out);
+    cr_expect(strstr(out, "normalize: cpu_time: NEW divided by 1.2000, the median NEW/BASE ratio "
+                          "over 4 configs (NEW as a whole +20.00%)"), "%s", out);
+    cr_expect(line_with(out, "dot/avx2/128", " ok"), "%s", out);
+    cr_expect(line_with(out, "axpy/avx2/128", " ok"), "%s", out);
+    const char *l = line_with(out, "sgd_mf/avx2/128", NULL);
+    cr_expect(l && strstr(l, "REGRESSED") && strstr(l, "+20.83%"), "%s", out); /* 1.45 / 1.2 */
+    /* fewer than 3 configs: said, not done */
+    write_csv("a.csv", BASE5("mf", "avx2"), NULL);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --normalize", path("a.csv"), path("a.csv")), 0,
+                 "%s", out);
+    cr_expect(strstr(out, "normalize: updates_per_second: 1 config with values on both sides, 3 "
+                          "needed: not normalized"), "%s", out);
+}

@@ -42,6 +42,9 @@ static void hb_compare_usage(FILE *f) {
         "  --method auto|mwu|mad test for timings (default auto: Mann-Whitney U when the sample\n"
         "                        sizes can reach --alpha, else the median+MAD bound)\n"
         "  --require-all         a config present on one side only is a failure\n"
+        "  --normalize           divide NEW's timings by their median NEW/BASE ratio over all\n"
+        "                        configs (printed): cancels a drift of the whole machine between\n"
+        "                        the runs, and hides a change that moves every config alike\n"
         "  --csv FILE            also write the comparison as CSV\n"
         "  --help\n\n"
         "Timing metrics (relative, e.g. updates_per_second, cpu_time, ir): a regression is a\n"
@@ -128,11 +131,11 @@ typedef struct hb_cmp {
     int nignore;
     int method; /* 0 auto, 1 mwu, 2 mad */
     int require_all;
+    int normalize;  /* divide NEW's timings by their median NEW/BASE ratio over all configs */
     hb_cmp_side side[2];
     /* CSV scan state */
     int cur, ncols, keycol[HB_CMP_MAX_KEY], status_col, msg_col, sha_col, comp_col, flags_col,
         host_col;
-    char **cols;
     int error;
 } hb_cmp;
 
@@ -324,6 +327,7 @@ static int hb_cmp_csv_line(size_t line, int n, char **f, void *ctx) {
             c->error = 1;
             return 1;
         }
+        if (!isfinite(v)) continue; /* a degenerate timing (0 s): no value */
         if (hb_cmp_push(&g->vals[m], v) != 0) {
             fprintf(stderr, "hogbench compare: out of memory\n");
             c->error = 1;
@@ -591,7 +595,9 @@ static void hb_cmp_decide(const hb_cmp *c, const hb_cmp_metric *m, const hb_cmp_
         sig_worse = (worse_lim - r->mn) * sign > r->bound;
         sig_better = (r->mn - better_lim) * sign > r->bound;
         snprintf(r->method, sizeof r->method, "MAD");
-        if (r->mb != 0) snprintf(r->test, sizeof r->test, "+-%.2g%% MAD", r->bound / fabs(r->mb) * 100);
+        if (b->n == 1 && x->n == 1) snprintf(r->test, sizeof r->test, "1 vs 1: threshold");
+        else if (r->mb != 0)
+            snprintf(r->test, sizeof r->test, "+-%.2g%% MAD", r->bound / fabs(r->mb) * 100);
         else snprintf(r->test, sizeof r->test, "+-%.3g MAD", r->bound);
     }
     if (worse && sig_worse) r->v = HB_V_REGRESSED;
@@ -781,16 +787,52 @@ static void hb_cmp_free(hb_cmp *c) {
     }
 }
 
+/* --normalize: for each timing metric, NEW's values divided by the median over common configs
+ * of median(NEW)/median(BASE), so that a drift of the whole machine between the two runs (or a
+ * change that moves everything alike) cancels and what moved relative to the rest stands out.
+ * Needs 3 configs at least; the factor is printed. */
+static int hb_cmp_normalize(hb_cmp *c) {
+    double *r = malloc((c->side[0].ng + 1) * sizeof *r);
+    if (!r) {
+        fprintf(stderr, "hogbench compare: out of memory\n");
+        return -1;
+    }
+    for (int m = 0; m < c->nm; m++) {
+        const hb_cmp_metric *mm = &c->m[m];
+        if (mm->absolute || !(mm->present[0] && mm->present[1])) continue;
+        size_t k = 0;
+        for (size_t i = 0; i < c->side[0].ng; i++) {
+            const hb_cmp_group *gb = &c->side[0].g[i];
+            if (gb->other < 0) continue;
+            const hb_cmp_vals *b = &gb->vals[m], *x = &c->side[1].g[gb->other].vals[m];
+            const double mb = hb_median(b->v, b->n), mn = hb_median(x->v, x->n);
+            if (b->n && x->n && mb > 0 && mn > 0) r[k++] = mn / mb;
+        }
+        if (k < 3) {
+            printf("normalize: %s: %zu config%s with values on both sides, 3 needed: not "
+                   "normalized\n", mm->name, k, k == 1 ? "" : "s");
+            continue;
+        }
+        const double f = hb_median(r, k);
+        for (size_t j = 0; j < c->side[1].ng; j++)
+            for (size_t v = 0; v < c->side[1].g[j].vals[m].n; v++) c->side[1].g[j].vals[m].v[v] /= f;
+        printf("normalize: %s: NEW divided by %.4f, the median NEW/BASE ratio over %zu configs "
+               "(NEW as a whole %+.2f%%)\n", mm->name, f, k, (f - 1) * 100);
+    }
+    free(r);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ the command */
 
 int hb_cmd_compare(int argc, char **argv) {
     enum { O_METRIC = 1000, O_THRESH, O_ALPHA, O_TOL, O_IGNORE, O_METHOD, O_REQALL, O_CSV,
-           O_HELP };
+           O_NORM, O_HELP };
     static const struct option opts[] = {
         {"metric", 1, 0, O_METRIC},   {"metrics", 1, 0, O_METRIC}, {"threshold", 1, 0, O_THRESH},
         {"alpha", 1, 0, O_ALPHA},     {"tolerance", 1, 0, O_TOL},  {"ignore", 1, 0, O_IGNORE},
         {"method", 1, 0, O_METHOD},   {"require-all", 0, 0, O_REQALL}, {"csv", 1, 0, O_CSV},
-        {"help", 0, 0, O_HELP},       {0, 0, 0, 0}};
+        {"normalize", 0, 0, O_NORM},  {"help", 0, 0, O_HELP},     {0, 0, 0, 0}};
     static hb_cmp c;
     memset(&c, 0, sizeof c);
     hb_cmp_ntols = 0;
@@ -842,6 +884,7 @@ int hb_cmd_compare(int argc, char **argv) {
             }
             break;
         case O_REQALL: c.require_all = 1; break;
+        case O_NORM: c.normalize = 1; break;
         case O_CSV: csv_out = optarg; break;
         case 'h':
         case O_HELP: hb_compare_usage(stdout); return HB_CMP_OK;
@@ -960,6 +1003,7 @@ int hb_cmd_compare(int argc, char **argv) {
         }
         printf("\n");
     }
+    if (c.normalize && hb_cmp_normalize(&c) != 0) goto done;
     printf("test: timings: change beyond %g%% and significant at alpha %g (%s); accuracy: "
            "beyond the absolute tolerance\n\n", c.threshold * 100, c.alpha,
            c.method == 1 ? "Mann-Whitney U" : c.method == 2 ? "median+MAD bound"
@@ -1031,7 +1075,8 @@ int hb_cmd_compare(int argc, char **argv) {
         for (size_t i = 0; i < c.side[s].ng; i++) {
             const hb_cmp_group *g = &c.side[s].g[i];
             if (g->other >= 0) continue;
-            printf("  %s  (%zu %s%s)\n", g->label, g->rows, json ? "runs" : "rows",
+            printf("  %s  (%zu %s%s)\n", g->label, g->rows,
+                   json ? (g->rows == 1 ? "run" : "runs") : (g->rows == 1 ? "row" : "rows"),
                    g->aggregates && !g->rows ? ", aggregates only" : "");
         }
     }
