@@ -69,7 +69,20 @@ double hb_normal_quantile(double p) {
             ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
     }
     const double e = hb_normal_cdf(x) - p;
-    return x - e * sqrt(2 * M_PI) * exp(x * x / 2);
+    return x - e * 2.5066282746310002 /* sqrt(2 pi) */ * exp(x * x / 2);
+}
+
+double hb_t_quantile(double p, double df) {
+    if (!(df >= 1)) return NAN;
+    if (!(p > 0 && p < 1)) return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
+    if (df == 1) return tan(3.14159265358979323846 * (p - 0.5)); /* Cauchy: exact */
+    if (df == 2) return (2 * p - 1) / sqrt(2 * p * (1 - p));    /* exact */
+    const double z = hb_normal_quantile(p);
+    if (!isfinite(z)) return z;
+    const double z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2;
+    return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df) +
+           (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df * df * df) +
+           (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * df * df * df * df);
 }
 
 /* C(n, k) as a double (exact while below 2^53). */

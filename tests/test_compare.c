@@ -97,6 +97,16 @@ Test(stats, mann_whitney_edges) {
     cr_expect_float_eq(hb_mwu_min_p(1, 1, HB_ALT_TWO_SIDED), 1.0, 1e-15);
 }
 
+Test(stats, t_quantile) {
+    /* reference values: scipy.stats.t.ppf */
+    cr_expect_float_eq(hb_t_quantile(0.95, 1), 6.313751514675041, 1e-9);
+    cr_expect_float_eq(hb_t_quantile(0.99, 2), 6.964556734283274, 1e-9);
+    cr_expect_float_eq(hb_t_quantile(0.95, 4), 2.131846786326649, 2.131846786326649 * 1e-3);
+    cr_expect_float_eq(hb_t_quantile(0.99, 3), 4.540702858698419, 4.540702858698419 * 4e-3);
+    cr_expect_float_eq(hb_t_quantile(0.975, 30), 2.042272456301238, 2.042272456301238 * 1e-5);
+    cr_expect(isnan(hb_t_quantile(0.95, 0.5)));
+}
+
 Test(stats, normal_quantile) {
     cr_expect_float_eq(hb_normal_quantile(0.95), 1.6448536269514722, 1e-9);
     cr_expect_float_eq(hb_normal_quantile(0.025), -1.959963984540054, 1e-9);
@@ -314,6 +324,21 @@ Test(compare, change_within_threshold_is_not_a_regression) {
     cr_expect_eq(hb(out, sizeof out, "compare %s %s --threshold 2", path("b.csv"), path("a.csv")),
                  0, "%s", out);
     cr_expect(line_with(out, "updates_per_second", "improved"), "%s", out);
+}
+
+Test(compare, significance_is_for_worse_by_more_than_the_threshold) {
+    static char out[16384];
+    /* every NEW run is below every BASE run (p = 1/252 for "NEW is worse"), the median is 5.5%
+     * down, but against BASE * 0.95 the runs overlap: U = 7.5 (950 ties 1000 * 0.95), and 43 of
+     * the 252 splits of the pooled values give U <= 7.5 (counted by brute force): p = 0.171 */
+    write_csv("a.csv", "mf,avx2,ok,1000,0.9,0.3", "mf,avx2,ok,1001,0.9,0.3",
+              "mf,avx2,ok,999,0.9,0.3", "mf,avx2,ok,1002,0.9,0.3", "mf,avx2,ok,998,0.9,0.3", NULL);
+    write_csv("b.csv", "mf,avx2,ok,950,0.9,0.3", "mf,avx2,ok,945,0.9,0.3", "mf,avx2,ok,940,0.9,0.3",
+              "mf,avx2,ok,955,0.9,0.3", "mf,avx2,ok,930,0.9,0.3", NULL);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("a.csv"), path("b.csv")), 0, "%s", out);
+    const char *l = line_with(out, "updates_per_second", NULL);
+    cr_expect(l && strstr(l, "-5.50%") && strstr(l, "p=0.171 U") && strstr(l, "unclear"), "%s",
+              out);
 }
 
 Test(compare, overlapping_beyond_threshold_is_unclear) {

@@ -52,9 +52,9 @@ static void hb_compare_usage(FILE *f) {
         "Mann-Whitney U test of NEW against BASE shifted by the threshold (H1: NEW is worse than\n"
         "BASE by more than the threshold) gives p <= alpha; the smallest p it can give is\n"
         "1/C(n+m,n) (0.05 for 3 vs 3, 0.004 for 5 vs 5), so smaller samples use the bound\n"
-        "median(NEW) beyond the shifted median(BASE) by more than z(1-alpha) times the medians'\n"
-        "standard errors estimated from the MADs. Accuracy metrics: medians differ by more than\n"
-        "the tolerance in the worse direction.\n\n"
+        "median(NEW) beyond the shifted median(BASE) by more than t(1-alpha, n+m-2) times the\n"
+        "medians' standard error estimated from the MADs. Accuracy metrics: medians differ by\n"
+        "more than the tolerance in the worse direction.\n\n"
         "Verdicts: ok, improved, unclear (beyond the threshold, not significant), REGRESSED,\n"
         "FAILED (NEW has no finished run where BASE has), n/a.\n"
         "Exit status: 0 no regression; 1 a regression or failure (or, with --require-all, a\n"
@@ -588,10 +588,13 @@ static void hb_cmp_decide(const hb_cmp *c, const hb_cmp_metric *m, const hb_cmp_
         snprintf(r->method, sizeof r->method, "%s", uw.method == HB_MWU_NORMAL ? "U~" : "U");
         snprintf(r->test, sizeof r->test, "p=%.3g %s", r->p, r->method);
     } else {
-        const double k = 1.2533 * 1.4826; /* se(median) ~ 1.2533 sigma / sqrt(n); sigma ~ 1.4826 MAD */
+        /* se(median) ~ 1.2533 sigma / sqrt(n), sigma ~ 1.4826 MAD; the scale comes from a few
+         * runs, hence Student's t with n_b + n_n - 2 degrees of freedom rather than z */
+        const double k = 1.2533 * 1.4826;
         const double madb = hb_mad(b->v, b->n), madn = hb_mad(x->v, x->n);
         const double se = k * sqrt(madb * madb / (double)b->n + madn * madn / (double)x->n);
-        r->bound = hb_normal_quantile(1 - c->alpha) * se;
+        const double df = (double)(b->n + x->n) - 2;
+        r->bound = (df >= 1 ? hb_t_quantile(1 - c->alpha, df) : 0) * se;
         sig_worse = (worse_lim - r->mn) * sign > r->bound;
         sig_better = (r->mn - better_lim) * sign > r->bound;
         snprintf(r->method, sizeof r->method, "MAD");
