@@ -44,8 +44,10 @@ double hb_rng_normal(hb_rng *r) {
 }
 
 void hb_omp_passive_reexec(char **argv) {
-    /* under valgrind /proc/self/exe is the tool, not the program: leave the policy alone */
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("VALGRIND_LAUNCHER")) return;
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    /* under valgrind (it preloads vgpreload_*.so) /proc/self/exe is the tool, not the program */
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload")) return;
     if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
     execv("/proc/self/exe", argv);
 }
