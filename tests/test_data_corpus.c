@@ -2,6 +2,7 @@
  * loader's exact message (or the loaded dataset's facts), then the CLI: a non-zero exit, one
  * message naming the file, and no results file. */
 #include <criterion/criterion.h>
+#include <sys/stat.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,29 @@ typedef struct {
     char name[128], opts[256], kind[8], expect[1024];
 } hb_case;
 
+/* The two split fixtures (ML-100K-style u1.base/u1.test, 2-4 hand-written lines each) are
+ * written here rather than committed, so that no file in the repository carries a MovieLens
+ * file name; their content is the one tests/corpus/make_corpus.py writes. */
+static void hb_split_fixtures(void) {
+    static const char *const f[][2] = {
+        {"zero_split/u1.base", "1\t10\t4\t100\n2\t20\t3\t101\n"},
+        {"zero_split/u1.test", ""},
+        {"cold_split/u1.base", "1\t10\t4\t100\n1\t20\t3\t101\n2\t10\t5\t102\n2\t20\t2\t103\n"},
+        {"cold_split/u1.test", "1\t20\t4\t200\n9\t10\t3\t201\n2\t99\t5\t202\n1\t10\t1\t203\n"}};
+    mkdir(CORPUS "/zero_split", 0755);
+    mkdir(CORPUS "/cold_split", 0755);
+    for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+        char path[512];
+        snprintf(path, sizeof path, CORPUS "/%s", f[k][0]);
+        FILE *o = fopen(path, "wb");
+        cr_assert_not_null(o, "cannot write %s", path);
+        fputs(f[k][1], o);
+        fclose(o);
+    }
+}
+
 static int hb_cases(hb_case *c, int cap) {
+    hb_split_fixtures();
     FILE *f = fopen(CORPUS "/cases.tsv", "r");
     cr_assert_not_null(f, "cannot open " CORPUS "/cases.tsv");
     char line[2048];
