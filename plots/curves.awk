@@ -1,24 +1,9 @@
 # curves.awk: a hogbench curves CSV (--curves) -> curve-MODEL.dat (epoch, elapsed s, test RMSE,
 # train loss; evaluated epochs only) for one run per model: the best ISA, the most threads, dim 64 if swept (else
 # the largest), the lowest repeat; a run whose rows appear twice keeps the last.
-# Usage: awk -v dir=TMPDIR -f plots/curves.awk CURVES.csv CURVES.csv   (two passes)
+# Usage: awk -v dir=TMPDIR -f plots/csv.awk -f plots/curves.awk CURVES.csv CURVES.csv   (two passes)
 
-function csvsplit(line, f,    n, i, c, q, fld, L) {
-    if (index(line, "\"") == 0) return split(line, f, ",")
-    n = 0; fld = ""; q = 0; L = length(line)
-    for (i = 1; i <= L; i++) {
-        c = substr(line, i, 1)
-        if (q) {
-            if (c == "\"") {
-                if (substr(line, i + 1, 1) == "\"") { fld = fld "\""; i++ } else q = 0
-            } else fld = fld c
-        } else if (c == "\"") q = 1
-        else if (c == ",") { f[++n] = fld; fld = "" }
-        else fld = fld c
-    }
-    f[++n] = fld
-    return n
-}
+# csvsplit() comes from plots/csv.awk
 
 function rank(isa) { return isa == "avx512" ? 4 : isa == "neon" ? 3 : isa == "avx2" ? 2 : 1 }
 

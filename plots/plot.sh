@@ -26,7 +26,7 @@ out=$(realpath -m "$out")
 cd "$(dirname "$0")/.."
 mkdir -p "$(dirname "$out")"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-awk -v dir="$tmp" -f plots/sweep.awk "$csv"
+awk -v dir="$tmp" -f plots/csv.awk -f plots/sweep.awk "$csv"
 made=()
 fig() { # name script
     gnuplot -e "dir='$tmp'; out='$out-$1'" "plots/$2"
@@ -41,7 +41,7 @@ if [ -f "$tmp/isa.dat" ]; then fig isa isa.gp; else echo "plot.sh: no scalar row
 fig quality quality.gp
 fig epoch-time epoch_time.gp
 if [ -n "$curves" ]; then
-    awk -v dir="$tmp" -f plots/curves.awk "$curves" "$curves"
+    awk -v dir="$tmp" -f plots/csv.awk -f plots/curves.awk "$curves" "$curves"
     if [ -s "$tmp/curve-models" ]; then fig curves curves.gp
     else echo "plot.sh: $curves holds no evaluated epoch: no curves figure" >&2; fi
 fi

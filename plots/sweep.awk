@@ -1,24 +1,9 @@
 # sweep.awk: a hogbench sweep CSV (results/SCHEMA.md) -> the .dat tables plot.sh draws.
-# Usage: awk -v dir=TMPDIR -f plots/sweep.awk results/NAME.csv   (mawk or gawk)
+# Usage: awk -v dir=TMPDIR -f plots/csv.awk -f plots/sweep.awk results/NAME.csv   (mawk or gawk)
 # Writes into dir: meta (title facts), models, scaling-MODEL.dat, ideal.dat, isa.dat,
 # size-MODEL.dat. Timings use rows with status ok; every value is the median over repeats.
 
-function csvsplit(line, f,    n, i, c, q, fld, L) {
-    if (index(line, "\"") == 0) return split(line, f, ",")
-    n = 0; fld = ""; q = 0; L = length(line)
-    for (i = 1; i <= L; i++) {
-        c = substr(line, i, 1)
-        if (q) {
-            if (c == "\"") {
-                if (substr(line, i + 1, 1) == "\"") { fld = fld "\""; i++ } else q = 0
-            } else fld = fld c
-        } else if (c == "\"") q = 1
-        else if (c == ",") { f[++n] = fld; fld = "" }
-        else fld = fld c
-    }
-    f[++n] = fld
-    return n
-}
+# csvsplit() comes from plots/csv.awk
 
 # median of the space-separated numbers in s ("" when none)
 function median(s,    a, n, i, j, t) {
