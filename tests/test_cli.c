@@ -5,25 +5,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cli_run.h"
 
 #define SYN "synthetic:users=120,items=150,ratings=4000"
-
-/* Runs a shell command; returns its exit status and its combined output in out. */
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char full[4200];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static char *tmpdir(void) {
     static char d[64];

@@ -14,6 +14,7 @@
 
 #include "data_internal.h"
 #include "model.h"
+#include "cli_run.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -74,22 +75,6 @@ static hb_dataset *load(const char *path, const char *opts) {
     hb_dataset *ds = NULL;
     cr_assert_eq(hb_dataset_load(path, &o, &ds, &err), HB_OK, "%s [%s]: %s", path, opts, err.msg);
     return ds;
-}
-
-static int run(char *out, size_t cap, const char *fmt, ...) {
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char full[4200];
-    snprintf(full, sizeof full, "%s 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert_not_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    const int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* (original user, original item) of a dataset row */
