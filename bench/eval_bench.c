@@ -53,6 +53,9 @@ int main(int argc, char **argv) {
         qsort(t, (size_t)reps, sizeof *t, cmp_d);
         printf("threads %d: eval median %.3f ms (min %.3f, max %.3f) over %d runs; ndcg@10 %.4f\n",
                th, 1e3 * t[reps / 2], 1e3 * t[0], 1e3 * t[reps - 1], reps, mt.ndcg[0]);
+        if (getenv("HB_EVAL_BENCH_EXACT")) /* every digit, to compare two builds' results */
+            printf("  rmse %.17g mae %.17g ndcg@10 %.17g @20 %.17g @30 %.17g @100 %.17g\n", mt.rmse,
+                   mt.mae, mt.ndcg[0], mt.ndcg[1], mt.ndcg[2], mt.ndcg[3]);
     }
     free(t);
     hb_model_free(&m);

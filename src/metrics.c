@@ -42,21 +42,22 @@ static void hb_sort_sg_desc(hb_sg *x, hb_sg *tmp, size_t n) {
     if (src != x) memcpy(x, src, n * sizeof *x);
 }
 
-#define HB_BINS 256
-
 static int hb_cmp_f_desc(const void *a, const void *b) {
     const float x = *(const float *)a, y = *(const float *)b;
     return (x < y) - (x > y);
 }
 
 hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
+    memset(w, 0, sizeof *w);
+    const size_t n = n_cols ? n_cols : 1;
     w->kmax = kmax;
-    w->tmp = malloc(n_cols * sizeof *w->tmp);
-    w->bins = malloc(n_cols);
-    w->cand = malloc(n_cols * sizeof *w->cand);
-    w->ideal = malloc(n_cols * sizeof *w->ideal);
+    w->it = malloc(n * sizeof *w->it);
+    w->cand = malloc(n * sizeof *w->cand);
+    w->tmp = malloc(n * sizeof *w->tmp);
+    w->ideal = malloc(n * sizeof *w->ideal);
+    w->grp = malloc(((size_t)kmax + 1) * sizeof *w->grp);
     w->disc = malloc(((size_t)kmax + 1) * sizeof *w->disc);
-    if (!w->tmp || !w->bins || !w->cand || !w->ideal || !w->disc) {
+    if (!w->it || !w->cand || !w->tmp || !w->ideal || !w->grp || !w->disc) {
         hb_ndcg_ws_free(w);
         return HB_ERR_NOMEM;
     }
@@ -66,76 +67,144 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
 }
 
 void hb_ndcg_ws_free(hb_ndcg_ws *w) {
-    free(w->tmp);
-    free(w->bins);
+    free(w->it);
     free(w->cand);
+    free(w->tmp);
     free(w->ideal);
+    free(w->grp);
     free(w->disc);
     memset(w, 0, sizeof *w);
 }
 
-void hb_ndcg_row(hb_ndcg_ws *w, size_t n, const float *scores, const float *gains,
-                 const float *rel, size_t n_rel, const int *ks, int nk, double *out) {
-    /* Ideal DCG: the true gains sorted descending (ties irrelevant). */
-    size_t m = 0;
-    for (size_t j = 0; j < n_rel; j++)
-        if (rel[j] > 0) w->ideal[m++] = rel[j];
+/* A floor t under the kmax-th largest of x[0..n) (NaNs never count) that few scores reach:
+ * the r-th largest of every 8th score, r ~ 1.5 kmax / 8 + 6, so about 1.5 kmax + 48 scores are
+ * >= t. A guess, not a bound: the caller checks that at least kmax reach it, else uses -inf. */
+static float hb_topk_floor(const float *x, size_t n, size_t kmax) {
+    enum { S = 8, RMAX = 64 };
+    const size_t r = kmax / S + kmax / (2 * S) + 6;
+    if (r > RMAX || n / S < 2 * r) return -INFINITY;
+    float top[RMAX]; /* the r largest samples so far, descending */
+    for (size_t q = 0; q < r; q++) top[q] = -INFINITY;
+    for (size_t j = 0; j < n; j += S) {
+        const float v = x[j];
+        if (!(v > top[r - 1])) continue; /* most samples, and every NaN */
+        size_t b = r - 1;
+        for (; b > 0 && top[b - 1] < v; b--) top[b] = top[b - 1];
+        top[b] = v;
+    }
+    return top[r - 1];
+}
+
+/* Copies the scores >= t to c (branch-free: every score is written, the count advances only
+ * for those kept) and returns how many. */
+static size_t hb_keep_above(const float *x, size_t n, float t, float *c) {
+    size_t nc = 0;
+    for (size_t j = 0; j < n; j++) {
+        const float v = x[j];
+        c[nc] = v;
+        nc += v >= t;
+    }
+    return nc;
+}
+
+/* The shared core. w->it[0..n_it) holds the row's items of nonzero gain as (score, gain) and
+ * w->ideal[0..m) its positive gains. An item's tie group spans ranks [s, e) with s = #scores
+ * above it and e = s + #scores equal to it (over all n, gain or not); items of zero gain add
+ * exactly 0 to sklearn's tie-averaged DCG, so only the groups holding a gain item are visited,
+ * in descending score order (the order in which a full sort would add them), and only while
+ * s < kmax. Each visit counts over the candidates, the few scores that can rank above kmax. */
+static void hb_ndcg_core(hb_ndcg_ws *w, size_t n, const float *scores, size_t n_it, size_t m,
+                         const int *ks, int nk, double *out) {
     if (m == 0) { /* sklearn: a row whose gains are all 0 scores 0 */
         for (int q = 0; q < nk; q++) out[q] = 0.0;
         return;
     }
-    qsort(w->ideal, m, sizeof *w->ideal, hb_cmp_f_desc);
+    /* Ideal DCG: the true gains sorted descending (ties irrelevant) */
+    float *id = w->ideal;
+    if (m <= 32) {
+        for (size_t a = 1; a < m; a++) {
+            const float v = id[a];
+            size_t b = a;
+            for (; b > 0 && id[b - 1] < v; b--) id[b] = id[b - 1];
+            id[b] = v;
+        }
+    } else {
+        qsort(id, m, sizeof *id, hb_cmp_f_desc);
+    }
     int kmax = 0;
     for (int q = 0; q < nk; q++) kmax = ks[q] > kmax ? ks[q] : kmax;
     if ((size_t)kmax > n) kmax = (int)n;
     if (kmax > w->kmax) kmax = w->kmax;
-    /* 1. candidates: a 256-bin histogram over [min, max] finds the bin holding the kmax-th
-     *    largest score; every score in that bin or above is kept (kmax plus part of one bin),
-     *    which includes the whole tie group at the kmax-th score. Binning is monotone. */
-    float lo = INFINITY, hi = -INFINITY;
-    for (size_t j = 0; j < n; j++) {
-        lo = scores[j] < lo ? scores[j] : lo;
-        hi = scores[j] > hi ? scores[j] : hi;
-    }
-    size_t nc = 0;
-    if (hi > lo) {
-        const float scale = (float)HB_BINS / (hi - lo);
-        uint8_t *bin = w->bins;
-        for (size_t j = 0; j < n; j++) { /* vectorizable: NaN and underflow go to bin 0 */
-            float v = (scores[j] - lo) * scale;
-            v = v >= 0.0f ? v : 0.0f;
-            v = v < (float)(HB_BINS - 1) ? v : (float)(HB_BINS - 1);
-            bin[j] = (uint8_t)(int)v;
+    /* the gain items by descending score */
+    hb_sg *it = w->it;
+    if (n_it <= 32) {
+        for (size_t a = 1; a < n_it; a++) {
+            const hb_sg v = it[a];
+            size_t b = a;
+            for (; b > 0 && it[b - 1].s < v.s; b--) it[b] = it[b - 1];
+            it[b] = v;
         }
-        uint32_t hist[HB_BINS] = {0};
-        for (size_t j = 0; j < n; j++) hist[bin[j]]++;
-        int bstar = HB_BINS - 1;
-        size_t above = 0;
-        while (bstar > 0 && above + hist[bstar] < (size_t)kmax) above += hist[bstar--];
-        for (size_t j = 0; j < n; j++)
-            if (bin[j] >= bstar) w->cand[nc++] = (hb_sg){scores[j], gains[j]};
     } else {
-        for (size_t j = 0; j < n; j++) w->cand[nc++] = (hb_sg){scores[j], gains[j]};
+        hb_sort_sg_desc(it, w->tmp, n_it);
     }
-    /* 2. sort the candidates; groups of equal scores are complete inside them */
-    hb_sort_sg_desc(w->cand, w->tmp, nc);
-    /* 3. tie-averaged DCG: each group's mean gain times the discounts of its positions */
+    /* the candidates: every score >= t, t a floor under the kmax-th largest score, so that a
+     * score >= t has all the scores above it or equal to it among them */
+    float *cand = w->cand, t = n_it ? hb_topk_floor(scores, n, (size_t)kmax) : INFINITY;
+    size_t nc = n_it ? hb_keep_above(scores, n, t, cand) : 0;
+    if (n_it && nc < (size_t)kmax && t > -INFINITY) nc = hb_keep_above(scores, n, t = -INFINITY, cand);
+    /* the gain items' tie groups that start above rank kmax */
+    size_t ng = 0;
+    for (size_t a = 0; a < n_it;) {
+        const float v = it[a].s;
+        double g = it[a].g;
+        size_t b = a + 1;
+        while (b < n_it && it[b].s == v) g += it[b++].g;
+        a = b;
+        if (v < t) break; /* at least nc >= kmax scores are above it */
+        uint32_t gt = 0, ge = 0; /* vectorizes (SSE2) */
+        for (size_t j = 0; j < nc; j++) {
+            gt += cand[j] > v;
+            ge += cand[j] >= v;
+        }
+        const size_t s = gt, e = ge;
+        if (s >= (size_t)kmax) break;
+        w->grp[ng++] = (hb_ndcg_grp){s, e, g};
+    }
+    /* tie-averaged DCG: each group's mean gain times the discounts of its positions */
     for (int q = 0; q < nk; q++) {
-        const int k = ks[q] < kmax ? ks[q] : kmax;
+        const size_t k = (size_t)(ks[q] < kmax ? ks[q] : kmax);
         double dcg = 0;
-        size_t s = 0;
-        while (s < nc && s < (size_t)k) {
-            size_t e = s + 1;
-            double g = w->cand[s].g;
-            while (e < nc && w->cand[e].s == w->cand[s].s) g += w->cand[e++].g;
-            const size_t end = e < (size_t)k ? e : (size_t)k;
-            dcg += g / (double)(e - s) * (w->disc[end] - w->disc[s]);
-            s = e;
+        for (size_t c = 0; c < ng && w->grp[c].s < k; c++) {
+            const hb_ndcg_grp *G = &w->grp[c];
+            const size_t end = G->e < k ? G->e : k;
+            dcg += G->g / (double)(G->e - G->s) * (w->disc[end] - w->disc[G->s]);
         }
         double idcg = 0;
-        for (size_t r = 0; r < m && r < (size_t)k; r++) idcg += w->ideal[r] * (w->disc[r + 1] - w->disc[r]);
+        for (size_t r = 0; r < m && r < k; r++) idcg += id[r] * (w->disc[r + 1] - w->disc[r]);
         out[q] = idcg > 0 ? dcg / idcg : 0.0;
     }
+}
+
+void hb_ndcg_row(hb_ndcg_ws *w, size_t n, const float *scores, const float *gains,
+                 const float *rel, size_t n_rel, const int *ks, int nk, double *out) {
+    size_t m = 0, n_it = 0;
+    for (size_t j = 0; j < n_rel; j++)
+        if (rel[j] > 0) w->ideal[m++] = rel[j];
+    if (m)
+        for (size_t j = 0; j < n; j++) /* NaN scores rank nowhere (they fail every comparison) */
+            if (gains[j] != 0 && scores[j] == scores[j]) w->it[n_it++] = (hb_sg){scores[j], gains[j]};
+    hb_ndcg_core(w, n, scores, n_it, m, ks, nk, out);
+}
+
+void hb_ndcg_row_sparse(hb_ndcg_ws *w, size_t n, const float *scores, const uint32_t *items,
+                        const float *gains, size_t n_rel, const int *ks, int nk, double *out) {
+    size_t m = 0, n_it = 0;
+    for (size_t j = 0; j < n_rel; j++) {
+        const float g = gains[j], s = scores[items[j]];
+        if (g > 0) w->ideal[m++] = g;
+        if (g != 0 && s == s) w->it[n_it++] = (hb_sg){s, g};
+    }
+    hb_ndcg_core(w, n, scores, n_it, m, ks, nk, out);
 }
 
 hb_status hb_ndcg_dense(size_t n_rows, size_t n_cols, const float *gains, const float *scores,
@@ -301,7 +370,13 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         }
         n_eval = m->p.eval_users;
     }
-    double acc[HB_NDCG_KS] = {0};
+    /* the most test ratings of one user (the binary models' gain buffer) */
+    size_t max_te = 1;
+    for (uint32_t u = 0; u < ds->n_users; u++)
+        max_te = te.off[u + 1] - te.off[u] > max_te ? te.off[u + 1] - te.off[u] : max_te;
+    /* per-row NDCGs, summed in row order below: the same sum for any thread count */
+    double *rows = malloc((size_t)(n_eval ? n_eval : 1) * HB_NDCG_KS * sizeof *rows);
+    if (!rows) goto done;
     bad = 0;
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
@@ -309,37 +384,41 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         float *scores = hb_calloc_aligned(ni, 4), *gains = hb_calloc_aligned(ni, 4);
         float *cu = hb_calloc_aligned(hid, 4), *ba = hb_calloc_aligned(hid, 4),
               *bb = hb_calloc_aligned(hid, 4);
-        float *rel = NULL;
+        float *rel = binary ? malloc(max_te * sizeof *rel) : NULL;
+        uint32_t *stamp = calloc(ni ? ni : 1, sizeof *stamp); /* duplicate test items */
         hb_ndcg_ws w = {0};
-        const int ok = scores && gains && cu && ba && bb && hb_ndcg_ws_init(&w, ni, 100) == HB_OK;
+        const int ok = scores && gains && cu && ba && bb && stamp && (rel || !binary) &&
+                       hb_ndcg_ws_init(&w, ni, 100) == HB_OK;
         bad |= !ok;
-        double loc[HB_NDCG_KS] = {0}, row[HB_NDCG_KS];
-#pragma omp for schedule(dynamic, 8)
+#pragma omp for schedule(dynamic, 16)
         for (uint32_t j = 0; j < n_eval; j++) {
             const uint32_t u = sample ? sample[j] : j;
+            double *row = rows + (size_t)j * HB_NDCG_KS;
             if (!ok) continue;
             hb_score_user(m, k, u, item_h, cu, ba, bb, scores);
             for (size_t n = tr.off[u]; n < tr.off[u + 1]; n++) scores[tr.item[n]] = 0.0f;
             const size_t a = te.off[u], b = te.off[u + 1];
             /* gains: the test rating (binary models: the normalized rating) */
-            float *rl = te.val + a;
+            const float *rl = te.val + a;
             if (binary) {
-                if (!rel) rel = malloc(ni * sizeof *rel);
-                if (!rel) {
-                    bad = 1;
-                    continue;
-                }
                 for (size_t n = a; n < b; n++) rel[n - a] = span > 0 ? (te.val[n] - rmin) / span : 0;
                 rl = rel;
             }
-            for (size_t n = a; n < b; n++) gains[te.item[n]] = rl[n - a];
-            hb_ndcg_row(&w, ni, scores, gains, rl, b - a, hb_ndcg_ks, HB_NDCG_KS, row);
-            for (size_t n = a; n < b; n++) gains[te.item[n]] = 0.0f;
-            for (int q = 0; q < HB_NDCG_KS; q++) loc[q] += row[q];
+            int dup = 0;
+            for (size_t n = a; n < b; n++) {
+                dup |= stamp[te.item[n]] == j + 1;
+                stamp[te.item[n]] = j + 1;
+            }
+            if (!dup) {
+                hb_ndcg_row_sparse(&w, ni, scores, te.item + a, rl, b - a, hb_ndcg_ks, HB_NDCG_KS, row);
+            } else { /* an item rated twice: the dense row keeps its last gain */
+                for (size_t n = a; n < b; n++) gains[te.item[n]] = rl[n - a];
+                hb_ndcg_row(&w, ni, scores, gains, rl, b - a, hb_ndcg_ks, HB_NDCG_KS, row);
+                for (size_t n = a; n < b; n++) gains[te.item[n]] = 0.0f;
+            }
         }
-#pragma omp critical
-        for (int q = 0; q < HB_NDCG_KS; q++) acc[q] += loc[q];
         hb_ndcg_ws_free(&w);
+        free(stamp);
         free(rel);
         hb_free_aligned(scores);
         hb_free_aligned(gains);
@@ -347,7 +426,10 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         hb_free_aligned(ba);
         hb_free_aligned(bb);
     }
-    if (bad) goto done;
+    double acc[HB_NDCG_KS] = {0};
+    for (uint32_t j = 0; j < n_eval && !bad; j++)
+        for (int q = 0; q < HB_NDCG_KS; q++) acc[q] += rows[(size_t)j * HB_NDCG_KS + q];
+    free(rows);
     /* sklearn averages over every row of the matrix (all users; or the sample's) */
     for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = acc[q] / (double)n_eval;
     out->ndcg_users = sample ? n_eval : 0;

@@ -8,12 +8,18 @@ typedef struct hb_sg {
     float s, g;
 } hb_sg;
 
+typedef struct hb_ndcg_grp {
+    size_t s, e; /* ranks [s, e) of a tie group */
+    double g;    /* the sum of its gains */
+} hb_ndcg_grp;
+
 typedef struct hb_ndcg_ws {
     int kmax;
-    hb_sg *cand, *tmp; /* a row's candidates and merge scratch (n_cols each) */
-    uint8_t *bins;     /* a row's histogram bins (n_cols) */
-    float *ideal;
-    double *disc; /* disc[r] = sum_{q<r} 1/log2(q+2) */
+    hb_sg *it, *tmp;  /* a row's items of nonzero gain and merge scratch (n_cols each) */
+    float *cand;      /* a row's scores that may rank above kmax (n_cols) */
+    float *ideal;     /* a row's positive gains (n_cols) */
+    hb_ndcg_grp *grp; /* the tie groups with a gain that start above rank kmax (kmax + 1) */
+    double *disc;     /* disc[r] = sum_{q<r} 1/log2(q+2) */
 } hb_ndcg_ws;
 
 hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax);
@@ -21,6 +27,10 @@ void hb_ndcg_ws_free(hb_ndcg_ws *w);
 /* NDCG@ks of one row: scores and gains dense (n), rel the row's nonzero gains (any order). */
 void hb_ndcg_row(hb_ndcg_ws *w, size_t n, const float *scores, const float *gains,
                  const float *rel, size_t n_rel, const int *ks, int nk, double *out);
+/* The same from the row's gains alone: gains[j] belongs to column items[j]; the items must be
+ * distinct (the columns not listed have gain 0). */
+void hb_ndcg_row_sparse(hb_ndcg_ws *w, size_t n, const float *scores, const uint32_t *items,
+                        const float *gains, size_t n_rel, const int *ks, int nk, double *out);
 
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out);
