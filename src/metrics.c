@@ -53,11 +53,12 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
     w->kmax = kmax;
     w->it = malloc(n * sizeof *w->it);
     w->cand = malloc(n * sizeof *w->cand);
+    w->samp = malloc(3 * (n / 8 + 1) * sizeof *w->samp);
     w->tmp = malloc(n * sizeof *w->tmp);
     w->ideal = malloc(n * sizeof *w->ideal);
     w->grp = malloc(((size_t)kmax + 1) * sizeof *w->grp);
     w->disc = malloc(((size_t)kmax + 1) * sizeof *w->disc);
-    if (!w->it || !w->cand || !w->tmp || !w->ideal || !w->grp || !w->disc) {
+    if (!w->it || !w->cand || !w->samp || !w->tmp || !w->ideal || !w->grp || !w->disc) {
         hb_ndcg_ws_free(w);
         return HB_ERR_NOMEM;
     }
@@ -69,6 +70,7 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
 void hb_ndcg_ws_free(hb_ndcg_ws *w) {
     free(w->it);
     free(w->cand);
+    free(w->samp);
     free(w->tmp);
     free(w->ideal);
     free(w->grp);
@@ -76,23 +78,59 @@ void hb_ndcg_ws_free(hb_ndcg_ws *w) {
     memset(w, 0, sizeof *w);
 }
 
+/* The k-th largest (1-based, k <= n) of a[0..n), by quickselect with branch-free three-way
+ * partitions (the larger values into b, the smaller ones into c: never in place, so no store
+ * waits on the count before it); a, b and c are all overwritten. No NaNs. */
+static float hb_kth_largest(float *a, float *b, float *c, size_t n, size_t k) {
+    for (;;) {
+        if (n <= 8) {
+            for (size_t i = 1; i < n; i++) {
+                const float v = a[i];
+                size_t j = i;
+                for (; j > 0 && a[j - 1] < v; j--) a[j] = a[j - 1];
+                a[j] = v;
+            }
+            return a[k - 1];
+        }
+        const float x = a[0], y = a[n / 2], z = a[n - 1]; /* pivot: the median of three */
+        const float p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+        size_t ng = 0, nl = 0;
+        for (size_t i = 0; i < n; i++) {
+            const float v = a[i];
+            b[ng] = v;
+            c[nl] = v;
+            ng += v > p;
+            nl += v < p;
+        }
+        float *t = a;
+        if (k <= ng) {
+            n = ng;
+            a = b;
+            b = t;
+        } else if (k <= n - nl) {
+            return p;
+        } else {
+            k -= n - nl;
+            n = nl;
+            a = c;
+            c = t;
+        }
+    }
+}
+
 /* A floor t under the kmax-th largest of x[0..n) (NaNs never count) that few scores reach:
  * the r-th largest of every 8th score, r ~ 1.5 kmax / 8 + 6, so about 1.5 kmax + 48 scores are
- * >= t. A guess, not a bound: the caller checks that at least kmax reach it, else uses -inf. */
-static float hb_topk_floor(const float *x, size_t n, size_t kmax) {
-    enum { S = 8, RMAX = 64 };
-    const size_t r = kmax / S + kmax / (2 * S) + 6;
-    if (r > RMAX || n / S < 2 * r) return -INFINITY;
-    float top[RMAX]; /* the r largest samples so far, descending */
-    for (size_t q = 0; q < r; q++) top[q] = -INFINITY;
-    for (size_t j = 0; j < n; j += S) {
-        const float v = x[j];
-        if (!(v > top[r - 1])) continue; /* most samples, and every NaN */
-        size_t b = r - 1;
-        for (; b > 0 && top[b - 1] < v; b--) top[b] = top[b - 1];
-        top[b] = v;
+ * >= t. A guess, not a bound: the caller checks that at least kmax reach it, else uses -inf.
+ * buf: 3 ceil(n / 8) floats. */
+static float hb_topk_floor(const float *x, size_t n, size_t kmax, float *buf) {
+    enum { S = 8 };
+    const size_t r = kmax / S + kmax / (2 * S) + 6, ns = (n + S - 1) / S;
+    if (ns < 2 * r) return -INFINITY;
+    for (size_t j = 0; j < ns; j++) {
+        const float v = x[j * S];
+        buf[j] = v == v ? v : -INFINITY;
     }
-    return top[r - 1];
+    return hb_kth_largest(buf, buf + ns, buf + 2 * ns, ns, r);
 }
 
 /* Copies the scores >= t to c (branch-free: every score is written, the count advances only
@@ -149,7 +187,7 @@ static void hb_ndcg_core(hb_ndcg_ws *w, size_t n, const float *scores, size_t n_
     }
     /* the candidates: every score >= t, t a floor under the kmax-th largest score, so that a
      * score >= t has all the scores above it or equal to it among them */
-    float *cand = w->cand, t = n_it ? hb_topk_floor(scores, n, (size_t)kmax) : INFINITY;
+    float *cand = w->cand, t = n_it ? hb_topk_floor(scores, n, (size_t)kmax, w->samp) : INFINITY;
     size_t nc = n_it ? hb_keep_above(scores, n, t, cand) : 0;
     if (n_it && nc < (size_t)kmax && t > -INFINITY) nc = hb_keep_above(scores, n, t = -INFINITY, cand);
     /* the gain items' tie groups that start above rank kmax */
@@ -231,36 +269,49 @@ hb_status hb_ndcg_dense(size_t n_rows, size_t n_cols, const float *gains, const 
 
 /* ------------------------------------------------------------------ model evaluation */
 
-/* CSR of ratings by user: off[n_users+1], idx (items), val (ratings). */
+/* Ratings grouped by user: user u's are r[off[u] .. off[u+1]). The splits come sorted by user
+ * (then the ratings are used in place, and only off is computed: one pass); otherwise a stable
+ * counting sort copies them to own. */
 typedef struct {
     size_t *off;
-    uint32_t *item;
-    float *val;
+    const hb_rating *r;
+    hb_rating *own;
 } hb_csr;
 
 static int hb_csr_build(hb_csr *c, const hb_rating *r, size_t n, uint32_t n_users) {
-    c->off = calloc((size_t)n_users + 1, sizeof *c->off);
-    c->item = malloc((n ? n : 1) * sizeof *c->item);
-    c->val = malloc((n ? n : 1) * sizeof *c->val);
-    if (!c->off || !c->item || !c->val) return -1;
-    for (size_t k = 0; k < n; k++) c->off[r[k].u + 1]++;
-    for (uint32_t u = 0; u < n_users; u++) c->off[u + 1] += c->off[u];
-    size_t *pos = malloc(((size_t)n_users + 1) * sizeof *pos);
-    if (!pos) return -1;
-    memcpy(pos, c->off, ((size_t)n_users + 1) * sizeof *pos);
-    for (size_t k = 0; k < n; k++) {
-        size_t at = pos[r[k].u]++;
-        c->item[at] = r[k].i;
-        c->val[at] = r[k].r;
+    c->own = NULL;
+    c->r = r;
+    if (!(c->off = malloc(((size_t)n_users + 1) * sizeof *c->off))) return -1;
+    size_t k = 0;
+    uint32_t u = 0;
+    c->off[0] = 0;
+    for (; k < n; k++) {
+        const uint32_t v = r[k].u;
+        if (v < u) break;
+        while (u < v) c->off[++u] = k;
     }
+    if (k == n) {
+        while (u < n_users) c->off[++u] = n;
+        return 0;
+    }
+    memset(c->off, 0, ((size_t)n_users + 1) * sizeof *c->off);
+    size_t *pos = malloc(((size_t)n_users + 1) * sizeof *pos);
+    if (!pos || !(c->own = malloc((n ? n : 1) * sizeof *c->own))) {
+        free(pos);
+        return -1;
+    }
+    for (k = 0; k < n; k++) c->off[r[k].u + 1]++;
+    for (u = 0; u < n_users; u++) c->off[u + 1] += c->off[u];
+    memcpy(pos, c->off, ((size_t)n_users + 1) * sizeof *pos);
+    for (k = 0; k < n; k++) c->own[pos[r[k].u]++] = r[k];
     free(pos);
+    c->r = c->own;
     return 0;
 }
 
 static void hb_csr_free(hb_csr *c) {
     free(c->off);
-    free(c->item);
-    free(c->val);
+    free(c->own);
 }
 
 /* Scores of every item for user u (what the notebook's predict() returns). */
@@ -304,6 +355,31 @@ static void hb_score_user(const hb_model *m, const hb_kernels *k, uint32_t u, co
     }
     if (hb_model_is_binary(m->p.model))
         for (uint32_t i = 0; i < ni; i++) out[i] = 1.0f / (1.0f + expf(-out[i]));
+}
+
+/* MF scores of users us[0..nb) into out[b * ldo ..]: the item rows in blocks of about 16 KiB
+ * (L1), each used by every user of the block before the next, so the item matrix streams from
+ * L2 once per nb users, not once per user. Blocks start at multiples of 8 rows, where the
+ * gemv kernels start their row groups: every score is bitwise what a whole-matrix gemv gives. */
+static void hb_score_mf_block(const hb_model *m, const hb_kernels *k, const uint32_t *us,
+                              size_t nb, float *out, size_t ldo) {
+    const size_t ni = m->n_items, ld = m->ld;
+    size_t rb = (16384 / (ld * sizeof(float))) & ~(size_t)7;
+    rb = rb < 8 ? 8 : rb;
+    for (size_t r0 = 0; r0 < ni; r0 += rb) {
+        const size_t nr = ni - r0 < rb ? ni - r0 : rb;
+        for (size_t b = 0; b < nb; b++) {
+            const uint32_t u = us[b];
+            float *o = out + b * ldo + r0;
+            k->gemv(nr, m->dim, m->Q + r0 * ld, ld, m->P + (size_t)u * ld, o);
+            if (m->bu) {
+                const float c = m->bu[u] + m->mu;
+                for (size_t i = 0; i < nr; i++) o[i] += m->bi[r0 + i] + c;
+            }
+            if (hb_model_is_binary(m->p.model))
+                for (size_t i = 0; i < nr; i++) o[i] = 1.0f / (1.0f + expf(-o[i]));
+        }
+    }
 }
 
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
@@ -378,49 +454,59 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     double *rows = malloc((size_t)(n_eval ? n_eval : 1) * HB_NDCG_KS * sizeof *rows);
     if (!rows) goto done;
     bad = 0;
+    enum { UB = 8 }; /* users scored together */
+    const int mlp = hb_model_is_mlp(m->p.model);
+    const size_t lds = hb_round_up(ni ? ni : 1, HB_PAD);
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
         const size_t hid = m->n_layers ? m->p.hidden + 1 : 1;
-        float *scores = hb_calloc_aligned(ni, 4), *gains = hb_calloc_aligned(ni, 4);
+        float *sc = hb_calloc_aligned(UB * lds, 4), *gains = hb_calloc_aligned(ni, 4);
         float *cu = hb_calloc_aligned(hid, 4), *ba = hb_calloc_aligned(hid, 4),
               *bb = hb_calloc_aligned(hid, 4);
-        float *rel = binary ? malloc(max_te * sizeof *rel) : NULL;
+        float *rel = malloc(max_te * sizeof *rel);
+        uint32_t *its = malloc(max_te * sizeof *its);
         uint32_t *stamp = calloc(ni ? ni : 1, sizeof *stamp); /* duplicate test items */
         hb_ndcg_ws w = {0};
-        const int ok = scores && gains && cu && ba && bb && stamp && (rel || !binary) &&
+        const int ok = sc && gains && cu && ba && bb && stamp && rel && its &&
                        hb_ndcg_ws_init(&w, ni, 100) == HB_OK;
         bad |= !ok;
-#pragma omp for schedule(dynamic, 16)
-        for (uint32_t j = 0; j < n_eval; j++) {
-            const uint32_t u = sample ? sample[j] : j;
-            double *row = rows + (size_t)j * HB_NDCG_KS;
+#pragma omp for schedule(dynamic, 1)
+        for (uint32_t j0 = 0; j0 < n_eval; j0 += UB) {
             if (!ok) continue;
-            hb_score_user(m, k, u, item_h, cu, ba, bb, scores);
-            for (size_t n = tr.off[u]; n < tr.off[u + 1]; n++) scores[tr.item[n]] = 0.0f;
-            const size_t a = te.off[u], b = te.off[u + 1];
-            /* gains: the test rating (binary models: the normalized rating) */
-            const float *rl = te.val + a;
-            if (binary) {
-                for (size_t n = a; n < b; n++) rel[n - a] = span > 0 ? (te.val[n] - rmin) / span : 0;
-                rl = rel;
-            }
-            int dup = 0;
-            for (size_t n = a; n < b; n++) {
-                dup |= stamp[te.item[n]] == j + 1;
-                stamp[te.item[n]] = j + 1;
-            }
-            if (!dup) {
-                hb_ndcg_row_sparse(&w, ni, scores, te.item + a, rl, b - a, hb_ndcg_ks, HB_NDCG_KS, row);
-            } else { /* an item rated twice: the dense row keeps its last gain */
-                for (size_t n = a; n < b; n++) gains[te.item[n]] = rl[n - a];
-                hb_ndcg_row(&w, ni, scores, gains, rl, b - a, hb_ndcg_ks, HB_NDCG_KS, row);
-                for (size_t n = a; n < b; n++) gains[te.item[n]] = 0.0f;
+            const size_t nb = n_eval - j0 < UB ? n_eval - j0 : UB;
+            uint32_t us[UB];
+            for (size_t b = 0; b < nb; b++) us[b] = sample ? sample[j0 + b] : j0 + (uint32_t)b;
+            if (!mlp) hb_score_mf_block(m, k, us, nb, sc, lds);
+            for (size_t b = 0; b < nb; b++) {
+                const uint32_t j = j0 + (uint32_t)b, u = us[b];
+                float *scores = sc + b * lds;
+                double *row = rows + (size_t)j * HB_NDCG_KS;
+                if (mlp) hb_score_user(m, k, u, item_h, cu, ba, bb, scores);
+                for (size_t n = tr.off[u]; n < tr.off[u + 1]; n++) scores[tr.r[n].i] = 0.0f;
+                const size_t a = te.off[u], e = te.off[u + 1], nt = e - a;
+                /* gains: the test rating (binary models: the normalized rating) */
+                int dup = 0;
+                for (size_t n = 0; n < nt; n++) {
+                    const hb_rating t = te.r[a + n];
+                    its[n] = t.i;
+                    rel[n] = !binary ? t.r : span > 0 ? (t.r - rmin) / span : 0;
+                    dup |= stamp[t.i] == j + 1;
+                    stamp[t.i] = j + 1;
+                }
+                if (!dup) {
+                    hb_ndcg_row_sparse(&w, ni, scores, its, rel, nt, hb_ndcg_ks, HB_NDCG_KS, row);
+                } else { /* an item rated twice: the dense row keeps its last gain */
+                    for (size_t n = 0; n < nt; n++) gains[its[n]] = rel[n];
+                    hb_ndcg_row(&w, ni, scores, gains, rel, nt, hb_ndcg_ks, HB_NDCG_KS, row);
+                    for (size_t n = 0; n < nt; n++) gains[its[n]] = 0.0f;
+                }
             }
         }
         hb_ndcg_ws_free(&w);
         free(stamp);
         free(rel);
-        hb_free_aligned(scores);
+        free(its);
+        hb_free_aligned(sc);
         hb_free_aligned(gains);
         hb_free_aligned(cu);
         hb_free_aligned(ba);
