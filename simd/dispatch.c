@@ -28,8 +28,9 @@ HB_DECLARE_KERNELS(neon)
 
 #ifdef HB_TEST_SLOW_SGD_MF
 /* Test only (CMake -DHB_TEST_SLOW_KERNEL=sgd_mf): every 10th call a thread makes through the
- * sgd_mf slot first runs the kernel once more with lr = 0 (the same rows; a step of 0 leaves
- * them as they were), so that kernel does ~10% more work on every ISA and size: a known
+ * sgd_mf slot (and every 10th rating through sgd_mf_run) first runs the kernel once more with
+ * lr = 0 (the same rows; a step of 0 leaves them as they were), so that the fused MF step does
+ * ~10% more work on every ISA and size: a known
  * slowdown for 'hogbench compare' and .ci/gate.sh to flag. The wrappers live in a section of
  * their own, which the linker places after .text, so that every other function keeps the
  * address (and alignment) it has in a normal build: code layout alone moves timings by tens
@@ -41,6 +42,16 @@ static _Thread_local unsigned hb_slow_calls;
         float *restrict q) {                                                                  \
         if (++hb_slow_calls % 10 == 0) (void)hb_sgd_mf_f32__##sfx(n, r, bias, 0.0f, reg, p, q); \
         return hb_sgd_mf_f32__##sfx(n, r, bias, lr, reg, p, q);                               \
+    }                                                                                         \
+    /* the run does every 10th rating's step once more with lr = 0 first */                  \
+    __attribute__((section("hb_test_slow"), noinline)) static double hb_sgd_mf_run_slow__##sfx( \
+        const hb_mf_args *a, const hb_krating *r, size_t n) {                                 \
+        for (size_t j = 0; j < n; j++)                                                        \
+            if (++hb_slow_calls % 10 == 0)                                                    \
+                (void)hb_sgd_mf_f32__##sfx(a->dim, r[j].r, 0.0f, 0.0f, a->reg,                \
+                                           a->P + (size_t)r[j].u * a->ld,                     \
+                                           a->Q + (size_t)r[j].i * a->ld);                    \
+        return hb_sgd_mf_run_f32__##sfx(a, r, n);                                             \
     }
 HB_SLOW_SGD_MF(scalar)
 #ifdef HB_HAVE_AVX2
@@ -53,14 +64,17 @@ HB_SLOW_SGD_MF(avx512)
 HB_SLOW_SGD_MF(neon)
 #endif
 #define HB_SGD_MF(sfx) hb_sgd_mf_slow__##sfx
+#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_slow__##sfx
 #else
 #define HB_SGD_MF(sfx) hb_sgd_mf_f32__##sfx
+#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_f32__##sfx
 #endif
 
 #define HB_ROW(isa_enum, sfx)                                                                 \
     {                                                                                         \
         .isa = isa_enum, .name = #sfx, .dot = hb_dot_f32__##sfx, .axpy = hb_axpy_f32__##sfx,  \
         .sgd = hb_sgd_f32__##sfx, .sgd_mf = HB_SGD_MF(sfx),                                \
+        .sgd_mf_run = HB_SGD_MF_RUN(sfx),                                                     \
         .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
         .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx                              \
     }

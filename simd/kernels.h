@@ -3,6 +3,7 @@
 #define HB_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 #define restrict __restrict
@@ -28,6 +29,22 @@ typedef struct hb_nadam_coef {
     float reg; /* L2 added to the gradient: g += reg * w     */
 } hb_nadam_coef;
 
+/* One rating as the training loop stores it (the layout of hb_rating in hogbench.h). */
+typedef struct hb_krating {
+    uint32_t u, i;
+    float r;
+} hb_krating;
+
+/* What sgd_mf_run needs besides the ratings: row-major tables P (users) and Q (items) with
+ * leading dimension ld >= dim; biases bu, bi (both NULL: plain MF, bias 0); per-row L2 weights
+ * rw_u, rw_i (both NULL: reg for every sample). */
+typedef struct hb_mf_args {
+    size_t dim, ld;
+    float lr, reg, reg_bias, mu;
+    float *P, *Q, *bu, *bi;
+    const float *rw_u, *rw_i;
+} hb_mf_args;
+
 /* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
  * output last. Row-major matrices with leading dimension lda (in elements). */
 typedef float (*hb_dot_fn)(size_t n, const float *restrict x, const float *restrict y);
@@ -39,6 +56,13 @@ typedef void (*hb_sgd_fn)(size_t n, float lr, float reg, const float *restrict g
  * p += lr*(e*q - reg*p); q += lr*(e*p_old - reg*q). Returns e (before the update). */
 typedef float (*hb_sgd_mf_fn)(size_t n, float r, float bias, float lr, float reg,
                               float *restrict p, float *restrict q);
+/* Classic per-sample MF SGD over n ratings, in order. For each rating x:
+ *   bias = bu[u] + bi[i] + mu (0 without biases); rg = reg * 0.5f * (rw_u[u] + rw_i[i]) (reg
+ *   without weights); e = sgd_mf(dim, x.r, bias, lr, rg, P_u, Q_i) (this ISA's own kernel);
+ *   bu[u] += lr * (e - reg_bias * bu[u]); bi[i] += lr * (e - reg_bias * bi[i]).
+ * Returns the sum of e^2 (in double, in rating order). The result is bit-identical to that loop;
+ * a kernel may overlap consecutive ratings that share no user and no item. */
+typedef double (*hb_sgd_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, size_t n);
 /* Fused Nadam step on one row: parameters, first and second moments in one pass. */
 typedef void (*hb_nadam_fn)(size_t n, const hb_nadam_coef *c, const float *restrict g,
                             float *restrict w, float *restrict m, float *restrict v);
@@ -59,6 +83,7 @@ typedef struct hb_kernels {
     hb_axpy_fn axpy;
     hb_sgd_fn sgd;
     hb_sgd_mf_fn sgd_mf;
+    hb_sgd_mf_run_fn sgd_mf_run;
     hb_nadam_fn nadam;
     hb_gemv_fn gemv;
     hb_gemv_t_fn gemv_t;
@@ -73,6 +98,7 @@ typedef struct hb_kernels {
                            float *restrict w);                                                  \
     float hb_sgd_mf_f32__##isa(size_t n, float r, float bias, float lr, float reg,              \
                                float *restrict p, float *restrict q);                           \
+    double hb_sgd_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);        \
     void hb_nadam_f32__##isa(size_t n, const hb_nadam_coef *c, const float *restrict g,         \
                              float *restrict w, float *restrict m, float *restrict v);          \
     void hb_gemv_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,            \

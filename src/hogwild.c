@@ -1,11 +1,17 @@
 /* hogwild.c: the training loop. OpenMP workers take disjoint slices of a freshly shuffled
  * epoch and update the shared parameters without locks (Hogwild, Recht et al. 2011). */
 #include <math.h>
+#include <stddef.h>
 #include <omp.h>
 #include <string.h>
 
 #include "metrics.h"
 #include "model.h"
+
+_Static_assert(sizeof(hb_rating) == sizeof(hb_krating) &&
+                   offsetof(hb_rating, i) == offsetof(hb_krating, i) &&
+                   offsetof(hb_rating, r) == offsetof(hb_krating, r),
+               "the kernels read hb_rating as hb_krating");
 
 typedef struct hb_worker {
     hb_mlp_ws mlp;
@@ -121,32 +127,11 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
     const size_t ld = m->ld;
     double loss = 0;
     if (!mlp && !binary && p->optimizer == HB_OPT_SGD && p->batch == 1) {
-        /* fast path: one fused kernel per rating (classic per-sample Hogwild SGD) */
-        float *bu = m->bu, *bi = m->bi;
-        const float rb = p->reg_bias, mu = m->mu;
-        const size_t ahead = 8; /* prefetch the rows of the rating 8 ahead: hides L2/L3 latency */
-        const size_t row_bytes = m->dim * sizeof(float);
-        for (size_t n0 = 0; n0 < n; n0++) {
-            const hb_rating x = r[n0];
-            if (n0 + ahead < n) {
-                const char *pp = (const char *)(m->P + (size_t)r[n0 + ahead].u * ld);
-                const char *qq = (const char *)(m->Q + (size_t)r[n0 + ahead].i * ld);
-                for (size_t off = 0; off < row_bytes; off += 64) {
-                    __builtin_prefetch(pp + off, 1, 3);
-                    __builtin_prefetch(qq + off, 1, 3);
-                }
-            }
-            const float bias = bu ? bu[x.u] + bi[x.i] + mu : 0.0f;
-            const float reg = m->rw_u ? p->reg * 0.5f * (m->rw_u[x.u] + m->rw_i[x.i]) : p->reg;
-            const float e = k->sgd_mf(m->dim, x.r, bias, lr, reg, m->P + (size_t)x.u * ld,
-                                      m->Q + (size_t)x.i * ld);
-            if (bu) {
-                bu[x.u] += lr * (e - rb * bu[x.u]);
-                bi[x.i] += lr * (e - rb * bi[x.i]);
-            }
-            loss += (double)e * e;
-        }
-        w->loss += loss;
+        /* fast path: one kernel call runs the whole slice (classic per-sample Hogwild SGD) */
+        const hb_mf_args a = {.dim = m->dim, .ld = ld, .lr = lr, .reg = p->reg,
+                              .reg_bias = p->reg_bias, .mu = m->mu, .P = m->P, .Q = m->Q,
+                              .bu = m->bu, .bi = m->bi, .rw_u = m->rw_u, .rw_i = m->rw_i};
+        w->loss += k->sgd_mf_run(&a, (const hb_krating *)r, n);
         return;
     }
     const size_t B = p->batch;

@@ -31,6 +31,7 @@ typedef enum hb_op {
     HB_OP_AXPY,
     HB_OP_SGD,
     HB_OP_SGD_MF,
+    HB_OP_SGD_MF_RUN,
     HB_OP_NADAM,
     HB_OP_GEMV,
     HB_OP_GEMV_T,
@@ -38,8 +39,8 @@ typedef enum hb_op {
     HB_OP_COUNT
 } hb_op;
 
-static const char *const hb_kOpNames[HB_OP_COUNT] = {"dot",   "axpy", "sgd",    "sgd_mf",
-                                                     "nadam", "gemv", "gemv_t", "ger"};
+static const char *const hb_kOpNames[HB_OP_COUNT] = {
+    "dot", "axpy", "sgd", "sgd_mf", "sgd_mf_run", "nadam", "gemv", "gemv_t", "ger"};
 
 /* One (ISA, op) sweep's outcome. */
 typedef struct hb_report {
@@ -273,6 +274,117 @@ static void hb_case_sgd_mf(hb_case *c, const hb_kernels *k, uint64_t *rng, size_
     hb_buf_free(&qr);
 }
 
+/* sgd_mf_run on n-long rows (leading dimension n + 3 when off, so padding must stay untouched).
+ * (a) 23 ratings over 7 users x 5 items (rows hit again and again, biases and per-row weights
+ * each on or off) must equal, bit for bit, the documented loop over the same table's own sgd_mf:
+ * the run may reorganize the work, never the arithmetic. (b) 5 ratings on distinct rows (every
+ * step independent) against the scalar oracle, or for the oracle against double, within the
+ * sgd_mf bounds plus the bias and loss roundings. */
+static void hb_case_sgd_mf_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    enum { NU = 7, NI = 5, NR = 23 };
+    const size_t ld = n + (off ? 3 : 0);
+    const size_t lenP = (NU - 1) * ld + n, lenQ = (NI - 1) * ld + n;
+    hb_buf P = hb_buf_new(lenP, off, HB_SENTINEL), Q = hb_buf_new(lenQ, (off * 3) % 4, HB_SENTINEL);
+    hb_buf bu = hb_buf_new(NU, off, HB_SENTINEL), bi = hb_buf_new(NI, 0, HB_SENTINEL);
+    hb_buf rwu = hb_buf_new(NU, 0, NAN), rwi = hb_buf_new(NI, off, NAN);
+    hb_buf_rand(&P, rng, NU, n, ld, -0.5f, 0.5f);
+    hb_buf_rand(&Q, rng, NI, n, ld, -0.5f, 0.5f);
+    hb_buf_rand(&bu, rng, 1, NU, NU, -0.5f, 0.5f);
+    hb_buf_rand(&bi, rng, 1, NI, NI, -0.5f, 0.5f);
+    hb_buf_rand(&rwu, rng, 1, NU, NU, 0.2f, 3.0f);
+    hb_buf_rand(&rwi, rng, 1, NI, NI, 0.2f, 3.0f);
+    const uint64_t flags = hb_rng_next(rng);
+    const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
+    hb_krating r[NR];
+    for (size_t j = 0; j < NR; j++) {
+        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
+        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
+        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
+    }
+    hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.05f),
+                    .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
+                    .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f};
+    hb_buf P0 = hb_buf_copy(&P), Q0 = hb_buf_copy(&Q), bu0 = hb_buf_copy(&bu), bi0 = hb_buf_copy(&bi);
+    hb_buf Pl = hb_buf_copy(&P), Ql = hb_buf_copy(&Q), bul = hb_buf_copy(&bu), bil = hb_buf_copy(&bi);
+
+    /* (a) the run against the documented loop, bit for bit */
+    a.P = P.p, a.Q = Q.p, a.bu = biased ? bu.p : NULL, a.bi = biased ? bi.p : NULL;
+    a.rw_u = weighted ? rwu.p : NULL, a.rw_i = weighted ? rwi.p : NULL;
+    const double loss = k->sgd_mf_run(&a, r, NR);
+    double lref = 0.0;
+    for (size_t j = 0; j < NR; j++) {
+        const hb_krating x = r[j];
+        const float bias = biased ? bul.p[x.u] + bil.p[x.i] + a.mu : 0.0f;
+        const float rg = weighted ? a.reg * 0.5f * (rwu.p[x.u] + rwi.p[x.i]) : a.reg;
+        const float e = k->sgd_mf(n, x.r, bias, a.lr, rg, Pl.p + x.u * ld, Ql.p + x.i * ld);
+        if (biased) {
+            bul.p[x.u] += a.lr * (e - a.reg_bias * bul.p[x.u]);
+            bil.p[x.i] += a.lr * (e - a.reg_bias * bil.p[x.i]);
+        }
+        lref += (double)e * e;
+    }
+    if (memcmp(&loss, &lref, sizeof loss) != 0)
+        hb_case_fail(c, "loss %.17g, the loop over sgd_mf gives %.17g", loss, lref);
+    if (memcmp(P.base, Pl.base, P.total * sizeof(float)) || memcmp(Q.base, Ql.base, Q.total * sizeof(float)))
+        hb_case_fail(c, "P or Q differ (bitwise) from the loop over this ISA's sgd_mf");
+    if (memcmp(bu.base, bul.base, bu.total * sizeof(float)) || memcmp(bi.base, bil.base, bi.total * sizeof(float)))
+        hb_case_fail(c, "biases differ (bitwise) from the loop over this ISA's sgd_mf");
+    hb_case_intact(c, &P, "P", NU, n, ld);
+    hb_case_intact(c, &Q, "Q", NI, n, ld);
+
+    /* (b) independent steps against the oracle (the scalar run; for it, double) */
+    memcpy(P.base, P0.base, P.total * sizeof(float));
+    memcpy(Q.base, Q0.base, Q.total * sizeof(float));
+    memcpy(bu.base, bu0.base, bu.total * sizeof(float));
+    memcpy(bi.base, bi0.base, bi.total * sizeof(float));
+    memcpy(Pl.base, P0.base, P.total * sizeof(float));
+    memcpy(Ql.base, Q0.base, Q.total * sizeof(float));
+    memcpy(bul.base, bu0.base, bu.total * sizeof(float));
+    memcpy(bil.base, bi0.base, bi.total * sizeof(float));
+    for (uint32_t j = 0; j < NI; j++) r[j].u = r[j].i = j;
+    const double lk = k->sgd_mf_run(&a, r, NI);
+    hb_mf_args as = a;
+    as.P = Pl.p, as.Q = Ql.p, as.bu = biased ? bul.p : NULL, as.bi = biased ? bil.p : NULL;
+    const double ls = hb_sgd_mf_run_f32__scalar(&as, r, NI);
+    double ld_ = 0.0, tol_l = 0.0;
+    for (uint32_t j = 0; j < NI; j++) {
+        const float *p0 = P0.p + j * ld, *q0 = Q0.p + j * ld;
+        double dot = 0.0, maxprod = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            dot += (double)p0[i] * q0[i];
+            maxprod = fmax(maxprod, fabs((double)p0[i] * q0[i]));
+        }
+        /* the bias and the weight are float sums in every kernel: the same bits as the oracle's */
+        const double bias = biased ? (double)(bu0.p[j] + bi0.p[j] + a.mu) : 0.0;
+        const double rg = weighted ? (double)(a.reg * 0.5f * (rwu.p[j] + rwi.p[j])) : a.reg;
+        const double ed = (double)r[j].r - (dot + bias);
+        const double tol_e = hb_tol_red(n, maxprod) + hb_tol_ew(2, fabs(r[j].r) + fabs(bias) + fabs(dot));
+        ld_ += ed * ed;
+        tol_l += 2.0 * fabs(ed) * tol_e + tol_e * tol_e + hb_tol_ew(2, ed * ed);
+        for (size_t i = 0; i < n; i++) {
+            const double pi = p0[i], qi = q0[i];
+            const double magp = fabs(pi) + a.lr * (fabs(ed * qi) + fabs(rg * pi));
+            const double magq = fabs(qi) + a.lr * (fabs(ed * pi) + fabs(rg * qi));
+            const double refp = hb_is_oracle(k) ? pi + a.lr * (ed * qi - rg * pi) : Pl.p[j * ld + i];
+            const double refq = hb_is_oracle(k) ? qi + a.lr * (ed * pi - rg * qi) : Ql.p[j * ld + i];
+            hb_case_cmp(c, "P", j * ld + i, P.p[j * ld + i], refp, hb_tol_ew(5, magp) + a.lr * fabs(qi) * tol_e);
+            hb_case_cmp(c, "Q", j * ld + i, Q.p[j * ld + i], refq, hb_tol_ew(5, magq) + a.lr * fabs(pi) * tol_e);
+        }
+        if (biased) {
+            const double b = bu0.p[j], d = bi0.p[j];
+            const double refu = hb_is_oracle(k) ? b + a.lr * (ed - a.reg_bias * b) : bul.p[j];
+            const double refi = hb_is_oracle(k) ? d + a.lr * (ed - a.reg_bias * d) : bil.p[j];
+            hb_case_cmp(c, "bu", j, bu.p[j], refu, hb_tol_ew(4, fabs(b) + a.lr * (fabs(ed) + fabs(b))) + a.lr * tol_e);
+            hb_case_cmp(c, "bi", j, bi.p[j], refi, hb_tol_ew(4, fabs(d) + a.lr * (fabs(ed) + fabs(d))) + a.lr * tol_e);
+        }
+    }
+    hb_case_cmp(c, "loss", 0, (float)lk, hb_is_oracle(k) ? ld_ : ls, tol_l + hb_tol_ew(1, lk));
+    hb_case_intact(c, &P, "P", NU, n, ld);
+    hb_case_intact(c, &Q, "Q", NI, n, ld);
+    hb_buf *all[] = {&P, &Q, &bu, &bi, &rwu, &rwi, &P0, &Q0, &bu0, &bi0, &Pl, &Ql, &bul, &bil};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
 static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     hb_buf g = hb_buf_new(n, (off * 3) % 4, NAN), w = hb_buf_new(n, off, HB_SENTINEL);
     hb_buf m = hb_buf_new(n, off, HB_SENTINEL), v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
@@ -424,6 +536,7 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_AXPY: hb_case_axpy(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_SGD: hb_case_sgd(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_SGD_MF: hb_case_sgd_mf(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_SGD_MF_RUN: hb_case_sgd_mf_run(&c, k, &rng, sizes[s], off); break;
                 default: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
                 }
                 hb_case_end(&c);

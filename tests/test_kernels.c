@@ -20,6 +20,7 @@ static void hb_run(hb_isa isa, hb_op op) {
     Test(isa, axpy) { hb_run(HB_ISA_##ISA, HB_OP_AXPY); }                 \
     Test(isa, sgd) { hb_run(HB_ISA_##ISA, HB_OP_SGD); }                   \
     Test(isa, sgd_mf) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF); }             \
+    Test(isa, sgd_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF_RUN); }     \
     Test(isa, nadam) { hb_run(HB_ISA_##ISA, HB_OP_NADAM); }               \
     Test(isa, gemv) { hb_run(HB_ISA_##ISA, HB_OP_GEMV); }                 \
     Test(isa, gemv_t) { hb_run(HB_ISA_##ISA, HB_OP_GEMV_T); }             \
