@@ -53,12 +53,12 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
     w->kmax = kmax;
     w->it = malloc(n * sizeof *w->it);
     w->cand = malloc(n * sizeof *w->cand);
-    w->samp = malloc(3 * (n / 8 + 1) * sizeof *w->samp);
+    w->gmax = malloc(((size_t)kmax + 1) * sizeof *w->gmax);
     w->tmp = malloc(n * sizeof *w->tmp);
     w->ideal = malloc(n * sizeof *w->ideal);
     w->grp = malloc(((size_t)kmax + 1) * sizeof *w->grp);
     w->disc = malloc(((size_t)kmax + 1) * sizeof *w->disc);
-    if (!w->it || !w->cand || !w->samp || !w->tmp || !w->ideal || !w->grp || !w->disc) {
+    if (!w->it || !w->cand || !w->gmax || !w->tmp || !w->ideal || !w->grp || !w->disc) {
         hb_ndcg_ws_free(w);
         return HB_ERR_NOMEM;
     }
@@ -70,7 +70,7 @@ hb_status hb_ndcg_ws_init(hb_ndcg_ws *w, size_t n_cols, int kmax) {
 void hb_ndcg_ws_free(hb_ndcg_ws *w) {
     free(w->it);
     free(w->cand);
-    free(w->samp);
+    free(w->gmax);
     free(w->tmp);
     free(w->ideal);
     free(w->grp);
@@ -78,63 +78,30 @@ void hb_ndcg_ws_free(hb_ndcg_ws *w) {
     memset(w, 0, sizeof *w);
 }
 
-/* The k-th largest (1-based, k <= n) of a[0..n), by quickselect with branch-free three-way
- * partitions (the larger values into b, the smaller ones into c: never in place, so no store
- * waits on the count before it); a, b and c are all overwritten. No NaNs. */
-static float hb_kth_largest(float *a, float *b, float *c, size_t n, size_t k) {
-    for (;;) {
-        if (n <= 8) {
-            for (size_t i = 1; i < n; i++) {
-                const float v = a[i];
-                size_t j = i;
-                for (; j > 0 && a[j - 1] < v; j--) a[j] = a[j - 1];
-                a[j] = v;
-            }
-            return a[k - 1];
-        }
-        const float x = a[0], y = a[n / 2], z = a[n - 1]; /* pivot: the median of three */
-        const float p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-        size_t ng = 0, nl = 0;
-        for (size_t i = 0; i < n; i++) {
-            const float v = a[i];
-            b[ng] = v;
-            c[nl] = v;
-            ng += v > p;
-            nl += v < p;
-        }
-        float *t = a;
-        if (k <= ng) {
-            n = ng;
-            a = b;
-            b = t;
-        } else if (k <= n - nl) {
-            return p;
-        } else {
-            k -= n - nl;
-            n = nl;
-            a = c;
-            c = t;
-        }
+/* t = the least of kmax group maxima, the groups being x[g], x[g + kmax], x[g + 2 kmax], ...:
+ * kmax distinct scores are >= t, so any score below t ranks below kmax. The maxima are an
+ * element-wise max over slices of kmax (vectorizes); NaNs never count. */
+static float hb_group_floor(const float *x, size_t n, size_t kmax, float *m) {
+    if (n < 2 * kmax) return -INFINITY;
+    for (size_t g = 0; g < kmax; g++) m[g] = -INFINITY;
+    size_t j0 = 0;
+    for (; j0 + kmax <= n; j0 += kmax)
+        for (size_t g = 0; g < kmax; g++) m[g] = x[j0 + g] > m[g] ? x[j0 + g] : m[g];
+    for (size_t g = 0; j0 + g < n; g++) m[g] = x[j0 + g] > m[g] ? x[j0 + g] : m[g];
+    float t0 = INFINITY, t1 = INFINITY, t2 = INFINITY, t3 = INFINITY;
+    size_t g = 0;
+    for (; g + 4 <= kmax; g += 4) {
+        t0 = m[g] < t0 ? m[g] : t0;
+        t1 = m[g + 1] < t1 ? m[g + 1] : t1;
+        t2 = m[g + 2] < t2 ? m[g + 2] : t2;
+        t3 = m[g + 3] < t3 ? m[g + 3] : t3;
     }
+    for (; g < kmax; g++) t0 = m[g] < t0 ? m[g] : t0;
+    t0 = t1 < t0 ? t1 : t0;
+    t2 = t3 < t2 ? t3 : t2;
+    return t2 < t0 ? t2 : t0;
 }
 
-/* A floor t under the kmax-th largest of x[0..n) (NaNs never count) that few scores reach:
- * the r-th largest of every 8th score, r ~ 1.5 kmax / 8 + 6, so about 1.5 kmax + 48 scores are
- * >= t. A guess, not a bound: the caller checks that at least kmax reach it, else uses -inf.
- * buf: 3 ceil(n / 8) floats. */
-static float hb_topk_floor(const float *x, size_t n, size_t kmax, float *buf) {
-    enum { S = 8 };
-    const size_t r = kmax / S + kmax / (2 * S) + 6, ns = (n + S - 1) / S;
-    if (ns < 2 * r) return -INFINITY;
-    for (size_t j = 0; j < ns; j++) {
-        const float v = x[j * S];
-        buf[j] = v == v ? v : -INFINITY;
-    }
-    return hb_kth_largest(buf, buf + ns, buf + 2 * ns, ns, r);
-}
-
-/* Copies the scores >= t to c (branch-free: every score is written, the count advances only
- * for those kept) and returns how many. */
 static size_t hb_keep_above(const float *x, size_t n, float t, float *c) {
     size_t nc = 0;
     for (size_t j = 0; j < n; j++) {
@@ -150,7 +117,7 @@ static size_t hb_keep_above(const float *x, size_t n, float t, float *c) {
  * above it and e = s + #scores equal to it (over all n, gain or not); items of zero gain add
  * exactly 0 to sklearn's tie-averaged DCG, so only the groups holding a gain item are visited,
  * in descending score order (the order in which a full sort would add them), and only while
- * s < kmax. Each visit counts over the candidates, the few scores that can rank above kmax. */
+ * s < kmax. Each visit counts over the candidates: the scores that can rank above kmax. */
 static void hb_ndcg_core(hb_ndcg_ws *w, size_t n, const float *scores, size_t n_it, size_t m,
                          const int *ks, int nk, double *out) {
     if (m == 0) { /* sklearn: a row whose gains are all 0 scores 0 */
@@ -187,9 +154,8 @@ static void hb_ndcg_core(hb_ndcg_ws *w, size_t n, const float *scores, size_t n_
     }
     /* the candidates: every score >= t, t a floor under the kmax-th largest score, so that a
      * score >= t has all the scores above it or equal to it among them */
-    float *cand = w->cand, t = n_it ? hb_topk_floor(scores, n, (size_t)kmax, w->samp) : INFINITY;
-    size_t nc = n_it ? hb_keep_above(scores, n, t, cand) : 0;
-    if (n_it && nc < (size_t)kmax && t > -INFINITY) nc = hb_keep_above(scores, n, t = -INFINITY, cand);
+    float *cand = w->cand, t = n_it ? hb_group_floor(scores, n, (size_t)kmax, w->gmax) : INFINITY;
+    const size_t nc = n_it ? hb_keep_above(scores, n, t, cand) : 0;
     /* the gain items' tie groups that start above rank kmax */
     size_t ng = 0;
     for (size_t a = 0; a < n_it;) {
@@ -198,7 +164,7 @@ static void hb_ndcg_core(hb_ndcg_ws *w, size_t n, const float *scores, size_t n_
         size_t b = a + 1;
         while (b < n_it && it[b].s == v) g += it[b++].g;
         a = b;
-        if (v < t) break; /* at least nc >= kmax scores are above it */
+        if (v < t) break; /* kmax scores are >= t > v */
         uint32_t gt = 0, ge = 0; /* vectorizes (SSE2) */
         for (size_t j = 0; j < nc; j++) {
             gt += cand[j] > v;

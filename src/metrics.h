@@ -17,7 +17,7 @@ typedef struct hb_ndcg_ws {
     int kmax;
     hb_sg *it, *tmp;  /* a row's items of nonzero gain and merge scratch (n_cols each) */
     float *cand;      /* a row's scores that may rank above kmax (n_cols) */
-    float *samp;      /* a row's sampled scores and selection scratch (3 (n_cols / 8 + 1)) */
+    float *gmax;      /* a row's group maxima (kmax + 1) */
     float *ideal;     /* a row's positive gains (n_cols) */
     hb_ndcg_grp *grp; /* the tie groups with a gain that start above rank kmax (kmax + 1) */
     double *disc;     /* disc[r] = sum_{q<r} 1/log2(q+2) */
