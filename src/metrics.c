@@ -354,50 +354,18 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     memset(out, 0, sizeof *out);
     const int binary = hb_model_is_binary(m->p.model);
     const float rmin = ds->r_min, span = ds->r_max - ds->r_min;
-    /* RMSE / MAE: binary models against the 0/1 labels, as the notebook does */
-    double se = 0, ae = 0;
-    int bad = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : se, ae) reduction(| : bad)
-    {
-        hb_mlp_ws w;
-        int ok = !hb_model_is_mlp(m->p.model) || hb_mlp_ws_init(&w, m) == HB_OK;
-        bad |= !ok;
-#pragma omp for schedule(static)
-        for (size_t n = 0; n < ds->n_test; n++) {
-            if (!ok) continue;
-            const hb_rating r = ds->test[n];
-            float z = hb_model_is_mlp(m->p.model) ? hb_mlp_forward(m, k, &w, r.u, r.i)
-                                                  : hb_mf_forward(m, k, r.u, r.i);
-            const float pred = hb_link(m, z);
-            const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
-            const double e = (double)pred - y;
-            se += e * e;
-            ae += fabs(e);
-        }
-        if (ok && hb_model_is_mlp(m->p.model)) hb_mlp_ws_free(&w);
-    }
-    if (bad) return HB_ERR_NOMEM;
-    out->rmse = ds->n_test ? sqrt(se / (double)ds->n_test) : NAN;
-    out->mae = ds->n_test ? ae / (double)ds->n_test : NAN;
-
     /* NDCG over the full users x items matrix, train cells set to 0 */
     hb_csr tr = {0}, te = {0};
     float *item_h = NULL;
+    double *rows = NULL;
     uint32_t n_eval = ds->n_users, *sample = NULL; /* --eval-users (below) */
     hb_status st = HB_ERR_NOMEM;
     if (hb_csr_build(&tr, ds->train, ds->n_train, ds->n_users) ||
         hb_csr_build(&te, ds->test, ds->n_test, ds->n_users))
         goto done;
     const uint32_t ni = m->n_items;
-    if (hb_model_is_mlp(m->p.model)) {
-        const hb_layer *L0 = &m->L[0];
-        item_h = hb_calloc_aligned((size_t)ni * L0->out, 4);
-        if (!item_h) goto done;
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (uint32_t i = 0; i < ni; i++)
-            k->gemv(L0->out, m->dim, L0->W + m->dim, L0->in, m->Q + (size_t)i * m->ld,
-                    item_h + (size_t)i * L0->out);
-    }
+    const int mlp = hb_model_is_mlp(m->p.model);
+    if (mlp && !(item_h = hb_calloc_aligned((size_t)ni * m->L[0].out, 4))) goto done;
     /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
      * RMSE/MAE above always use every test row. */
     if (m->p.eval_users && m->p.eval_users < ds->n_users) {
@@ -417,14 +385,38 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     for (uint32_t u = 0; u < ds->n_users; u++)
         max_te = te.off[u + 1] - te.off[u] > max_te ? te.off[u + 1] - te.off[u] : max_te;
     /* per-row NDCGs, summed in row order below: the same sum for any thread count */
-    double *rows = malloc((size_t)(n_eval ? n_eval : 1) * HB_NDCG_KS * sizeof *rows);
-    if (!rows) goto done;
-    bad = 0;
+    if (!(rows = malloc((size_t)(n_eval ? n_eval : 1) * HB_NDCG_KS * sizeof *rows))) goto done;
     enum { UB = 8 }; /* users scored together */
-    const int mlp = hb_model_is_mlp(m->p.model);
     const size_t lds = hb_round_up(ni ? ni : 1, HB_PAD);
+    double se = 0, ae = 0;
+    int bad = 0;
+    /* One parallel region for everything: with OMP_WAIT_POLICY=passive every fork and every
+     * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). */
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
+        /* RMSE / MAE: binary models against the 0/1 labels, as the notebook does */
+        hb_mlp_ws mw;
+        const int mok = !mlp || hb_mlp_ws_init(&mw, m) == HB_OK;
+        bad |= !mok;
+#pragma omp for schedule(static) reduction(+ : se, ae) nowait
+        for (size_t n = 0; n < ds->n_test; n++) {
+            if (!mok) continue;
+            const hb_rating r = ds->test[n];
+            float z = mlp ? hb_mlp_forward(m, k, &mw, r.u, r.i) : hb_mf_forward(m, k, r.u, r.i);
+            const float pred = hb_link(m, z);
+            const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+            const double e = (double)pred - y;
+            se += e * e;
+            ae += fabs(e);
+        }
+        if (mok && mlp) hb_mlp_ws_free(&mw);
+        if (mlp) { /* layer 0's item half of every item, before any user is scored */
+            const hb_layer *L0 = &m->L[0];
+#pragma omp for schedule(static)
+            for (uint32_t i = 0; i < ni; i++)
+                k->gemv(L0->out, m->dim, L0->W + m->dim, L0->in, m->Q + (size_t)i * m->ld,
+                        item_h + (size_t)i * L0->out);
+        }
         const size_t hid = m->n_layers ? m->p.hidden + 1 : 1;
         float *sc = hb_calloc_aligned(UB * lds, 4), *gains = hb_calloc_aligned(ni, 4);
         float *cu = hb_calloc_aligned(hid, 4), *ba = hb_calloc_aligned(hid, 4),
@@ -478,15 +470,18 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         hb_free_aligned(ba);
         hb_free_aligned(bb);
     }
+    if (bad) goto done;
+    out->rmse = ds->n_test ? sqrt(se / (double)ds->n_test) : NAN;
+    out->mae = ds->n_test ? ae / (double)ds->n_test : NAN;
     double acc[HB_NDCG_KS] = {0};
-    for (uint32_t j = 0; j < n_eval && !bad; j++)
+    for (uint32_t j = 0; j < n_eval; j++)
         for (int q = 0; q < HB_NDCG_KS; q++) acc[q] += rows[(size_t)j * HB_NDCG_KS + q];
-    free(rows);
     /* sklearn averages over every row of the matrix (all users; or the sample's) */
     for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = acc[q] / (double)n_eval;
     out->ndcg_users = sample ? n_eval : 0;
     st = HB_OK;
 done:
+    free(rows);
     free(sample);
     hb_free_aligned(item_h);
     hb_csr_free(&tr);
