@@ -111,6 +111,12 @@ static void hb_dense_step(hb_model *m, const hb_kernels *k, float lr, hb_mlp_ws 
     }
 }
 
+/* Classic per-sample SGD on an MF model: the path that runs in one sgd_mf_run call. */
+static int hb_mf_sgd_path(const hb_train_params *p) {
+    return !hb_model_is_mlp(p->model) && !hb_model_is_binary(p->model) &&
+           p->optimizer == HB_OPT_SGD && p->batch == 1;
+}
+
 /* THE Hogwild region. Under the HOGWILD schedule every worker reads and writes the shared embedding rows (P, Q, biases,
  * their Nadam moments) and the dense MLP weights without locks: two workers touching the same
  * row may interleave their loads and stores, and one update can be partly lost or computed
@@ -126,7 +132,7 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
     const int binary = hb_model_is_binary(p->model), mlp = hb_model_is_mlp(p->model);
     const size_t ld = m->ld;
     double loss = 0;
-    if (!mlp && !binary && p->optimizer == HB_OPT_SGD && p->batch == 1) {
+    if (hb_mf_sgd_path(p)) {
         /* fast path: one kernel call runs the whole slice (classic per-sample Hogwild SGD) */
         const hb_mf_args a = {.dim = m->dim, .ld = ld, .lr = lr, .reg = p->reg,
                               .reg_bias = p->reg_bias, .mu = m->mu, .P = m->P, .Q = m->Q,
@@ -198,6 +204,7 @@ static void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng) {
 /* The BLOCKED schedule's grid: ratings bucketed by (user block, item block). */
 typedef struct hb_grid {
     uint32_t G;
+    int sorted;       /* ratings in each block in sorted streams (not reshuffled per epoch) */
     size_t *off;      /* G*G + 1 offsets into r */
     hb_rating *r;
     uint32_t *sorder, *cperm;
@@ -208,6 +215,38 @@ static void hb_grid_free(hb_grid *g) {
     free(g->r);
     free(g->sorder);
     free(g->cperm);
+}
+
+/* Blocks at least this many per side use the sorted order under --schedule blocked. */
+#define HB_SORTED_MIN_G 8
+/* Streams interleaved in a sorted block. */
+#define HB_STREAMS 4
+
+/* The SORTED within-block order (LIBMF's "partial random" order, made to overlap): a block's
+ * ratings are sorted by user (in the block's seeded user order; a user's ratings keep their
+ * order), cut at user boundaries into HB_STREAMS runs of about equal length, and the runs are
+ * interleaved rating by rating. A user's row then stays in L1 across their ratings, while
+ * consecutive updates belong to different users and overlap in the core instead of waiting on
+ * each other. Counting sort through tmp (the block's size) and cnt (its users + 1). */
+static void hb_block_sort(hb_rating *x, size_t n, const uint32_t *local, uint32_t n_local,
+                          hb_rating *tmp, size_t *cnt) {
+    memset(cnt, 0, ((size_t)n_local + 1) * sizeof *cnt);
+    for (size_t k = 0; k < n; k++) cnt[local[x[k].u] + 1]++;
+    for (uint32_t l = 0; l < n_local; l++) cnt[l + 1] += cnt[l];
+    for (size_t k = 0; k < n; k++) tmp[cnt[local[x[k].u]]++] = x[k];
+    size_t cut[HB_STREAMS + 1], at[HB_STREAMS];
+    cut[0] = 0;
+    for (int t = 1; t < HB_STREAMS; t++) {
+        size_t c = n * (size_t)t / HB_STREAMS;
+        if (c < cut[t - 1]) c = cut[t - 1];
+        while (c > 0 && c < n && tmp[c].u == tmp[c - 1].u) c++;
+        cut[t] = c;
+    }
+    cut[HB_STREAMS] = n;
+    for (int t = 0; t < HB_STREAMS; t++) at[t] = cut[t];
+    for (size_t o = 0; o < n;)
+        for (int t = 0; t < HB_STREAMS; t++)
+            if (at[t] < cut[t + 1]) x[o++] = tmp[at[t]++];
 }
 
 /* G = max(2T, rows / 1 MiB) unless given: blocks share no rows within a stratum, and one
@@ -245,6 +284,15 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     for (uint32_t i = 0; i < m->n_items; i++) bi[i] = i;
     hb_shuffle_u32(bu, m->n_users, rng);
     hb_shuffle_u32(bi, m->n_items, rng);
+    uint32_t *bperm = malloc(m->n_users * sizeof *bperm); /* a user's place in the permutation */
+    if (!bperm) {
+        free(bu);
+        free(bi);
+        free(pos);
+        hb_grid_free(g);
+        return HB_ERR_NOMEM;
+    }
+    memcpy(bperm, bu, m->n_users * sizeof *bperm);
     for (uint32_t u = 0; u < m->n_users; u++) bu[u] = (uint32_t)((uint64_t)bu[u] * G / m->n_users);
     for (uint32_t i = 0; i < m->n_items; i++) bi[i] = (uint32_t)((uint64_t)bi[i] * G / m->n_items);
     for (size_t k = 0; k < ds->n_train; k++)
@@ -255,9 +303,44 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
         g->r[pos[(size_t)bu[ds->train[k].u] * G + bi[ds->train[k].i]]++] = ds->train[k];
     for (uint32_t b = 0; b < G; b++) g->sorder[b] = g->cperm[b] = b;
     free(pos);
-    free(bu);
     free(bi);
-    return HB_OK;
+    g->sorted = p->schedule == HB_SCHED_BLOCKED_SORTED ||
+                (p->schedule == HB_SCHED_BLOCKED && G >= HB_SORTED_MIN_G && hb_mf_sgd_path(p));
+    hb_status st = HB_OK;
+    if (g->sorted) {
+        /* a user's place in its block's seeded user order: its permuted index minus the block's
+         * first one, ceil(b * n_users / G) */
+        for (uint32_t u = 0; u < m->n_users; u++) {
+            const uint64_t b = (uint64_t)bperm[u] * G / m->n_users;
+            bu[u] = bperm[u] - (uint32_t)((b * m->n_users + G - 1) / G);
+        }
+        size_t max_blk = 0;
+        for (size_t b = 0; b < (size_t)G * G; b++)
+            if (g->off[b + 1] - g->off[b] > max_blk) max_blk = g->off[b + 1] - g->off[b];
+        const uint32_t max_users = m->n_users / G + 2;
+        int failed = 0;
+#pragma omp parallel num_threads(p->threads) reduction(| : failed)
+        {
+            hb_rating *tmp = malloc((max_blk ? max_blk : 1) * sizeof *tmp);
+            size_t *cnt = malloc(((size_t)max_users + 1) * sizeof *cnt);
+            failed = !tmp || !cnt;
+#pragma omp for schedule(dynamic, 16)
+            for (size_t b = 0; b < (size_t)G * G; b++)
+                if (tmp && cnt) {
+                    const uint32_t ub = (uint32_t)(b / G);
+                    const uint32_t first = (uint32_t)(((uint64_t)ub * m->n_users + G - 1) / G),
+                                   next = (uint32_t)(((uint64_t)(ub + 1) * m->n_users + G - 1) / G);
+                    hb_block_sort(g->r + g->off[b], g->off[b + 1] - g->off[b], bu, next - first, tmp, cnt);
+                }
+            free(tmp);
+            free(cnt);
+        }
+        if (failed) st = HB_ERR_NOMEM;
+    }
+    free(bu);
+    free(bperm);
+    if (st != HB_OK) hb_grid_free(g);
+    return st;
 }
 
 hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
@@ -271,7 +354,7 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
         return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
     if (ds->n_train == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
     const int T = p->threads;
-    const int blocked = p->schedule == HB_SCHED_BLOCKED;
+    const int blocked = p->schedule != HB_SCHED_HOGWILD;
     hb_rng rng;
     hb_rng_seed(&rng, p->seed);
     hb_grid grid = {0};
@@ -313,11 +396,13 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
 #pragma omp parallel num_threads(T)
             {
                 hb_worker *w = &ws[omp_get_thread_num()];
+                if (!grid.sorted) { /* the same for every thread */
 #pragma omp for schedule(dynamic, 1)
-                for (size_t b = 0; b < (size_t)G * G; b++) {
-                    hb_rng br;
-                    hb_rng_seed(&br, eseed ^ (b * 0x9e3779b97f4a7c15ULL));
-                    hb_shuffle(grid.r + grid.off[b], grid.off[b + 1] - grid.off[b], &br);
+                    for (size_t b = 0; b < (size_t)G * G; b++) {
+                        hb_rng br;
+                        hb_rng_seed(&br, eseed ^ (b * 0x9e3779b97f4a7c15ULL));
+                        hb_shuffle(grid.r + grid.off[b], grid.off[b + 1] - grid.off[b], &br);
+                    }
                 }
                 for (uint32_t s = 0; s < G; s++) {
                     /* stratum s: row block b with column block cperm[(b + sorder[s]) % G] */

@@ -24,7 +24,10 @@ int hb_model_parse(const char *s, hb_model_kind *out) {
     return -1;
 }
 
-const char *hb_schedule_name(hb_schedule s) { return s == HB_SCHED_HOGWILD ? "hogwild" : "blocked"; }
+const char *hb_schedule_name(hb_schedule s) {
+    static const char *const names[] = {"blocked", "hogwild", "blocked-shuffle", "blocked-sorted"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
 
 int hb_model_is_binary(hb_model_kind k) { return k == HB_MODEL_MF_BIAS_BIN || k == HB_MODEL_MLP_BIN; }
 int hb_model_is_mlp(hb_model_kind k) { return k == HB_MODEL_MLP || k == HB_MODEL_MLP_BIN; }

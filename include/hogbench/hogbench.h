@@ -193,9 +193,18 @@ typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
 typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
 /* BLOCKED: the rating matrix is cut into a G x G grid of user x item blocks; each epoch runs G
  * strata of G blocks that share no user and no item, so workers never write the same row
- * (DSGD/LIBMF-style; rows of a block stay in cache). HOGWILD: one shuffled order split into
- * contiguous slices, rows shared freely. */
-typedef enum hb_schedule { HB_SCHED_BLOCKED = 0, HB_SCHED_HOGWILD } hb_schedule;
+ * (DSGD/LIBMF-style; rows of a block stay in cache). Inside a block the ratings are either
+ * reshuffled every epoch (BLOCKED_SHUFFLE) or kept in a fixed sorted order: by user, in 4
+ * interleaved user-disjoint streams (BLOCKED_SORTED; LIBMF's partial-random order, where the
+ * randomness per epoch is the order of the blocks). BLOCKED picks SORTED for per-sample SGD on
+ * mf/mf_bias when G >= 8 (data too large for a cache), SHUFFLE otherwise. HOGWILD: one
+ * shuffled order split into contiguous slices, rows shared freely. */
+typedef enum hb_schedule {
+    HB_SCHED_BLOCKED = 0,
+    HB_SCHED_HOGWILD,
+    HB_SCHED_BLOCKED_SHUFFLE,
+    HB_SCHED_BLOCKED_SORTED
+} hb_schedule;
 const char *hb_schedule_name(hb_schedule s);
 
 const char *hb_model_name(hb_model_kind k);

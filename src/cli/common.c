@@ -96,7 +96,7 @@ static int hb_cli_enum(const char *flag, const char *val, const char *const *nam
 int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
     static const char *const opts[] = {"sgd", "nadam"}, *const acts[] = {"linear", "relu"},
                              *const inits[] = {"keras", "normal"},
-                             *const scheds[] = {"blocked", "hogwild"};
+                             *const scheds[] = {"blocked", "hogwild", "blocked-shuffle", "blocked-sorted"};
     int e = 0, t;
     switch (opt) {
     case HB_O_DIM: return hb_cli_u32("--dim", val, 1, 4096, &p->dim);
@@ -144,7 +144,7 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         if (!e) p->init = (hb_init)t;
         return e;
     case HB_O_SCHED:
-        e = hb_cli_enum("--schedule", val, scheds, 2, &t);
+        e = hb_cli_enum("--schedule", val, scheds, 4, &t);
         if (!e) p->schedule = (hb_schedule)t;
         return e;
     default: return 1;
