@@ -395,6 +395,7 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
             const uint64_t eseed = hb_rng_next(&rng);
 #pragma omp parallel num_threads(T)
             {
+                hb_fp_flush_subnormals();
                 hb_worker *w = &ws[omp_get_thread_num()];
                 if (!grid.sorted) { /* the same for every thread */
 #pragma omp for schedule(dynamic, 1)
@@ -418,6 +419,7 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
             hb_shuffle(order, ds->n_train, &rng);
 #pragma omp parallel num_threads(T)
             {
+                hb_fp_flush_subnormals();
                 const int t = omp_get_thread_num(), nt = omp_get_num_threads();
                 const size_t a = ds->n_train * (size_t)t / (size_t)nt,
                              b = ds->n_train * (size_t)(t + 1) / (size_t)nt;

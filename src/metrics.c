@@ -394,6 +394,7 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
      * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). */
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
+        hb_fp_flush_subnormals();
         /* RMSE / MAE: binary models against the 0/1 labels, as the notebook does */
         hb_mlp_ws mw;
         const int mok = !mlp || hb_mlp_ws_init(&mw, m) == HB_OK;

@@ -217,7 +217,8 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
         hb_fill_normal(m->P, nu, p->dim, ld, p->init_std, &r);
         hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
     }
-    if (p->init_mean && ds->n_train) {
+    const int mlp = hb_model_is_mlp(p->model);
+    if (p->init_mean && ds->n_train && !mlp) {
         double s = 0;
         for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
         const float c = (float)sqrt(fabs(s / (double)ds->n_train));
@@ -232,6 +233,13 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     for (uint32_t l = 0; l < m->n_layers; l++) { /* glorot uniform, zero biases */
         hb_layer *L = &m->L[l];
         hb_fill_uniform(L->W, L->out, L->in, L->in, sqrtf(6.0f / (float)(L->in + L->out)), &r);
+    }
+    if (p->init_mean == 1 && mlp && !hb_model_is_binary(p->model) && ds->n_train) {
+        /* the MLP's output starts at the train mean: its first steps learn the interactions,
+         * not the offset of 3.5 stars */
+        double s = 0;
+        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
+        m->L[m->n_layers - 1].b[0] = (float)(s / (double)ds->n_train);
     }
     if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model)) {
         double s = 0;

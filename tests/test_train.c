@@ -1,6 +1,7 @@
 /* test_train.c: training end to end on planted synthetic data: accuracy, reproducibility,
  * schedules, and every ISA against the scalar table. */
 #include <criterion/criterion.h>
+#include <float.h>
 #include <math.h>
 #include <xxhash.h>
 
@@ -218,4 +219,15 @@ Test(train, blocked_sorted_learns_and_is_thread_count_independent) {
               s1.metrics.rmse, sh.metrics.rmse);
     cr_expect(s1.metrics.rmse < 0.8 * mean_baseline(ds), "rmse %.4f", s1.metrics.rmse);
     hb_dataset_free(&ds);
+}
+
+/* Training and evaluation flush subnormals (hb_fp_flush_subnormals at the top of their
+ * parallel regions): after the call, half of FLT_MIN is 0 in this thread. */
+Test(train, subnormals_are_flushed_to_zero) {
+    hb_fp_flush_subnormals();
+    volatile float a = FLT_MIN, half = 0.5f;
+    const float b = a * half;
+    cr_expect_eq(b, 0.0f, "FLT_MIN/2 = %g, expected 0 (flush to zero off?)", (double)b);
+    volatile float c = 0x1p-140f; /* a subnormal input: treated as 0 (DAZ) on x86 */
+    cr_expect(c * 1.0f == 0.0f || c == 0.0f, "subnormal input not flushed");
 }

@@ -235,8 +235,9 @@ typedef struct hb_train_params {
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
     float init_std;       /* HB_INIT_NORMAL: embedding std */
-    int init_mean;        /* start factor 0 of every user and item at sqrt(train mean), so
-                             p.q starts at the mean rating (MF without biases) */
+    int init_mean;        /* 1: start factor 0 of every user and item at sqrt(train mean), so
+                             p.q starts at the mean rating (MF without biases); mlp: the output
+                             bias starts at the train mean. 2: bias-dims (MF) */
     float beta1, beta2, eps; /* Nadam */
     hb_schedule schedule;
     uint32_t blocks;      /* BLOCKED grid size G (0: auto, max(2T, rows/1 MiB)) */
