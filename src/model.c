@@ -80,10 +80,14 @@ hb_train_params hb_params_default(hb_model_kind k) {
         p.lr = 0.003f;
         p.batch = 256;
         break;
-    case HB_MODEL_MLP:
+    case HB_MODEL_MLP: /* output starts at the train mean; light L2; lr decays per epoch */
         p.dim = 32;
-        p.epochs = 7;
+        p.epochs = 11;
+        p.lr = 0.002f;
+        p.lr_decay = 0.2f;
+        p.reg = 0.003f;
         p.batch = 256;
+        p.init_mean = 1;
         p.activation = HB_ACT_RELU;
         break;
     case HB_MODEL_MLP_BIN:

@@ -37,10 +37,10 @@ Test(accuracy_u1, mf_bias_beats_the_seed) {
     cr_expect(r.metrics.ndcg[0] > 0.1307, "ndcg@10 %.4f", r.metrics.ndcg[0]);
 }
 
-Test(accuracy_u1, mlp_ranks_better_than_the_seed) {
+Test(accuracy_u1, mlp_beats_the_seed) {
     hb_train_result r = run_default(HB_MODEL_MLP);
     cr_expect(r.metrics.ndcg[0] > 0.0215, "ndcg@10 %.4f", r.metrics.ndcg[0]);
-    cr_expect(r.metrics.rmse < 0.99, "rmse %.4f", r.metrics.rmse);
+    cr_expect(r.metrics.rmse < 0.9650, "rmse %.4f", r.metrics.rmse);
 }
 
 Test(accuracy_u1, mlp_bin_ranks_better_than_the_seed) {

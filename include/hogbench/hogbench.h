@@ -221,7 +221,7 @@ typedef struct hb_train_params {
     int threads;          /* OpenMP workers */
     hb_optimizer optimizer;
     float lr;
-    float lr_decay;       /* SGD: lr_epoch = lr / (1 + lr_decay * epoch) */
+    float lr_decay;       /* lr_epoch = lr / (1 + lr_decay * epoch), SGD and Nadam */
     float reg;            /* L2 on embeddings (and dense weights) */
     float reg_bias;       /* L2 on user/item biases */
     int reg_rows;         /* SGD batch 1: scale each sample's L2 by mean_count/count of its
