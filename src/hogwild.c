@@ -16,6 +16,8 @@ _Static_assert(sizeof(hb_rating) == sizeof(hb_krating) &&
 
 typedef struct hb_worker {
     hb_mlp_ws mlp;
+    hb_model *view;           /* several workers, MLP: the model with the dense weights pointing */
+    float *snap;              /* at this worker's snapshot of them (taken once per mini-batch) */
     int32_t *slot_u, *slot_i; /* row -> slot in the current mini-batch, -1 when untouched */
     uint32_t *rows_u, *rows_i;
     uint32_t nu, ni;
@@ -26,6 +28,8 @@ typedef struct hb_worker {
 
 static void hb_worker_free(hb_worker *w) {
     hb_mlp_ws_free(&w->mlp);
+    free(w->view);
+    hb_free_aligned(w->snap);
     hb_free_aligned(w->slot_u);
     hb_free_aligned(w->slot_i);
     hb_free_aligned(w->rows_u);
@@ -45,6 +49,21 @@ static hb_status hb_worker_init(hb_worker *w, const hb_model *m) {
              (w->gP = hb_calloc_aligned(B * m->ld, 4)) && (w->gQ = hb_calloc_aligned(B * m->ld, 4)) &&
              (w->gbu = hb_calloc_aligned(B, 4)) && (w->gbi = hb_calloc_aligned(B, 4));
     if (ok && hb_model_is_mlp(m->p.model)) ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK;
+    if (ok && hb_model_is_mlp(m->p.model) && m->p.threads > 1) {
+        size_t nf = 0;
+        for (uint32_t l = 0; l < m->n_layers; l++) nf += (size_t)m->L[l].in * m->L[l].out + m->L[l].out;
+        ok = (w->view = malloc(sizeof *w->view)) && (w->snap = hb_calloc_aligned(nf, 4));
+        if (ok) {
+            *w->view = *m; /* embeddings, shapes and options shared; P and Q never move */
+            float *f = w->snap;
+            for (uint32_t l = 0; l < m->n_layers; l++) {
+                w->view->L[l].W = f;
+                f += (size_t)m->L[l].in * m->L[l].out;
+                w->view->L[l].b = f;
+                f += m->L[l].out;
+            }
+        }
+    }
     if (!ok) {
         hb_worker_free(w);
         return HB_ERR_NOMEM;
@@ -125,15 +144,16 @@ static int hb_mf_sgd_path(const hb_train_params *p) {
  * are rare and SGD tolerates them (Recht et al. 2011). Only the per-row step counters are
  * atomic. Under the BLOCKED schedule concurrent workers hold blocks that share no user and no
  * item, so no row is shared. The dense MLP weights are shared by every worker under both
- * schedules, and they are NOT raced: a worker reads them (forward and backward over its
- * mini-batch) under the read side of `dense`, a reader-writer lock, and applies its step under
- * the write side. (Racing them, as in the first version, let two Nadam steps interleave on the
- * same moments; 2-thread MLP runs then jumped, e.g. test RMSE 0.954 -> 1.005 in one epoch.)
+ * schedules, and they are NOT raced: under the mutex `dense` a worker copies them into its
+ * own snapshot at the start of a mini-batch (forward and backward read the snapshot) and
+ * applies its step to the shared weights. (Racing them, as the first version did, let two
+ * Nadam steps interleave on the same moments.) A step may thus be computed on weights one
+ * step old, as in any asynchronous SGD, but never on a half-written one.
  * Everything outside this function is race-free. With one thread it is sequential and
  * bit-for-bit reproducible. */
 static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const hb_rating *r,
                           size_t n, float lr, float label_min, float label_span,
-                          pthread_rwlock_t *dense) {
+                          pthread_mutex_t *dense) {
     const hb_train_params *p = &m->p;
     const int binary = hb_model_is_binary(p->model), mlp = hb_model_is_mlp(p->model);
     const size_t ld = m->ld;
@@ -152,7 +172,16 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
         const size_t bn = n - s < B ? n - s : B;
         const float scale = 1.0f / (float)bn; /* the batch's mean gradient, as Keras */
         w->nu = w->ni = 0;
-        if (dense) pthread_rwlock_rdlock(dense);
+        const hb_model *mv = m; /* the dense weights this mini-batch reads */
+        if (dense) {
+            pthread_mutex_lock(dense);
+            for (uint32_t l = 0; l < m->n_layers; l++) {
+                memcpy(w->view->L[l].W, m->L[l].W, (size_t)m->L[l].in * m->L[l].out * sizeof(float));
+                memcpy(w->view->L[l].b, m->L[l].b, m->L[l].out * sizeof(float));
+            }
+            pthread_mutex_unlock(dense);
+            mv = w->view;
+        }
         for (size_t j = s; j < s + bn; j++) {
             const hb_rating x = r[j];
             const int32_t su = hb_slot(w->slot_u, w->rows_u, &w->nu, x.u, w->gP, ld, w->gbu);
@@ -160,9 +189,9 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
             const float y = binary ? ((x.r - label_min) / label_span > 0.5f ? 1.0f : 0.0f) : x.r;
             float *gp = w->gP + (size_t)su * ld, *gq = w->gQ + (size_t)si * ld;
             if (mlp) {
-                const float z = hb_mlp_forward(m, k, &w->mlp, x.u, x.i);
+                const float z = hb_mlp_forward(mv, k, &w->mlp, x.u, x.i);
                 const float dz = hb_loss_grad(binary, z, y, &loss) * scale;
-                hb_mlp_backward(m, k, &w->mlp, dz, gp, gq);
+                hb_mlp_backward(mv, k, &w->mlp, dz, gp, gq);
             } else {
                 const float z = hb_mf_forward(m, k, x.u, x.i);
                 const float dz = hb_loss_grad(binary, z, y, &loss) * scale;
@@ -170,7 +199,6 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
                                bias ? &w->gbi[si] : NULL);
             }
         }
-        if (dense) pthread_rwlock_unlock(dense);
         for (uint32_t a = 0; a < w->nu; a++) {
             const size_t u = w->rows_u[a];
             hb_row_step(m, k, lr, m->P + u * ld, m->Pm ? m->Pm + u * ld : NULL,
@@ -188,9 +216,9 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
             w->slot_i[i] = -1;
         }
         if (mlp) {
-            if (dense) pthread_rwlock_wrlock(dense);
+            if (dense) pthread_mutex_lock(dense);
             hb_dense_step(m, k, lr, &w->mlp);
-            if (dense) pthread_rwlock_unlock(dense);
+            if (dense) pthread_mutex_unlock(dense);
         }
     }
     w->loss += loss;
@@ -394,16 +422,11 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
         for (uint32_t i = 0; st == HB_OK && i < m->n_items; i++) m->rw_i[i] = m->rw_i[i] > 0 ? ci / m->rw_i[i] : 0;
     }
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
-    /* the dense MLP weights' reader-writer lock (writers first: a step waits for at most the
-     * batches in flight); none with one thread or without dense weights */
-    pthread_rwlock_t dense_lock, *dense = NULL;
+    /* the dense MLP weights' lock; none with one thread or without dense weights */
+    pthread_mutex_t dense_lock, *dense = NULL;
     if (st == HB_OK && T > 1 && hb_model_is_mlp(p->model)) {
-        pthread_rwlockattr_t la;
-        pthread_rwlockattr_init(&la);
-        pthread_rwlockattr_setkind_np(&la, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-        if (pthread_rwlock_init(&dense_lock, &la) == 0) dense = &dense_lock;
+        if (pthread_mutex_init(&dense_lock, NULL) == 0) dense = &dense_lock;
         else st = hb_fail(err, HB_ERR_NOMEM, "cannot create the dense weights' lock");
-        pthread_rwlockattr_destroy(&la);
     }
     const uint32_t G = grid.G;
     double train_s = 0, last_loss = NAN;
@@ -482,7 +505,7 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     if (st == HB_OK && !(isfinite(res->metrics.rmse)))
         st = hb_fail(err, HB_ERR_DIVERGED, "predictions are not finite (test RMSE %g)",
                      res->metrics.rmse);
-    if (dense) pthread_rwlock_destroy(dense);
+    if (dense) pthread_mutex_destroy(dense);
     for (int t = 0; t < T && ws; t++) hb_worker_free(&ws[t]);
     free(ws);
     free(order);
