@@ -554,6 +554,12 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                     else hb_case_ger(&c, k, &rng, m, n, lda, off);
                     hb_case_end(&c);
                 }
+        if (op == HB_OP_GEMV) { /* over 1 MiB: the kernels' prefetching path */
+            hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[op]};
+            snprintf(c.what, sizeof c.what, "m=1031 n=257 lda=260 off=%zu", off);
+            hb_case_gemv(&c, k, &rng, 1031, 257, 260, off);
+            hb_case_end(&c);
+        }
     }
 }
 
