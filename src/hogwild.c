@@ -258,7 +258,7 @@ static void hb_grid_free(hb_grid *g) {
 }
 
 /* Blocks at least this many per side use the sorted order under --schedule blocked. */
-#define HB_SORTED_MIN_G 8
+#define HB_SORTED_MIN_G 4
 /* Streams interleaved in a sorted block. */
 #define HB_STREAMS 4
 

@@ -196,9 +196,9 @@ typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
  * (DSGD/LIBMF-style; rows of a block stay in cache). Inside a block the ratings are either
  * reshuffled every epoch (BLOCKED_SHUFFLE) or kept in a fixed sorted order: by user, in 4
  * interleaved user-disjoint streams (BLOCKED_SORTED; LIBMF's partial-random order, where the
- * randomness per epoch is the order of the blocks). BLOCKED picks SORTED for per-sample SGD on
- * mf/mf_bias when G >= 8 (data too large for a cache), SHUFFLE otherwise. HOGWILD: one
- * shuffled order split into contiguous slices, rows shared freely. */
+ * randomness per epoch is the order of the blocks). BLOCKED picks SORTED for per-sample SGD
+ * on mf/mf_bias when G >= 4 (16+ blocks, whose order changes every epoch), SHUFFLE otherwise.
+ * HOGWILD: one shuffled order split into contiguous slices, rows shared freely. */
 typedef enum hb_schedule {
     HB_SCHED_BLOCKED = 0,
     HB_SCHED_HOGWILD,

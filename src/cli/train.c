@@ -44,7 +44,7 @@ static void hb_train_usage(FILE *f) {
         "                        blocks sharing no row; inside a block the order is\n"
         "                        blocked-shuffle (reshuffled every epoch) or blocked-sorted (by\n"
         "                        user, 4 interleaved streams; LIBMF's order, cache-friendly);\n"
-        "                        blocked picks sorted for SGD batch 1 mf/mf_bias when G >= 8.\n"
+        "                        blocked picks sorted for SGD batch 1 mf/mf_bias when G >= 4.\n"
         "                        hogwild: one shuffled order, rows shared\n"
         "  --blocks G            grid size for --schedule blocked (default: max(2T, rows/1 MiB))\n"
         "  --isa auto|scalar|avx2|avx512|neon   kernel table (also $HOGBENCH_ISA)\n"
