@@ -75,10 +75,10 @@ hb_train_params hb_params_default(hb_model_kind k) {
         break;
     case HB_MODEL_MF_BIAS_BIN: /* tuned for NDCG@10 */
         p.optimizer = HB_OPT_NADAM;
-        p.dim = 64;
-        p.epochs = 6;
-        p.lr = 0.003f;
-        p.batch = 256;
+        p.dim = 32;
+        p.epochs = 4;
+        p.lr = 0.002f;
+        p.batch = 64;
         break;
     case HB_MODEL_MLP: /* output starts at the train mean; light L2; lr decays per epoch */
         p.dim = 32;

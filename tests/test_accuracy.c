@@ -48,7 +48,7 @@ Test(accuracy_u1, mlp_bin_ranks_better_than_the_seed) {
     cr_expect(r.metrics.ndcg[0] > 0.0091, "ndcg@10 %.4f", r.metrics.ndcg[0]);
 }
 
-Test(accuracy_u1, mf_bias_bin_matches_the_seed_ranking) {
+Test(accuracy_u1, mf_bias_bin_ranks_better_than_the_seed) {
     hb_train_result r = run_default(HB_MODEL_MF_BIAS_BIN);
-    cr_expect(r.metrics.ndcg[0] > 0.19, "ndcg@10 %.4f", r.metrics.ndcg[0]);
+    cr_expect(r.metrics.ndcg[0] > 0.1967, "ndcg@10 %.4f", r.metrics.ndcg[0]);
 }
