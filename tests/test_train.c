@@ -81,6 +81,10 @@ Test(train, binary_models_beat_the_majority_label) {
     for (int k = HB_MODEL_MF_BIAS_BIN; k <= HB_MODEL_MLP_BIN; k++) {
         hb_train_params p = hb_params_default((hb_model_kind)k);
         p.threads = 1;
+        /* mf_bias_bin's defaults stop after 4 epochs, early, for NDCG@10 on ML-100K; on this
+         * 20K-rating set that leaves its probabilities barely calibrated (RMSE 0.955 of the
+         * constant's), so it gets 10 here; mlp_bin's 3 epochs already fit it */
+        if (k == HB_MODEL_MF_BIAS_BIN) p.epochs = 10;
         hb_train_result res;
         cr_assert_eq(train(&p, ds, &res, NULL), HB_OK);
         cr_expect(res.metrics.rmse < 0.95 * base, "%s: rmse %.4f vs constant %.4f",
