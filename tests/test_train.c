@@ -182,14 +182,20 @@ Test(train, blocked_mf_is_bit_identical_with_two_threads) {
 /* The sorted within-block order is a permutation of the training set: with lr = 1e-30 nothing
  * moves, so one epoch's loss is the same sum of squared errors in any order (up to the order
  * of the double additions). A dropped or repeated rating would change it by ~1/n. */
-Test(train, blocked_sorted_visits_every_rating_once) {
-    hb_dataset *ds = planted(500, 300, 30000);
+/* mf_bias with per-sample SGD (the sgd_mf_run path) on a G x G grid */
+static hb_train_params mf_bias_sgd(uint32_t blocks) {
     hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
     p.optimizer = HB_OPT_SGD;
     p.batch = 1;
+    p.blocks = blocks;
+    return p;
+}
+
+Test(train, blocked_sorted_visits_every_rating_once) {
+    hb_dataset *ds = planted(500, 300, 30000);
+    hb_train_params p = mf_bias_sgd(9);
     p.lr = 1e-30f; /* a step rounds away: the parameters stay put */
     p.epochs = 1;
-    p.blocks = 9;
     hb_train_result a, b;
     p.schedule = HB_SCHED_BLOCKED_SHUFFLE;
     cr_assert_eq(train(&p, ds, &a, NULL), HB_OK);
@@ -204,10 +210,7 @@ Test(train, blocked_sorted_visits_every_rating_once) {
  * not the quality), and the sorted order gives the same bits with 1 and 2 threads. */
 Test(train, blocked_sorted_learns_and_is_thread_count_independent) {
     hb_dataset *ds = planted(943, 1682, 100000);
-    hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
-    p.optimizer = HB_OPT_SGD;
-    p.batch = 1;
-    p.blocks = 8;
+    hb_train_params p = mf_bias_sgd(8);
     hb_train_result sh, s1, s2;
     uint64_t h1, h2;
     p.schedule = HB_SCHED_BLOCKED_SHUFFLE;
