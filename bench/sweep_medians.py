@@ -2,6 +2,7 @@
 """sweep_medians.py: the reference-sweep table of the README from a sweep CSV: per model, the best
 median updates/s and its config, avx2/scalar and avx512/scalar (median over dims of 1-thread
 runs) and 2 threads / 1 with avx512 (median over dims). Usage: sweep_medians.py SWEEP.csv"""
+import csv, statistics as st, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 from collections import defaultdict
 g = defaultdict(list)
