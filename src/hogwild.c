@@ -313,10 +313,12 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     g->sorder = malloc(G * sizeof *g->sorder);
     g->cperm = malloc(G * sizeof *g->cperm);
     size_t *pos = malloc(((size_t)G * G + 1) * sizeof *pos);
-    if (!bu || !bi || !g->off || !g->r || !g->sorder || !g->cperm || !pos) {
+    uint32_t *bperm = malloc(m->n_users * sizeof *bperm); /* a user's place in the permutation */
+    if (!bu || !bi || !g->off || !g->r || !g->sorder || !g->cperm || !pos || !bperm) {
         free(bu);
         free(bi);
         free(pos);
+        free(bperm);
         hb_grid_free(g);
         return HB_ERR_NOMEM;
     }
@@ -324,14 +326,6 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     for (uint32_t i = 0; i < m->n_items; i++) bi[i] = i;
     hb_shuffle_u32(bu, m->n_users, rng);
     hb_shuffle_u32(bi, m->n_items, rng);
-    uint32_t *bperm = malloc(m->n_users * sizeof *bperm); /* a user's place in the permutation */
-    if (!bperm) {
-        free(bu);
-        free(bi);
-        free(pos);
-        hb_grid_free(g);
-        return HB_ERR_NOMEM;
-    }
     memcpy(bperm, bu, m->n_users * sizeof *bperm);
     for (uint32_t u = 0; u < m->n_users; u++) bu[u] = (uint32_t)((uint64_t)bu[u] * G / m->n_users);
     for (uint32_t i = 0; i < m->n_items; i++) bi[i] = (uint32_t)((uint64_t)bi[i] * G / m->n_items);

@@ -222,10 +222,11 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
         hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
     }
     const int mlp = hb_model_is_mlp(p->model);
+    double sum = 0; /* the train mean, for the offsets below */
+    for (size_t k = 0; k < ds->n_train; k++) sum += ds->train[k].r;
+    const double mean = ds->n_train ? sum / (double)ds->n_train : 0.0;
     if (p->init_mean && ds->n_train && !mlp) {
-        double s = 0;
-        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
-        const float c = (float)sqrt(fabs(s / (double)ds->n_train));
+        const float c = (float)sqrt(fabs(mean));
         if (p->init_mean == 1) {
             for (size_t u = 0; u < nu; u++) m->P[u * ld] += c;
             for (size_t i = 0; i < ni; i++) m->Q[i * ld] += c;
@@ -241,15 +242,10 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     if (p->init_mean == 1 && mlp && !hb_model_is_binary(p->model) && ds->n_train) {
         /* the MLP's output starts at the train mean: its first steps learn the interactions,
          * not the offset of 3.5 stars */
-        double s = 0;
-        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
-        m->L[m->n_layers - 1].b[0] = (float)(s / (double)ds->n_train);
+        m->L[m->n_layers - 1].b[0] = (float)mean;
     }
-    if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model)) {
-        double s = 0;
-        for (size_t k = 0; k < ds->n_train; k++) s += ds->train[k].r;
-        m->mu = ds->n_train ? (float)(s / (double)ds->n_train) : 0;
-    }
+    if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model))
+        m->mu = (float)mean;
     /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
     double prod = 1.0;
     for (uint64_t t = 1; t <= HB_NADAM_TABLE; t++) {
