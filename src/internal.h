@@ -77,4 +77,42 @@ void hb_fp_flush_subnormals(void);
 /* Seconds from a monotonic clock. */
 double hb_now(void);
 
+/* ---- files a user owns (src/files.c): every open, read and replace goes through these ---- */
+
+/* Longest line any reader of a results, curves or benchmark file accepts (bytes, newline
+ * included): a longer one is not hogbench's and is refused, never read into memory. */
+#define HB_LINE_MAX ((size_t)1 << 20)
+
+/* Opens path (flags as open(2), O_CLOEXEC added) without ever blocking (O_NONBLOCK: a FIFO
+ * fails here instead of hanging) and refuses anything but a regular file: a directory,
+ * FIFO, device or socket gives HB_ERR_IO "PATH: is a directory" / "not a regular file (a
+ * FIFO...)"; nothing was read or written. *fd is the open descriptor (blocking again) on
+ * HB_OK. With O_CREAT a missing file is created; a path that names a symbolic link is
+ * followed only when follow is nonzero. */
+hb_status hb_file_open(const char *path, int flags, int follow, int *fd, hb_error *err);
+
+/* What an output may be before hogbench writes it: HB_OUT_APPEND (a results/curves CSV:
+ * missing, or a regular file, reached through a symbolic link or not), HB_OUT_REPLACE (a file
+ * written atomically by rename: missing or a regular file, never a symbolic link, FIFO,
+ * device or directory), HB_OUT_DIR (a model folder: missing or a directory). The folder that
+ * will hold it must exist and be writable. Called before any work, so that a bad --out fails
+ * in a second, not after training. HB_ERR_IO with a message naming flag and path. */
+typedef enum hb_out_kind { HB_OUT_APPEND, HB_OUT_REPLACE, HB_OUT_DIR } hb_out_kind;
+hb_status hb_out_check(const char *flag, const char *path, hb_out_kind kind, hb_error *err);
+
+/* Reads lines of at most HB_LINE_MAX bytes from fd into a growing buffer. */
+typedef struct hb_line_reader {
+    int fd;
+    char *buf;
+    size_t cap, start, end; /* unread bytes are buf[start, end) */
+    int eof;
+} hb_line_reader;
+void hb_line_reader_init(hb_line_reader *r, int fd);
+void hb_line_reader_free(hb_line_reader *r);
+/* The next line, NUL-terminated in the reader's buffer (valid until the next call), without its
+ * newline; *len its length. Returns 1 for a line, 2 for a last line without a newline (a
+ * writer killed mid-line), 0 at end of file, -1 for a read error (errno set), -2 for a line
+ * of more than HB_LINE_MAX bytes. */
+int hb_line_read(hb_line_reader *r, char **line, size_t *len);
+
 #endif

@@ -296,26 +296,37 @@ static int hb_csv_split(char *s, char **f, int cap) {
 }
 
 hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err) {
-    FILE *f = fopen(path, "re");
-    if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (flock(fileno(f), LOCK_SH) != 0) { /* a writer's row is never seen half-written */
-        fclose(f);
+    int fd;
+    hb_status st = hb_file_open(path, O_RDONLY, 1, &fd, err);
+    if (st != HB_OK) return st;
+    if (flock(fd, LOCK_SH) != 0) { /* a writer's row is never seen half-written */
+        close(fd);
         return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
     }
-    char *line = NULL, *fields[HB_CSV_MAX_COLS * 2];
-    size_t cap = 0;
-    ssize_t len;
-    for (size_t no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
-        if (line[len - 1] != '\n') break; /* incomplete last line */
-        line[len - 1] = '\0';
-        if (len > 1 && line[len - 2] == '\r') line[len - 2] = '\0';
+    hb_line_reader rd;
+    hb_line_reader_init(&rd, fd);
+    char *line, *fields[HB_CSV_MAX_COLS * 2];
+    size_t len;
+    for (size_t no = 0;; no++) {
+        const int got = hb_line_read(&rd, &line, &len);
+        if (got == 0 || got == 2) break; /* the end, or an incomplete last line */
+        if (got == -2) {
+            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: a line longer than %zu bytes: not a "
+                         "hogbench CSV", path, no + 1, HB_LINE_MAX);
+            break;
+        }
+        if (got < 0) {
+            st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+            break;
+        }
+        if (len > 0 && line[len - 1] == '\r') line[len - 1] = '\0';
         int n = hb_csv_split(line, fields, HB_CSV_MAX_COLS * 2);
         if (n > HB_CSV_MAX_COLS * 2) n = HB_CSV_MAX_COLS * 2;
         if (fn(no, n, fields, ctx)) break;
     }
-    free(line);
-    fclose(f);
-    return HB_OK;
+    hb_line_reader_free(&rd);
+    close(fd);
+    return st;
 }
 
 void hb_rss_reset(void) {
