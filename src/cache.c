@@ -259,10 +259,10 @@ hb_status hb_cache_write(const char *cpath, uint64_t file_xxh3, uint64_t file_si
         h.h_names = XXH3_64bits_digest(s);
     }
     XXH3_freeState(s);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", cpath, (long)getpid());
-    const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", cpath, strerror(errno));
+    hb_atomic out;
+    hb_status st = hb_atomic_open(&out, "", cpath, err);
+    if (st != HB_OK) return st;
+    const int fd = out.fd;
     int bad = hb_write_all(fd, &h, sizeof h) || hb_write_all(fd, t->r, t->n * sizeof *t->r) ||
               (t->ts && hb_write_all(fd, t->ts, t->n * 8)) ||
               hb_write_all(fd, t->user_ids, (uint64_t)t->n_users * 8) ||
@@ -271,11 +271,10 @@ hb_status hb_cache_write(const char *cpath, uint64_t file_xxh3, uint64_t file_si
         bad = hb_write_all(fd, t->user_names[k], strlen(t->user_names[k]) + 1);
     for (uint32_t k = 0; strings && !bad && k < t->n_items; k++)
         bad = hb_write_all(fd, t->item_names[k], strlen(t->item_names[k]) + 1);
-    const int e = errno;
-    if (close(fd) != 0) bad = 1;
-    if (bad || rename(tmp, cpath) != 0) {
-        unlink(tmp);
-        return hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", cpath, strerror(bad ? e : errno));
+    if (bad) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", cpath, strerror(errno));
+        hb_atomic_abort(&out);
+        return st;
     }
-    return HB_OK;
+    return hb_atomic_commit(&out, err);
 }

@@ -49,24 +49,25 @@ hb_status hb_file_open(const char *path, int flags, int follow, int *fd, hb_erro
 
 hb_status hb_out_check(const char *flag, const char *path, hb_out_kind kind, hb_error *err) {
     if (!path || !*path) return hb_fail(err, HB_ERR_IO, "%s: an empty path", flag);
+    char who[4200]; /* "--out PATH", or "PATH" where no flag names it */
+    snprintf(who, sizeof who, "%s%s%s", flag, *flag ? " " : "", path);
     struct stat sb;
     if ((kind == HB_OUT_APPEND ? stat(path, &sb) : lstat(path, &sb)) == 0) {
         const int ok = kind == HB_OUT_DIR ? S_ISDIR(sb.st_mode) : S_ISREG(sb.st_mode);
         if (!ok) {
             if (kind == HB_OUT_DIR)
-                return hb_fail(err, HB_ERR_IO, "%s %s: exists and is not a directory", flag,
-                               path);
+                return hb_fail(err, HB_ERR_IO, "%s: exists and is not a directory", who);
             if (S_ISLNK(sb.st_mode))
-                return hb_fail(err, HB_ERR_IO, "%s %s: is a symbolic link; hogbench replaces "
-                               "only regular files (name the file it points to)", flag, path);
-            return hb_fail(err, HB_ERR_IO, "%s %s: %s; hogbench writes only regular files",
-                           flag, path, hb_file_kind(sb.st_mode));
+                return hb_fail(err, HB_ERR_IO, "%s: is a symbolic link; hogbench replaces "
+                               "only regular files (name the file it points to)", who);
+            return hb_fail(err, HB_ERR_IO, "%s: %s; hogbench writes only regular files",
+                           who, hb_file_kind(sb.st_mode));
         }
         if (kind != HB_OUT_DIR && access(path, W_OK) != 0)
-            return hb_fail(err, HB_ERR_IO, "%s %s: not writable: %s", flag, path,
+            return hb_fail(err, HB_ERR_IO, "%s: not writable: %s", who,
                            strerror(errno));
     } else if (errno != ENOENT) {
-        return hb_fail(err, HB_ERR_IO, "%s %s: %s", flag, path, strerror(errno));
+        return hb_fail(err, HB_ERR_IO, "%s: %s", who, strerror(errno));
     }
     /* the folder that holds it */
     char buf[PATH_MAX];
@@ -74,13 +75,58 @@ hb_status hb_out_check(const char *flag, const char *path, hb_out_kind kind, hb_
     strcpy(buf, path);
     const char *dir = dirname(buf);
     if (stat(dir, &sb) != 0)
-        return hb_fail(err, HB_ERR_IO, "%s %s: folder %s: %s", flag, path, dir, strerror(errno));
+        return hb_fail(err, HB_ERR_IO, "%s: folder %s: %s", who, dir, strerror(errno));
     if (!S_ISDIR(sb.st_mode))
-        return hb_fail(err, HB_ERR_IO, "%s %s: %s is not a folder", flag, path, dir);
+        return hb_fail(err, HB_ERR_IO, "%s: %s is not a folder", who, dir);
     if (access(dir, W_OK | X_OK) != 0)
-        return hb_fail(err, HB_ERR_IO, "%s %s: folder %s is not writable: %s", flag, path, dir,
+        return hb_fail(err, HB_ERR_IO, "%s: folder %s is not writable: %s", who, dir,
                        strerror(errno));
     return HB_OK;
+}
+
+hb_status hb_atomic_open(hb_atomic *a, const char *flag, const char *path, hb_error *err) {
+    a->fd = -1;
+    a->tmp[0] = '\0';
+    a->path = path;
+    hb_status st = hb_out_check(flag, path, HB_OUT_REPLACE, err);
+    if (st != HB_OK) return st;
+    if (strlen(path) + 16 >= sizeof a->tmp) return hb_fail(err, HB_ERR_IO, "%s: path too long", path);
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp-XXXXXX", path);
+    a->fd = mkostemp(a->tmp, O_CLOEXEC);
+    if (a->fd < 0) {
+        a->tmp[0] = '\0';
+        return hb_fail(err, HB_ERR_IO, "%s: cannot create a file beside it: %s", path,
+                       strerror(errno));
+    }
+    fchmod(a->fd, 0644);
+    return HB_OK;
+}
+
+hb_status hb_atomic_commit(hb_atomic *a, hb_error *err) {
+    int bad = fsync(a->fd) != 0;
+    int e = errno;
+    if (close(a->fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    a->fd = -1;
+    if (!bad && rename(a->tmp, a->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        hb_atomic_abort(a);
+        return hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", a->path, strerror(e));
+    }
+    a->tmp[0] = '\0';
+    return HB_OK;
+}
+
+void hb_atomic_abort(hb_atomic *a) {
+    if (a->fd >= 0) close(a->fd);
+    a->fd = -1;
+    if (a->tmp[0]) unlink(a->tmp);
+    a->tmp[0] = '\0';
 }
 
 void hb_line_reader_init(hb_line_reader *r, int fd) {

@@ -377,6 +377,25 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     return st;
 }
 
+/* Divergence is a loss that is not finite, or finite but far beyond anything training can
+ * produce: over HB_DIVERGED_RMSE^2 = 100 times the loss of a constant prediction of 0 (the
+ * mean of r^2 for the rating models: an RMSE 10x that of predicting 0; ln 2, a coin flip, for
+ * the binary ones), or over 1000 times the first epoch's loss. The models start near a
+ * prediction of 0 (small random embeddings) and a working run only lowers its loss, so
+ * neither bound is reached by any run that learns; an lr of 1000 passes both within an epoch
+ * (loss 2e36 before these bounds). */
+#define HB_DIVERGED_RMSE 10.0
+static double hb_loss_reference(const hb_dataset *ds, int binary) {
+    if (binary || ds->n_train == 0) return log(2.0);
+    double s = 0;
+    for (size_t j = 0; j < ds->n_train; j++) s += (double)ds->train[j].r * ds->train[j].r;
+    return s / (double)ds->n_train;
+}
+static int hb_diverged(double loss, double first, double ref) {
+    return !isfinite(loss) || loss > HB_DIVERGED_RMSE * HB_DIVERGED_RMSE * ref ||
+           (first > 0 && loss > 1e3 * first);
+}
+
 hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
                    hb_train_result *res, hb_error *err) {
     memset(res, 0, sizeof *res);
@@ -423,7 +442,8 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
         else st = hb_fail(err, HB_ERR_NOMEM, "cannot create the dense weights' lock");
     }
     const uint32_t G = grid.G;
-    double train_s = 0, last_loss = NAN;
+    const double loss_ref = hb_loss_reference(ds, hb_model_is_binary(p->model));
+    double train_s = 0, last_loss = NAN, first_loss = NAN;
     int evaluated_last = 0;
     for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
@@ -478,8 +498,16 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
         last_loss = loss;
         hb_epoch_stats es = {.epoch = ep + 1, .loss = loss, .elapsed = train_s,
                              .updates_per_second = (double)ds->n_train / dt};
-        if (!isfinite(loss)) {
-            st = hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g)", ep + 1, loss);
+        if (ep == 0) first_loss = loss;
+        if (hb_diverged(loss, first_loss, loss_ref)) {
+            st = !isfinite(loss)
+                     ? hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g)",
+                               ep + 1, loss)
+                 : loss > 1e3 * first_loss
+                     ? hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, "
+                               "over 1000x epoch 1's %g)", ep + 1, loss, first_loss)
+                     : hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, "
+                               "over 100x that of predicting 0, %.3g)", ep + 1, loss, loss_ref);
         } else if (p->eval_every && (ep + 1) % p->eval_every == 0) {
             if (hb_evaluate_with(m, ds, k, T, &es.metrics) != HB_OK)
                 st = hb_fail(err, HB_ERR_NOMEM, "out of memory during evaluation");
@@ -499,6 +527,10 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     if (st == HB_OK && !(isfinite(res->metrics.rmse)))
         st = hb_fail(err, HB_ERR_DIVERGED, "predictions are not finite (test RMSE %g)",
                      res->metrics.rmse);
+    if (st == HB_OK && !hb_model_is_binary(p->model) &&
+        res->metrics.rmse > HB_DIVERGED_RMSE * sqrt(loss_ref))
+        st = hb_fail(err, HB_ERR_DIVERGED, "test RMSE %g is over %g times that of predicting 0 "
+                     "(%.3g)", res->metrics.rmse, HB_DIVERGED_RMSE, sqrt(loss_ref));
     if (dense) pthread_mutex_destroy(dense);
     for (int t = 0; t < T && ws; t++) hb_worker_free(&ws[t]);
     free(ws);

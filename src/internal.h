@@ -100,6 +100,20 @@ hb_status hb_file_open(const char *path, int flags, int follow, int *fd, hb_erro
 typedef enum hb_out_kind { HB_OUT_APPEND, HB_OUT_REPLACE, HB_OUT_DIR } hb_out_kind;
 hb_status hb_out_check(const char *flag, const char *path, hb_out_kind kind, hb_error *err);
 
+/* A regular file replaced in one step: hb_atomic_open checks path (hb_out_check with
+ * HB_OUT_REPLACE: never a symbolic link, FIFO, device or directory) and creates a fresh
+ * temporary file beside it (mkstemp: never an existing one); write to a->fd; hb_atomic_commit
+ * fsyncs, closes and renames it over path; hb_atomic_abort (also after a failed commit, a
+ * no-op then) removes it. Until the commit, path is untouched. */
+typedef struct hb_atomic {
+    int fd;
+    char tmp[4200];
+    const char *path;
+} hb_atomic;
+hb_status hb_atomic_open(hb_atomic *a, const char *flag, const char *path, hb_error *err);
+hb_status hb_atomic_commit(hb_atomic *a, hb_error *err);
+void hb_atomic_abort(hb_atomic *a);
+
 /* Reads lines of at most HB_LINE_MAX bytes from fd into a growing buffer. */
 typedef struct hb_line_reader {
     int fd;

@@ -1,6 +1,10 @@
 /* model.c: parameters (defaults, the seed preset, checks), model layout, init, forward and
  * backward for the MF family and the MLP, prediction, hashing, and .npy export. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -423,14 +427,101 @@ static hb_status hb_npy_write(const char *dir, const char *name, const char *des
     const size_t c = cols ? cols : rows, r = cols ? rows : 1;
     for (size_t a = 0; !bad && a < r; a++)
         bad = fwrite((const char *)data + a * ld * elem, elem, c, f) != c;
+    if (!bad && (fflush(f) != 0 || fsync(fileno(f)) != 0)) bad = 1;
     if (fclose(f) != 0) bad = 1;
     return bad ? hb_fail(err, HB_ERR_IO, "%s: write failed", path) : HB_OK;
 }
 
+/* Only what hb_model_save writes: model.json and .npy files. */
+static int hb_model_file(const char *name) {
+    const size_t n = strlen(name);
+    return strcmp(name, "model.json") == 0 || (n > 4 && strcmp(name + n - 4, ".npy") == 0);
+}
+
+hb_status hb_model_dir_check(const char *dir, hb_error *err) {
+    struct stat sb;
+    if (lstat(dir, &sb) != 0) {
+        if (errno == ENOENT) return HB_OK;
+        return hb_fail(err, HB_ERR_IO, "%s: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return hb_fail(err, HB_ERR_IO, "%s: exists and is not a folder", dir);
+    DIR *d = opendir(dir);
+    if (!d) return hb_fail(err, HB_ERR_IO, "%s: cannot read: %s", dir, strerror(errno));
+    hb_status st = HB_OK;
+    struct dirent *e;
+    while (st == HB_OK && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (!hb_model_file(e->d_name) || lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            st = hb_fail(err, HB_ERR_IO, "%s: holds %s, which is not part of a saved model; "
+                         "hogbench replaces only a folder it wrote (name a new folder)", dir,
+                         e->d_name);
+    }
+    closedir(d);
+    return st;
+}
+
+/* Removes a folder of model files (what hb_model_dir_check accepts). */
+static void hb_model_dir_remove(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!hb_model_file(e->d_name)) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static hb_status hb_model_write(const hb_model *m, const hb_dataset *ds, const char *dir,
+                                hb_error *err);
+
 hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir,
                         hb_error *err) {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return hb_fail(err, HB_ERR_IO, "%s: cannot create directory: %s", dir, strerror(errno));
+    hb_status st = hb_model_dir_check(dir, err);
+    if (st != HB_OK) return st;
+    char tmp[4096];
+    const size_t dn = strlen(dir);
+    if (dn + 16 >= sizeof tmp) return hb_fail(err, HB_ERR_IO, "%s: path too long", dir);
+    size_t n = dn;
+    while (n > 1 && dir[n - 1] == '/') n--; /* "out/" names the folder "out" */
+    snprintf(tmp, sizeof tmp, "%.*s.tmp-XXXXXX", (int)n, dir);
+    if (!mkdtemp(tmp))
+        return hb_fail(err, HB_ERR_IO, "%s: cannot create a folder beside it: %s", dir,
+                       strerror(errno));
+    chmod(tmp, 0755);
+    if ((st = hb_model_write(m, ds, tmp, err)) != HB_OK) {
+        hb_model_dir_remove(tmp);
+        return st;
+    }
+    struct stat sb;
+    if (lstat(dir, &sb) != 0) { /* new: one rename */
+        if (rename(tmp, dir) != 0) {
+            st = hb_fail(err, HB_ERR_IO, "%s: cannot rename %s to it: %s", dir, tmp,
+                         strerror(errno));
+            hb_model_dir_remove(tmp);
+        }
+        return st;
+    }
+    /* an old model: swap the two folders in one step, then remove the old one */
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot swap in the new model from %s: %s", dir, tmp,
+                     strerror(errno));
+        hb_model_dir_remove(tmp);
+        return st;
+    }
+    hb_model_dir_remove(tmp);
+    return HB_OK;
+}
+
+/* Every file of the model into dir (which exists). */
+static hb_status hb_model_write(const hb_model *m, const hb_dataset *ds, const char *dir,
+                                hb_error *err) {
     hb_status st = hb_npy_write(dir, "user_factors.npy", "<f4", m->P, m->n_users, m->dim, m->ld, 4, err);
     if (!st) st = hb_npy_write(dir, "item_factors.npy", "<f4", m->Q, m->n_items, m->dim, m->ld, 4, err);
     if (!st && m->bu) st = hb_npy_write(dir, "user_bias.npy", "<f4", m->bu, m->n_users, 0, 0, 4, err);
@@ -445,7 +536,7 @@ hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir
         if (!st) st = hb_npy_write(dir, nb, "<f4", m->L[l].b, m->L[l].out, 0, 0, 4, err);
     }
     if (st) return st;
-    char path[4096];
+    char path[4200];
     snprintf(path, sizeof path, "%s/model.json", dir);
     FILE *f = fopen(path, "w");
     if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
@@ -471,6 +562,7 @@ hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir
             hb_model_is_binary(p->model) ? "sigmoid" : "identity",
             p->activation == HB_ACT_RELU ? "relu" : "linear", m->n_layers,
             (unsigned long long)hb_model_hash(m));
-    if (fclose(f) != 0) return hb_fail(err, HB_ERR_IO, "%s: write failed", path);
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
+        return hb_fail(err, HB_ERR_IO, "%s: write failed", path);
     return HB_OK;
 }

@@ -2,6 +2,7 @@
  * peak RSS, and machine/build metadata. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
@@ -154,14 +155,27 @@ static hb_status hb_csv_check_fd(int fd, const char *path, const char *head, siz
     return HB_OK;
 }
 
+static hb_status hb_csv_write_fd(int fd, const char *path, const hb_csv_buf *b, hb_error *err);
+
 hb_status hb_csv_buf_append(const char *path, const hb_csv_buf *b, hb_error *err) {
     if (!b->head) return HB_OK;
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return hb_fail(err, HB_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
+    int fd;
+    hb_status st = hb_file_open(path, O_RDWR | O_CREAT | O_APPEND, 1, &fd, err);
+    if (st != HB_OK) return st;
     if (flock(fd, LOCK_EX) != 0) {
         close(fd);
         return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
     }
+    st = hb_csv_write_fd(fd, path, b, err);
+    flock(fd, LOCK_UN);
+    close(fd);
+    return st;
+}
+
+/* With fd locked (LOCK_EX, O_APPEND): checks the header and the last line, then appends b's
+ * lines (with the header when the file is empty) in one write, then fsync; a failed write is
+ * truncated away. */
+static hb_status hb_csv_write_fd(int fd, const char *path, const hb_csv_buf *b, hb_error *err) {
     int empty = 0;
     off_t size = 0;
     hb_status st = hb_csv_check_fd(fd, path, b->head, b->head_len, &empty, &size, err);
@@ -187,8 +201,6 @@ hb_status hb_csv_buf_append(const char *path, const hb_csv_buf *b, hb_error *err
         }
     }
 out:
-    flock(fd, LOCK_UN);
-    close(fd);
     return st;
 }
 
@@ -201,66 +213,82 @@ hb_status hb_csv_append(const char *path, const hb_row *r, hb_error *err) {
     return st;
 }
 
-hb_status hb_csv_check(const char *path, const hb_row *r, hb_error *err) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return HB_OK;
-        return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    hb_csv_buf b = {0};
-    hb_status st = hb_csv_buf_add(&b, r);
-    if (st != HB_OK) {
-        st = hb_fail(err, st, "out of memory");
-    } else if (flock(fd, LOCK_SH) != 0) {
-        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
-    } else {
-        int empty;
-        off_t size;
-        st = hb_csv_check_fd(fd, path, b.head, b.head_len, &empty, &size, err);
-        flock(fd, LOCK_UN);
-    }
-    hb_csv_buf_free(&b);
-    close(fd);
-    return st;
-}
-
-hb_status hb_csv_repair(const char *path, size_t *removed, hb_error *err) {
+hb_status hb_csv_prepare(const char *path, const hb_row *r, size_t *removed, hb_error *err) {
     *removed = 0;
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return HB_OK;
-        return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    hb_status st = HB_OK;
     struct stat sb;
+    if (stat(path, &sb) != 0 && errno == ENOENT) return HB_OK;
+    int fd;
+    hb_status st = hb_file_open(path, O_RDWR, 1, &fd, err);
+    if (st != HB_OK) return st;
+    hb_csv_buf b = {0};
+    char *have = NULL;
+    if (hb_csv_buf_add(&b, r) != HB_OK) {
+        st = hb_fail(err, HB_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     if (flock(fd, LOCK_EX) != 0 || fstat(fd, &sb) != 0) {
-        st = hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(errno));
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
+        goto out;
+    }
+    if (sb.st_size == 0) goto out;
+    const size_t hn = b.head_len;
+    const size_t n = (size_t)sb.st_size < hn ? (size_t)sb.st_size : hn;
+    if (!(have = malloc(n))) {
+        st = hb_fail(err, HB_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (pread(fd, have, n, 0) != (ssize_t)n) {
+        st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+        goto out;
+    }
+    off_t keep = -1; /* where to cut: -1 nothing */
+    if (memcmp(have, b.head, n) != 0) {
+        /* not hogbench's: never touched */
+        st = hb_fail(err, HB_ERR_PARSE, "%s:1: not hogbench's CSV header (expected \"%.*s...\"); "
+                     "hogbench appends only to a results file it wrote: name a new file", path,
+                     60, b.head);
+        goto out;
+    }
+    if (n < hn) {
+        keep = 0; /* a header cut short: the first write was interrupted */
     } else {
-        off_t end = sb.st_size;
-        char buf[4096];
-        while (end > 0) { /* back to just after the last newline */
-            const off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
-            const ssize_t got = pread(fd, buf, (size_t)(end - from), from);
-            if (got != end - from) {
-                st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
-                break;
-            }
-            ssize_t k = got;
-            while (k > 0 && buf[k - 1] != '\n') k--;
-            if (k > 0) {
-                end = from + k;
-                break;
-            }
-            end = from;
+        char last;
+        if (pread(fd, &last, 1, sb.st_size - 1) != 1) {
+            st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+            goto out;
         }
-        if (st == HB_OK && end < sb.st_size) {
-            if (ftruncate(fd, end) != 0 || fsync(fd) != 0)
-                st = hb_fail(err, HB_ERR_IO, "%s: cannot truncate: %s", path, strerror(errno));
-            else
-                *removed = (size_t)(sb.st_size - end);
+        if (last != '\n') { /* a row cut short: back to just after the last newline */
+            char buf[4096];
+            off_t end = sb.st_size;
+            while (end > (off_t)hn) {
+                const off_t from = end - (off_t)sizeof buf > (off_t)hn ? end - (off_t)sizeof buf
+                                                                       : (off_t)hn;
+                const ssize_t got = pread(fd, buf, (size_t)(end - from), from);
+                if (got != end - from) {
+                    st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+                    goto out;
+                }
+                ssize_t k = got;
+                while (k > 0 && buf[k - 1] != '\n') k--;
+                if (k > 0) {
+                    end = from + k;
+                    break;
+                }
+                end = from;
+            }
+            keep = end; /* at least the header, which ends in '\n' */
         }
     }
-    close(fd);
+    if (keep >= 0) {
+        if (ftruncate(fd, keep) != 0 || fsync(fd) != 0)
+            st = hb_fail(err, HB_ERR_IO, "%s: cannot truncate: %s", path, strerror(errno));
+        else
+            *removed = (size_t)(sb.st_size - keep);
+    }
+out:
+    free(have);
+    hb_csv_buf_free(&b);
+    close(fd); /* releases the lock */
     return st;
 }
 
@@ -295,14 +323,13 @@ static int hb_csv_split(char *s, char **f, int cap) {
     return n;
 }
 
-hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err) {
-    int fd;
-    hb_status st = hb_file_open(path, O_RDONLY, 1, &fd, err);
-    if (st != HB_OK) return st;
-    if (flock(fd, LOCK_SH) != 0) { /* a writer's row is never seen half-written */
-        close(fd);
-        return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
-    }
+/* hb_csv_scan on an open, locked descriptor, from its first byte; *end (if non-NULL) gets the
+ * offset just past the last complete line passed. */
+static hb_status hb_csv_scan_fd(int fd, const char *path, hb_csv_line_fn fn, void *ctx,
+                                hb_error *err) {
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return hb_fail(err, HB_ERR_IO, "%s: cannot seek: %s", path, strerror(errno));
+    hb_status st = HB_OK;
     hb_line_reader rd;
     hb_line_reader_init(&rd, fd);
     char *line, *fields[HB_CSV_MAX_COLS * 2];
@@ -325,7 +352,181 @@ hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *
         if (fn(no, n, fields, ctx)) break;
     }
     hb_line_reader_free(&rd);
+    return st;
+}
+
+hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err) {
+    int fd;
+    hb_status st = hb_file_open(path, O_RDONLY, 1, &fd, err);
+    if (st != HB_OK) return st;
+    if (flock(fd, LOCK_SH) != 0) /* a writer's row is never seen half-written */
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
+    else
+        st = hb_csv_scan_fd(fd, path, fn, ctx, err);
     close(fd);
+    return st;
+}
+
+/* ------------------------------------------------------- a run's rows as one unit */
+
+typedef struct {
+    const char *key;
+    int kcol, rcol;
+    uint32_t max_rep;
+    int found; /* with want_rep: a line with key and that repeat */
+    uint32_t want_rep;
+} hb_key_scan;
+
+static int hb_key_line(size_t line, int n, char **f, void *vctx) {
+    hb_key_scan *c = vctx;
+    if (line == 0) {
+        for (int k = 0; k < n; k++) {
+            if (strcmp(f[k], "run_key") == 0) c->kcol = k;
+            if (strcmp(f[k], "repeat") == 0) c->rcol = k;
+        }
+        return c->kcol < 0 || c->rcol < 0;
+    }
+    if (c->kcol < n && c->rcol < n && strcmp(f[c->kcol], c->key) == 0) {
+        const unsigned long v = strtoul(f[c->rcol], NULL, 10);
+        if (v > c->max_rep && v < UINT32_MAX) c->max_rep = (uint32_t)v;
+        if (c->want_rep && v == c->want_rep) c->found = 1;
+    }
+    return 0;
+}
+
+hb_status hb_csv_append_unit(const char *out, const char *curves, const char *key,
+                             uint32_t repeat, hb_csv_unit_fn fn, void *ctx, uint32_t *used,
+                             hb_error *err) {
+    const char *auth = out ? out : curves; /* the file whose lock orders the repeats */
+    hb_csv_buf rows = {0}, cbuf = {0};
+    int fd = -1, cfd = -1;
+    hb_status st = HB_OK;
+    if (auth) {
+        st = hb_file_open(auth, O_RDWR | O_CREAT | O_APPEND, 1, &fd, err);
+        if (st != HB_OK) return st;
+        if (flock(fd, LOCK_EX) != 0) {
+            st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", auth, strerror(errno));
+            goto out;
+        }
+        if (repeat == 0) { /* one more than the file holds for this key, decided under the lock */
+            hb_key_scan c = {key, -1, -1, 0, 0, 0};
+            if ((st = hb_csv_scan_fd(fd, auth, hb_key_line, &c, err)) != HB_OK) goto out;
+            repeat = c.max_rep + 1;
+        }
+    }
+    if (repeat == 0) repeat = 1;
+    if ((st = fn(repeat, &rows, &cbuf, ctx)) != HB_OK) {
+        st = hb_fail(err, st, "out of memory for the rows");
+        goto out;
+    }
+    if (out && rows.head) { /* a foreign or torn results file: refused before any curve row */
+        int empty;
+        off_t size;
+        if ((st = hb_csv_check_fd(fd, out, rows.head, rows.head_len, &empty, &size, err)) != HB_OK)
+            goto out;
+    }
+    if (curves && cbuf.head) { /* the curves first: a row in out means its curves are there */
+        if (out) {
+            if ((st = hb_file_open(curves, O_RDWR | O_CREAT | O_APPEND, 1, &cfd, err)) != HB_OK)
+                goto out;
+            if (flock(cfd, LOCK_EX) != 0) {
+                st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", curves, strerror(errno));
+                goto out;
+            }
+            st = hb_csv_write_fd(cfd, curves, &cbuf, err);
+        } else {
+            st = hb_csv_write_fd(fd, curves, &cbuf, err);
+        }
+        if (st != HB_OK) goto out;
+    }
+    {
+        const char *crash = getenv("HOGBENCH_TEST_CRASH"); /* tests: a kill -9 between the two */
+        if (crash && strcmp(crash, "after-curves") == 0) raise(SIGKILL);
+    }
+    if (out && rows.head) st = hb_csv_write_fd(fd, out, &rows, err);
+out:
+    if (cfd >= 0) close(cfd);
+    if (fd >= 0) close(fd);
+    hb_csv_buf_free(&rows);
+    hb_csv_buf_free(&cbuf);
+    if (used) *used = repeat;
+    return st;
+}
+
+typedef struct {
+    int kcol, rcol;
+    char key[64];
+    uint32_t rep;
+    off_t at, start; /* the current line's offset; where the last (key, repeat) run starts */
+} hb_tail_scan;
+
+hb_status hb_csv_drop_orphan_curves(const char *curves, const char *out, size_t *removed,
+                                    hb_error *err) {
+    *removed = 0;
+    struct stat sb;
+    if (!curves || !out || stat(curves, &sb) != 0 || stat(out, &sb) != 0) return HB_OK;
+    int ofd = -1, cfd = -1;
+    hb_status st = hb_file_open(out, O_RDONLY, 1, &ofd, err); /* out's lock first, as writers */
+    if (st != HB_OK) return st;
+    if (flock(ofd, LOCK_SH) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", out, strerror(errno));
+        goto done;
+    }
+    if ((st = hb_file_open(curves, O_RDWR, 1, &cfd, err)) != HB_OK) goto done;
+    if (flock(cfd, LOCK_EX) != 0 || fstat(cfd, &sb) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", curves, strerror(errno));
+        goto done;
+    }
+    /* the last run of lines sharing one (run_key, repeat), and where it starts */
+    hb_tail_scan t = {-1, -1, "", 0, 0, 0};
+    hb_line_reader rd;
+    hb_line_reader_init(&rd, cfd);
+    char *line, *f[HB_CSV_MAX_COLS * 2];
+    size_t len;
+    int got;
+    for (size_t no = 0; (got = hb_line_read(&rd, &line, &len)) == 1; no++) {
+        const off_t at = t.at;
+        t.at += (off_t)len + 1;
+        if (len > 0 && line[len - 1] == '\r') line[len - 1] = '\0';
+        const int n = hb_csv_split(line, f, HB_CSV_MAX_COLS * 2);
+        if (no == 0) {
+            for (int k = 0; k < n && k < HB_CSV_MAX_COLS * 2; k++) {
+                if (strcmp(f[k], "run_key") == 0) t.kcol = k;
+                if (strcmp(f[k], "repeat") == 0) t.rcol = k;
+            }
+            if (t.kcol < 0 || t.rcol < 0) break;
+            continue;
+        }
+        if (t.kcol >= n || t.rcol >= n) continue;
+        const uint32_t rep = (uint32_t)strtoul(f[t.rcol], NULL, 10);
+        if (strcmp(f[t.kcol], t.key) != 0 || rep != t.rep) {
+            snprintf(t.key, sizeof t.key, "%s", f[t.kcol]);
+            t.rep = rep;
+            t.start = at;
+        }
+    }
+    hb_line_reader_free(&rd);
+    if (got == -2) {
+        st = hb_fail(err, HB_ERR_PARSE, "%s: a line longer than %zu bytes: not a hogbench CSV",
+                     curves, HB_LINE_MAX);
+        goto done;
+    }
+    if (got == -1) {
+        st = hb_fail(err, HB_ERR_IO, "%s: read failed: %s", curves, strerror(errno));
+        goto done;
+    }
+    if (!t.key[0] || t.rep == 0) goto done;
+    hb_key_scan c = {t.key, -1, -1, 0, 0, t.rep};
+    if ((st = hb_csv_scan_fd(ofd, out, hb_key_line, &c, err)) != HB_OK) goto done;
+    if (!c.found && t.start > 0 && t.at <= sb.st_size) {
+        if (ftruncate(cfd, t.start) != 0 || fsync(cfd) != 0)
+            st = hb_fail(err, HB_ERR_IO, "%s: cannot truncate: %s", curves, strerror(errno));
+        else
+            *removed = (size_t)(sb.st_size - t.start);
+    }
+done:
+    if (cfd >= 0) close(cfd);
+    if (ofd >= 0) close(ofd);
     return st;
 }
 

@@ -48,13 +48,30 @@ hb_status hb_csv_buf_append(const char *path, const hb_csv_buf *b, hb_error *err
 /* One row: hb_csv_buf_append of a single line. */
 hb_status hb_csv_append(const char *path, const hb_row *r, hb_error *err);
 
-/* HB_OK when rows shaped like r could be appended to path (missing or empty file, or the
- * same header and a complete last line); otherwise the error hb_csv_append would give. */
-hb_status hb_csv_check(const char *path, const hb_row *r, hb_error *err);
+/* Makes path ready for rows shaped like r, before any work: a missing or empty file is fine;
+ * a file whose first bytes are not r's header is refused (HB_ERR_PARSE, "PATH:1: not
+ * hogbench's CSV header") and never touched; an incomplete last line (a writer killed mid-row,
+ * or a header cut short) is removed under flock(LOCK_EX), *removed gets its length in bytes.
+ * FIFOs, devices and directories are refused without blocking (hb_file_open). */
+hb_status hb_csv_prepare(const char *path, const hb_row *r, size_t *removed, hb_error *err);
 
-/* Removes an incomplete last line (no '\n': a writer killed mid-row) under flock(LOCK_EX);
- * *removed gets its length in bytes (0 when the file ends cleanly or does not exist). */
-hb_status hb_csv_repair(const char *path, size_t *removed, hb_error *err);
+/* A run's rows as one unit. Under out's lock (curves' when out is NULL): repeat 0 becomes one
+ * more than the largest repeat that file holds for run key key (hex), so concurrent writers
+ * never share one; fn fills rows (for out) and curves (for curves) for that repeat; out's
+ * header is checked, then the curve rows are appended and synced, then the row. A kill between
+ * the two leaves curves without a row, which hb_csv_drop_orphan_curves removes and a rerun
+ * writes again; a row is never without its curves. *used gets the repeat. */
+typedef hb_status (*hb_csv_unit_fn)(uint32_t repeat, hb_csv_buf *rows, hb_csv_buf *curves,
+                                    void *ctx);
+hb_status hb_csv_append_unit(const char *out, const char *curves, const char *key,
+                             uint32_t repeat, hb_csv_unit_fn fn, void *ctx, uint32_t *used,
+                             hb_error *err);
+
+/* When the last lines of curves belong to a (run_key, repeat) that has no row in out (a writer
+ * killed between the two), cuts them off; *removed gets their length in bytes. Missing files:
+ * nothing to do. */
+hb_status hb_csv_drop_orphan_curves(const char *curves, const char *out, size_t *removed,
+                                    hb_error *err);
 
 /* Calls fn for every complete line of path (line 0 is the header) with its fields unquoted;
  * fn returns nonzero to stop. A trailing line without '\n' is not passed. A missing file is

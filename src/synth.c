@@ -403,17 +403,20 @@ static int hb_write_fd(int fd, const char *b, size_t n) {
 hb_status hb_synth_write(const hb_synth_params *p, const char *path, hb_format format,
                          int threads, hb_error *err) {
     if (format == HB_FORMAT_AUTO) format = HB_FORMAT_CSV;
-    hb_table t;
-    hb_status st = hb_synth_table(p, 1, threads, &t, err);
+    hb_atomic out;
+    hb_status st = hb_atomic_open(&out, "", path, err); /* before the work */
     if (st != HB_OK) return st;
+    hb_table t;
+    if ((st = hb_synth_table(p, 1, threads, &t, err)) != HB_OK) {
+        hb_atomic_abort(&out);
+        return st;
+    }
     const char *d = format == HB_FORMAT_CSV ? "," : format == HB_FORMAT_TSV ? "\t" : "::";
     const size_t dl = strlen(d);
     const int nt = threads > 0 ? threads : omp_get_max_threads();
     const size_t B = (size_t)1 << 20; /* rows per block */
     const size_t line_max = 3 * 20 + 32 + 3 * 2 + 1;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    const int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int fd = out.fd;
     char **buf = calloc((size_t)nt, sizeof *buf);
     size_t *len = calloc((size_t)nt, sizeof *len);
     int bad = fd < 0 || !buf || !len;
@@ -445,12 +448,11 @@ hb_status hb_synth_write(const hb_synth_params *p, const char *path, hb_format f
         }
         for (int k = 0; k < nt && !bad; k++) bad = hb_write_fd(fd, buf[k], len[k]);
     }
-    const int e = errno;
-    if (fd >= 0 && close(fd) != 0) bad = 1;
-    if (!bad && rename(tmp, path) != 0) bad = 1;
     if (bad) {
-        if (fd >= 0) unlink(tmp);
-        st = hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : errno));
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        hb_atomic_abort(&out);
+    } else {
+        st = hb_atomic_commit(&out, err);
     }
     for (int k = 0; buf && k < nt; k++) free(buf[k]);
     free(buf);

@@ -264,9 +264,16 @@ void hb_model_free(hb_model **m);
 float hb_model_predict(const hb_model *m, uint32_t u, uint32_t i);
 /* XXH3-64 over every parameter array (for bit-identity checks). */
 uint64_t hb_model_hash(const hb_model *m);
-/* Writes every parameter as .npy plus users.npy, items.npy and model.json into dir. */
+/* Writes every parameter as .npy plus users.npy, items.npy and model.json into dir, as one
+ * unit: into a fresh folder beside dir, which then takes dir's place (an old model folder is
+ * swapped out and removed, so no stale file of it survives). dir must pass
+ * hb_model_dir_check. HB_ERR_IO on failure, with dir untouched. */
 hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir,
                         hb_error *err);
+/* HB_OK when dir may be (re)written by hb_model_save: missing, an empty folder, or a folder
+ * that holds only what hb_model_save writes (model.json and .npy files); anything else
+ * (another file, a subfolder, a non-folder) is HB_ERR_IO with a message naming it. */
+hb_status hb_model_dir_check(const char *dir, hb_error *err);
 
 /* ------------------------------------------------------------ training */
 

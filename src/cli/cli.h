@@ -115,6 +115,11 @@ void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds);
 /* Likewise for the curves file. */
 void hb_cli_curve_row_sample(hb_row *r);
 
+/* Checks every output of cfg before any work (hb_out_check; hb_csv_prepare, which repairs a
+ * torn last line and refuses a foreign file untouched; orphan curve rows dropped; the model
+ * folder). Returns 0, or 1 with "hogbench CMD: ..." printed. */
+int hb_cli_outputs_check(const hb_run_cfg *cfg, const hb_dataset *ds, const char *cmd);
+
 /* Trains and evaluates once and appends the row (and curve rows), with SIGINT/SIGTERM held
  * off while they are written. Returns 0 when the run ended (o->st says how), 2 for a bad
  * ISA or model config (nothing written unless record_errors), 1 when a row could not be

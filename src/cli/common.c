@@ -386,37 +386,6 @@ void hb_cli_curve_row_sample(hb_row *r) { hb_curve_row(r, NULL, NULL, NULL, NULL
 /* --------------------------------------------------------------------- runs */
 
 typedef struct {
-    const char *key;
-    int kcol, rcol;
-    uint32_t max_rep;
-} hb_rep_scan;
-
-static int hb_rep_line(size_t line, int n, char **f, void *vctx) {
-    hb_rep_scan *c = vctx;
-    if (line == 0) {
-        for (int k = 0; k < n; k++) {
-            if (strcmp(f[k], "run_key") == 0) c->kcol = k;
-            if (strcmp(f[k], "repeat") == 0) c->rcol = k;
-        }
-        return c->kcol < 0 || c->rcol < 0;
-    }
-    if (c->kcol < n && c->rcol < n && strcmp(f[c->kcol], c->key) == 0) {
-        unsigned long v = strtoul(f[c->rcol], NULL, 10);
-        if (v > c->max_rep && v < UINT32_MAX) c->max_rep = (uint32_t)v;
-    }
-    return 0;
-}
-
-/* One more than the largest repeat of key in path (1 for a new file or key). */
-static uint32_t hb_next_repeat(const char *path, uint64_t key) {
-    char hex[17];
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
-    hb_rep_scan c = {hex, -1, -1, 0};
-    if (path && access(path, F_OK) == 0) hb_csv_scan(path, hb_rep_line, &c, NULL);
-    return c.max_rep + 1;
-}
-
-typedef struct {
     const hb_run_cfg *cfg;
     hb_epoch_stats *stats; /* one per epoch, for the curves */
     uint32_t n;
@@ -435,38 +404,84 @@ static void hb_progress(const hb_epoch_stats *s, void *vctx) {
     fputc('\n', stderr);
 }
 
-/* Appends the result row, then the curve rows, with the signal thread held off. */
+typedef struct {
+    const hb_run_cfg *cfg;
+    const hb_dataset *ds;
+    hb_run_out *o;
+    const hb_progress_ctx *ctx;
+} hb_unit_ctx;
+
+/* The row and the curve rows for the repeat hb_csv_append_unit decided. */
+static hb_status hb_unit_rows(uint32_t repeat, hb_csv_buf *rows, hb_csv_buf *curves, void *vctx) {
+    hb_unit_ctx *u = vctx;
+    static hb_row row, cr;
+    u->o->repeat = repeat;
+    hb_status st = HB_OK;
+    if (u->cfg->out_csv) {
+        hb_cli_row_config(&row, u->cfg, u->ds, u->o->isa, repeat);
+        hb_row_outcome(&row, u->ds, u->o);
+        hb_row_add_machine(&row);
+        st = hb_csv_buf_add(rows, &row);
+    }
+    if (u->cfg->curves)
+        for (uint32_t e = 0; e < u->ctx->n && st == HB_OK; e++) {
+            hb_curve_row(&cr, u->cfg, u->ds, u->o, &u->ctx->stats[e], e + 1 == u->ctx->n);
+            st = hb_csv_buf_add(curves, &cr);
+        }
+    return st;
+}
+
+/* Appends the curve rows, then the result row, as one unit (hb_csv_append_unit), with the
+ * signal thread held off. */
 static int hb_write_rows(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o,
                          const hb_progress_ctx *ctx) {
-    static hb_row row;
-    hb_cli_row_config(&row, cfg, ds, o->isa, o->repeat);
-    hb_row_outcome(&row, ds, o);
-    hb_row_add_machine(&row);
-    hb_csv_buf curves = {0};
-    hb_status st = HB_OK;
-    if (cfg->curves) {
-        static hb_row cr;
-        for (uint32_t e = 0; e < ctx->n && st == HB_OK; e++) {
-            hb_curve_row(&cr, cfg, ds, o, &ctx->stats[e], e + 1 == ctx->n);
-            st = hb_csv_buf_add(&curves, &cr);
-        }
-    }
-    if (st != HB_OK) {
-        fprintf(stderr, "hogbench: out of memory for the learning curve\n");
-        hb_csv_buf_free(&curves);
-        return 1;
-    }
+    char key[17];
+    snprintf(key, sizeof key, "%016llx", (unsigned long long)o->key);
+    hb_unit_ctx u = {cfg, ds, o, ctx};
     hb_error err = {{0}};
     pthread_mutex_lock(&hb_sig_lock);
-    if (cfg->out_csv) st = hb_csv_append(cfg->out_csv, &row, &err);
-    if (st == HB_OK && cfg->curves) st = hb_csv_buf_append(cfg->curves, &curves, &err);
+    const hb_status st = hb_csv_append_unit(cfg->out_csv, cfg->curves, key, cfg->repeat,
+                                            hb_unit_rows, &u, &o->repeat, &err);
     pthread_mutex_unlock(&hb_sig_lock);
-    hb_csv_buf_free(&curves);
     if (st != HB_OK) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 1;
     }
     o->written = 1;
+    return 0;
+}
+
+int hb_cli_outputs_check(const hb_run_cfg *cfg, const hb_dataset *ds, const char *cmd) {
+    hb_error err = {{0}};
+    static hb_row sample;
+    size_t removed = 0;
+    hb_status st = HB_OK;
+    if (cfg->out_csv && (st = hb_out_check("--out", cfg->out_csv, HB_OUT_APPEND, &err)) == HB_OK) {
+        hb_cli_row_sample(&sample, cfg, ds);
+        if ((st = hb_csv_prepare(cfg->out_csv, &sample, &removed, &err)) == HB_OK && removed)
+            fprintf(stderr, "hogbench %s: %s: removed an incomplete last line (%zu bytes) left "
+                            "by an interrupted writer\n", cmd, cfg->out_csv, removed);
+    }
+    if (st == HB_OK && cfg->curves &&
+        (st = hb_out_check("--curves", cfg->curves, HB_OUT_APPEND, &err)) == HB_OK) {
+        hb_cli_curve_row_sample(&sample);
+        if ((st = hb_csv_prepare(cfg->curves, &sample, &removed, &err)) == HB_OK && removed)
+            fprintf(stderr, "hogbench %s: %s: removed an incomplete last line (%zu bytes) left "
+                            "by an interrupted writer\n", cmd, cfg->curves, removed);
+        if (st == HB_OK &&
+            (st = hb_csv_drop_orphan_curves(cfg->curves, cfg->out_csv, &removed, &err)) == HB_OK &&
+            removed)
+            fprintf(stderr, "hogbench %s: %s: removed the curve rows (%zu bytes) of a run killed "
+                            "before its row reached %s; it runs again\n", cmd, cfg->curves,
+                    removed, cfg->out_csv);
+    }
+    if (st == HB_OK && cfg->save_dir &&
+        (st = hb_out_check("--save-model", cfg->save_dir, HB_OUT_DIR, &err)) == HB_OK)
+        st = hb_model_dir_check(cfg->save_dir, &err);
+    if (st != HB_OK) {
+        fprintf(stderr, "hogbench %s: %s\n", cmd, err.msg);
+        return 1;
+    }
     return 0;
 }
 
@@ -484,7 +499,8 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
     static hb_row row;
     hb_cli_row_config(&row, cfg, ds, k->name, 1);
     o->key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
-    o->repeat = cfg->repeat ? cfg->repeat : hb_next_repeat(cfg->out_csv, o->key);
+    o->repeat = cfg->repeat; /* 0: decided when the row is written */
+    if (hb_cli_outputs_check(cfg, ds, cfg->record_errors ? "sweep" : "train") != 0) return 1;
     hb_model *m = NULL;
     o->st = hb_model_create(&cfg->p, ds, &m, &err);
     if (o->st == HB_ERR_ARG && !cfg->record_errors) {
@@ -527,7 +543,7 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
     static hb_run_out o;
     int rc = hb_cli_execute(cfg, ds, &o);
     *res = o.res;
-    if (rc == 2 || !o.isa) return rc;
+    if (rc == 2 || !o.isa || (rc && res->epochs_done == 0)) return rc; /* nothing ran */
     if (o.st != HB_OK) fprintf(stderr, "hogbench: %s\n", o.msg);
     if (o.st == HB_OK || o.st == HB_ERR_DIVERGED) {
         char proto[64];

@@ -484,23 +484,9 @@ int hb_cmd_sweep(int argc, char **argv) {
     }
 
     /* the files: a tail left by a killed writer goes, a foreign header stops us now */
-    const char *files[2] = {w.out, a.val[HB_O_CURVES]};
-    for (int f = 0; f < 2; f++) {
-        if (!files[f]) continue;
-        static hb_row sample;
-        if (f == 0) hb_cli_row_sample(&sample, &w.cfgs[0].rc, ds);
-        else hb_cli_curve_row_sample(&sample);
-        hb_error err = {{0}};
-        size_t removed = 0;
-        if (hb_csv_repair(files[f], &removed, &err) != HB_OK ||
-            hb_csv_check(files[f], &sample, &err) != HB_OK) {
-            fprintf(stderr, "hogbench sweep: %s\n", err.msg);
-            hb_dataset_free(&ds);
-            return 1;
-        }
-        if (removed)
-            fprintf(stderr, "hogbench sweep: %s: removed an incomplete last line (%zu bytes) "
-                            "left by an interrupted writer\n", files[f], removed);
+    if (hb_cli_outputs_check(&w.cfgs[0].rc, ds, "sweep") != 0) {
+        hb_dataset_free(&ds);
+        return 1;
     }
     int r = 0;
     for (uint32_t rep = 1; rep <= repeats; rep++)
