@@ -1,0 +1,309 @@
+/* kernels_bench.c: the kernel micro-suite over gbench.h: every op x ISA x size, single-thread
+ * OpenBLAS as a reference line when found. Flop counts follow the scalar formulas; bytes count
+ * each array streamed once in and, if written, once out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gbench.h"
+#include "kernels.h"
+
+#ifdef HB_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+
+#ifndef HB_GIT_SHA
+#define HB_GIT_SHA "unknown"
+#endif
+#ifndef HB_COMPILER
+#define HB_COMPILER "unknown"
+#endif
+#ifndef HB_BUILD_FLAGS
+#define HB_BUILD_FLAGS ""
+#endif
+#ifndef HB_KERNEL_FLAGS
+#define HB_KERNEL_FLAGS ""
+#endif
+
+#define BATCH 64 /* iterations per trip through the C++ loop */
+
+/* 64-byte aligned floats, uniform in [lo, hi) from a fixed xorshift seed. */
+static float *buf(size_t n, float lo, float hi, uint64_t seed) {
+    float *p = aligned_alloc(64, ((n ? n : 1) * sizeof(float) + 63) / 64 * 64);
+    if (!p) abort();
+    for (size_t i = 0; i < n; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        p[i] = lo + (hi - lo) * (float)((double)(seed >> 40) * (1.0 / 16777216.0));
+    }
+    return p;
+}
+
+static void set_rates(hb_gb_state *st, double flops, double bytes) {
+    hb_gb_counter(st, "GFLOP/s", flops * 1e-9, 1);
+    hb_gb_counter(st, "GB/s", bytes * 1e-9, 1);
+}
+
+/* The kernel table for the ISA in arg, or NULL after a skip when this CPU/binary lacks it. */
+static const hb_kernels *table_or_skip(hb_gb_state *st, void *arg) {
+    const hb_isa isa = (hb_isa)(intptr_t)arg;
+    const hb_kernels *k = hb_kernels_for(isa);
+    if (!k) {
+        char why[96];
+        snprintf(why, sizeof why, "%s: not supported by this CPU/binary", hb_isa_name(isa));
+        hb_gb_skip(st, why);
+    }
+    return k;
+}
+
+/* ------------------------------------------------------------ one runner per table slot */
+
+static void bm_dot(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    float *x = buf(n, -1, 1, 1), *y = buf(n, -1, 1, 2);
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            float r = k->dot(n, x, y);
+            hb_gb_keep_f(r);
+        }
+    set_rates(st, 2.0 * n, 8.0 * n);
+    free(x), free(y);
+}
+
+static void bm_axpy(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    float *x = buf(n, -1, 1, 1), *y = buf(n, -1, 1, 2);
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            k->axpy(n, 1e-3f, x, y);
+            hb_gb_clobber();
+        }
+    set_rates(st, 2.0 * n, 12.0 * n);
+    free(x), free(y);
+}
+
+static void bm_sgd(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    float *g = buf(n, -1, 1, 1), *w = buf(n, -1, 1, 2);
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            k->sgd(n, 0.01f, 0.05f, g, w);
+            hb_gb_clobber();
+        }
+    set_rates(st, 4.0 * n, 12.0 * n);
+    free(g), free(w);
+}
+
+/* Rotates over row pairs filling 16 KiB (L1-resident), as consecutive ratings hit different
+ * rows; lr = 0 leaves p and q unchanged, so millions of calls never decay them into
+ * subnormals (the instructions and their dependencies are the same as for lr > 0). */
+static void bm_sgd_mf(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0), rows = 2048 / n > 1 ? 2048 / n : 1;
+    float *p = buf(rows * n, -0.3f, 0.3f, 1), *q = buf(rows * n, -0.3f, 0.3f, 2);
+    size_t row = 0;
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            float e = k->sgd_mf(n, 3.5f, 0.2f, 0.0f, 0.05f, p + row * n, q + row * n);
+            hb_gb_keep_f(e);
+            row = row + 1 == rows ? 0 : row + 1;
+        }
+    set_rates(st, 12.0 * n, 16.0 * n);
+    free(p), free(q);
+}
+
+/* One iteration = 4096 ratings drawn over a 943 x 1682 (MovieLens 100K) pair of tables, with
+ * biases and per-row L2 weights, as the training loop calls it; lr = 0 for the reason above. */
+static void bm_sgd_mf_run(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0), nu = 943, ni = 1682, nr = 4096;
+    float *P = buf(nu * n, -0.3f, 0.3f, 1), *Q = buf(ni * n, -0.3f, 0.3f, 2),
+          *bu = buf(nu, -0.1f, 0.1f, 3), *bi = buf(ni, -0.1f, 0.1f, 4), *rw = buf(ni, 0.5f, 2.0f, 5);
+    hb_krating *r = malloc(nr * sizeof *r);
+    if (!r) abort();
+    uint64_t s = 0x9e3779b97f4a7c15ULL;
+    for (size_t j = 0; j < nr; j++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        r[j] = (hb_krating){(uint32_t)(s % nu), (uint32_t)((s >> 20) % ni), 1.0f + (float)((s >> 40) % 5)};
+    }
+    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw};
+    while (hb_gb_run_batch(st, 1)) {
+        double l = k->sgd_mf_run(&a, r, nr);
+        hb_gb_keep(l);
+    }
+    hb_gb_items_processed(st, hb_gb_iterations(st) * (int64_t)nr);
+    set_rates(st, 12.0 * n * nr, 16.0 * n * nr);
+    free(P), free(Q), free(bu), free(bi), free(rw), free(r);
+}
+
+static void bm_nadam(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    float *g = buf(n, -1, 1, 1), *w = buf(n, -1, 1, 2), *m = buf(n, -0.1f, 0.1f, 3),
+          *v = buf(n, 0, 0.1f, 4);
+    /* reg = 0: with L2 the fixed point drives g + reg*w, then m and v, into subnormals */
+    const hb_nadam_coef c = {1e-3f, 0.9f, 0.999f, 1e-7f, 0.05f, 0.9f, 1.5f, 0.0f};
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            k->nadam(n, &c, g, w, m, v);
+            hb_gb_clobber();
+        }
+    set_rates(st, 19.0 * n, 28.0 * n);
+    free(g), free(w), free(m), free(v);
+}
+
+static void bm_gemv(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t m = (size_t)hb_gb_range(st, 0), n = (size_t)hb_gb_range(st, 1);
+    float *A = buf(m * n, -1, 1, 1), *x = buf(n, -1, 1, 2), *y = buf(m, 0, 0, 3);
+    while (hb_gb_run_batch(st, 1)) {
+        k->gemv(m, n, A, n, x, y);
+        hb_gb_clobber();
+    }
+    set_rates(st, 2.0 * m * n, 4.0 * (m * n + m + n));
+    free(A), free(x), free(y);
+}
+
+static void bm_gemv_t(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t m = (size_t)hb_gb_range(st, 0), n = (size_t)hb_gb_range(st, 1);
+    float *A = buf(m * n, -1, 1, 1), *x = buf(m, -1, 1, 2), *y = buf(n, 0, 0, 3);
+    while (hb_gb_run_batch(st, 1)) {
+        k->gemv_t(m, n, A, n, x, y);
+        hb_gb_clobber();
+    }
+    set_rates(st, 2.0 * m * n, 4.0 * (m * n + m + n));
+    free(A), free(x), free(y);
+}
+
+static void bm_ger(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t m = (size_t)hb_gb_range(st, 0), n = (size_t)hb_gb_range(st, 1);
+    float *A = buf(m * n, -1, 1, 1), *x = buf(m, -1, 1, 2), *y = buf(n, -1, 1, 3);
+    while (hb_gb_run_batch(st, 1)) {
+        k->ger(m, n, 1e-4f, x, y, A, n);
+        hb_gb_clobber();
+    }
+    set_rates(st, 2.0 * m * n, 4.0 * (2 * m * n + m + n));
+    free(A), free(x), free(y);
+}
+
+#ifdef HB_HAVE_OPENBLAS
+static void bm_blas_dot(hb_gb_state *st, void *arg) {
+    (void)arg;
+    const int n = (int)hb_gb_range(st, 0);
+    float *x = buf((size_t)n, -1, 1, 1), *y = buf((size_t)n, -1, 1, 2);
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            float r = cblas_sdot(n, x, 1, y, 1);
+            hb_gb_keep_f(r);
+        }
+    set_rates(st, 2.0 * n, 8.0 * n);
+    free(x), free(y);
+}
+
+static void bm_blas_axpy(hb_gb_state *st, void *arg) {
+    (void)arg;
+    const int n = (int)hb_gb_range(st, 0);
+    float *x = buf((size_t)n, -1, 1, 1), *y = buf((size_t)n, -1, 1, 2);
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            cblas_saxpy(n, 1e-3f, x, 1, y, 1);
+            hb_gb_clobber();
+        }
+    set_rates(st, 2.0 * n, 12.0 * n);
+    free(x), free(y);
+}
+
+static void bm_blas_gemv(hb_gb_state *st, void *arg) {
+    (void)arg;
+    const int m = (int)hb_gb_range(st, 0), n = (int)hb_gb_range(st, 1);
+    float *A = buf((size_t)m * (size_t)n, -1, 1, 1), *x = buf((size_t)n, -1, 1, 2),
+          *y = buf((size_t)m, 0, 0, 3);
+    while (hb_gb_run_batch(st, 1)) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0f, A, n, x, 1, 0.0f, y, 1);
+        hb_gb_clobber();
+    }
+    set_rates(st, 2.0 * m * n, 4.0 * ((double)m * n + m + n));
+    free(A), free(x), free(y);
+}
+#endif
+
+/* ------------------------------------------------------------------ registration */
+
+typedef enum { VEC, MAT } shape;
+typedef struct {
+    const char *name;
+    hb_gb_fn fn;
+    shape sh;
+} op;
+/* The op list mirrors hb_kernels' slots (dispatch.c's HB_ROW); every ISA row gets every op. */
+static const op ops[] = {
+    {"dot", bm_dot, VEC},       {"axpy", bm_axpy, VEC},     {"sgd", bm_sgd, VEC},
+    {"sgd_mf", bm_sgd_mf, VEC}, {"sgd_mf_run", bm_sgd_mf_run, VEC},
+    {"nadam", bm_nadam, VEC},   {"gemv", bm_gemv, MAT},     {"gemv_t", bm_gemv_t, MAT},
+    {"ger", bm_ger, MAT},
+};
+_Static_assert(sizeof ops / sizeof ops[0] == 9, "one entry per hb_kernels slot");
+
+static const int64_t dims[] = {16, 32, 50, 64, 128, 256};
+static const int64_t gemv_rows[] = {1682, 27278}; /* MovieLens 100K items, ML-latest-small-like */
+static const int64_t mlp[][2] = {{50, 100}, {100, 50}}; /* MLP layer shapes besides the squares */
+#define N(a) (sizeof a / sizeof *a)
+
+static void add_shapes(hb_gb_bench *b, const char *name, shape sh) {
+    if (sh == VEC) {
+        for (size_t d = 0; d < N(dims); d++) hb_gb_args(b, 1, &dims[d]);
+        return;
+    }
+    if (strcmp(name, "gemv") == 0) {
+        for (size_t m = 0; m < N(gemv_rows); m++)
+            for (size_t d = 0; d < N(dims); d++) hb_gb_args(b, 2, (int64_t[]){gemv_rows[m], dims[d]});
+        return;
+    }
+    for (size_t d = 0; d < N(dims); d++) hb_gb_args(b, 2, (int64_t[]){dims[d], dims[d]});
+    for (size_t s = 0; s < N(mlp); s++) hb_gb_args(b, 2, mlp[s]);
+}
+
+int main(int argc, char **argv) {
+    char name[64];
+#ifdef HB_HAVE_OPENBLAS
+    openblas_set_num_threads(1); /* every line here is one thread */
+    char ob[256];
+    snprintf(ob, sizeof ob, "%s; core %s", openblas_get_config(), openblas_get_corename());
+    hb_gb_context("openblas", ob);
+#else
+    hb_gb_context("openblas", "not found");
+#endif
+    hb_gb_context("git_sha", HB_GIT_SHA);
+    hb_gb_context("compiler", HB_COMPILER);
+    hb_gb_context("c_flags", HB_BUILD_FLAGS);
+    hb_gb_context("kernel_flags", HB_KERNEL_FLAGS);
+    hb_gb_context("best_isa", hb_isa_name(hb_isa_best()));
+    for (int i = 0; i < HB_ISA_COUNT; i++)
+        for (size_t o = 0; o < N(ops); o++) {
+            snprintf(name, sizeof name, "%s/%s", ops[o].name, hb_isa_name((hb_isa)i));
+            add_shapes(hb_gb_register(name, ops[o].fn, (void *)(intptr_t)i), ops[o].name, ops[o].sh);
+        }
+#ifdef HB_HAVE_OPENBLAS
+    add_shapes(hb_gb_register("dot/openblas", bm_blas_dot, NULL), "dot", VEC);
+    add_shapes(hb_gb_register("axpy/openblas", bm_blas_axpy, NULL), "axpy", VEC);
+    add_shapes(hb_gb_register("gemv/openblas", bm_blas_gemv, NULL), "gemv", MAT);
+#endif
+    return hb_gb_main(argc, argv);
+}
