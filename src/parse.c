@@ -604,21 +604,18 @@ static size_t hb_count_lines(const hb_pctx *c, const char *a, const char *b) {
     return n;
 }
 
-/* Row index k (0-based, data rows only) -> line number; 0 if not found. */
-static size_t hb_locate_row(const char *buf, size_t len, const hb_parse_spec *sp, size_t k) {
+/* Row index k (0-based, data rows only) -> line number. buf starts at the first data line (after
+ * the header and any blank lines before the data), which is line line_base + 1 of the file. */
+static size_t hb_locate_row(const char *buf, size_t len, size_t line_base, size_t k) {
     const char *p = buf, *end = buf + len;
-    size_t line = 0, row = 0;
-    int need_header = sp->header;
+    size_t line = line_base, row = 0;
     while (p < end) {
         line++;
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol) eol = end;
         const char *le = eol;
         if (le > p && le[-1] == '\r') le--;
-        if (le != p) {
-            if (need_header) need_header = 0;
-            else if (row++ == k) return line;
-        }
+        if (le != p && row++ == k) return line;
         p = eol < end ? eol + 1 : end;
     }
     return 0;
@@ -879,8 +876,8 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     size_t k1 = 0, k2 = 0;
     st = hb_table_dedupe(t, sp->dups, &k1, &k2);
     if (st == HB_ERR_PARSE) {
-        const size_t l1 = hb_locate_row(start, (size_t)(end - start), sp, k1),
-                     l2 = hb_locate_row(start, (size_t)(end - start), sp, k2);
+        const size_t l1 = hb_locate_row(start, (size_t)(end - start), line_base, k1),
+                     l2 = hb_locate_row(start, (size_t)(end - start), line_base, k2);
         hb_fail(err, HB_ERR_PARSE, "%s:%zu: expected each (user, item) pair once, got a "
                 "duplicate of line %zu (choose a policy with --duplicates first|last)", name, l2, l1);
     } else if (st != HB_OK) {
@@ -951,6 +948,41 @@ hb_status hb_file_xxh3(const char *path, uint64_t *out, uint64_t *size, hb_error
     return st;
 }
 
+/* Reads fd to its end (a file whose st_size says 0), at most 1 GiB. */
+static hb_status hb_read_unsized(int fd, const char *path, char **out, size_t *len,
+                                 hb_error *err) {
+    const size_t lim = (size_t)1 << 30;
+    size_t n = 0, cap = 0;
+    char *b = NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= lim) {
+                free(b);
+                return hb_fail(err, HB_ERR_IO, "%s: reports a size of 0 but holds more than 1 GiB "
+                               "(not a regular ratings file)", path);
+            }
+            cap = cap ? 2 * cap : 65536;
+            char *nb = realloc(b, cap);
+            if (!nb) {
+                free(b);
+                return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", path);
+            }
+            b = nb;
+        }
+        const ssize_t got = read(fd, b + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(b);
+            return hb_fail(err, HB_ERR_IO, "%s: read error: %s", path, strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    *out = b;
+    *len = n;
+    return HB_OK;
+}
+
 hb_status hb_parse_file(const char *path, const hb_parse_spec *sp, hb_table *t,
                         uint64_t *file_xxh3, hb_error *err) {
     memset(t, 0, sizeof *t);
@@ -963,9 +995,14 @@ hb_status hb_parse_file(const char *path, const hb_parse_spec *sp, hb_table *t,
     uint64_t size;
     hb_status st = hb_open_regular(path, &fd, &size, err);
     if (st != HB_OK) return st;
-    if (size == 0) {
+    if (size == 0) { /* empty, or a file that reports no size but has contents (/proc, /sys) */
+        char *buf = NULL;
+        size_t len = 0;
+        st = hb_read_unsized(fd, path, &buf, &len, err);
         close(fd);
-        return hb_parse_run(path, "", 0, sp, t, NULL, err);
+        if (st == HB_OK) st = hb_parse_run(path, buf ? buf : "", len, sp, t, NULL, err);
+        free(buf);
+        return st;
     }
     if (size > SIZE_MAX / 2) {
         close(fd);
