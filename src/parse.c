@@ -104,6 +104,8 @@ uint64_t hb_spec_hash(const hb_parse_spec *sp) {
     n += snprintf(b + n, sizeof b - (size_t)n, "|h%d|s%d|r%d:%a:%a|d%d", sp->header, sp->strings,
                   sp->has_range, sp->has_range ? sp->r_lo : 0.0, sp->has_range ? sp->r_hi : 0.0,
                   (int)sp->dups);
+    if (sp->has_range && sp->r_grid) /* appended: caches of ungridded specs keep their key */
+        n += snprintf(b + n, sizeof b - (size_t)n, "|g%d", sp->r_grid);
     return XXH3_64bits(b, (size_t)n);
 }
 
@@ -140,6 +142,14 @@ static void hb_release(const hb_pctx *c, const char *from, const char *to) {
 }
 
 static inline int hb_digit(char ch) { return (unsigned)(ch - '0') < 10u; }
+
+/* A rating the declared range (and its star grid) admits; any finite value without one. */
+static inline int hb_rating_ok(const hb_parse_spec *sp, float v) {
+    if (!sp->has_range) return 1;
+    if (v < sp->r_lo || v > sp->r_hi) return 0;
+    const float s = v * (float)sp->r_grid; /* exact: r_grid is 1 or 2 */
+    return !sp->r_grid || s == nearbyintf(s);
+}
 
 static inline int hb_is_delim(const hb_parse_spec *sp, const char *q, const char *le) {
     if (sp->delim_len == 1) return q < le && *q == sp->delim[0];
@@ -280,7 +290,11 @@ static void hb_field_fail(hb_piece *pc, const hb_pctx *c, size_t line, int f, in
             snprintf(what, sizeof what, "a non-negative integer %s id in field %d (at most "
                      "2^63-1)", who, f + 1);
     } else if (col == HB_COL_RATING) {
-        if (kind == 3)
+        if (kind == 3 && sp->range_src[0])
+            snprintf(what, sizeof what, "a %srating in %g..%g (%s; --rating-range LO:HI declares "
+                     "another) in field %d", sp->r_grid == 1 ? "whole-star " : sp->r_grid == 2 ?
+                     "half-star " : "", sp->r_lo, sp->r_hi, sp->range_src, f + 1);
+        else if (kind == 3)
             snprintf(what, sizeof what, "a rating in [%g, %g] (the declared --rating-range) in "
                      "field %d", sp->r_lo, sp->r_hi, f + 1);
         else
@@ -344,7 +358,7 @@ static int hb_parse_line(hb_piece *pc, const hb_pctx *c, size_t line, const char
             q = e;
             rv = (float)v;
             if (!isfinite(rv)) goto bad;
-            if (sp->has_range && (rv < sp->r_lo || rv > sp->r_hi)) {
+            if (!hb_rating_ok(sp, rv)) {
                 if (q < le && !hb_is_delim(sp, q, le)) goto bad;
                 hb_field_fail(pc, c, line, f, 3, p, le, first_line);
                 return -1;
@@ -437,7 +451,7 @@ static inline const char *hb_fast_line(hb_piece *pc, const hb_parse_spec *sp, co
             if (!e) return NULL;
             q = e;
             rv = (float)v;
-            if (!isfinite(rv) || (sp->has_range && (rv < sp->r_lo || rv > sp->r_hi))) return NULL;
+            if (!isfinite(rv) || !hb_rating_ok(sp, rv)) return NULL;
             break;
         }
         case HB_COL_TIME: {
