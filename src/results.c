@@ -298,24 +298,47 @@ static int hb_csv_split(char *s, char **f, int cap) {
 hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err) {
     FILE *f = fopen(path, "re");
     if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb; /* a directory or a device (/dev/zero) has no lines to give */
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        const int dir = S_ISDIR(sb.st_mode);
+        fclose(f);
+        return hb_fail(err, HB_ERR_IO, "%s: %s, expected a CSV file", path,
+                       dir ? "is a directory" : "not a regular file");
+    }
     if (flock(fileno(f), LOCK_SH) != 0) { /* a writer's row is never seen half-written */
         fclose(f);
         return hb_fail(err, HB_ERR_IO, "%s: cannot lock: %s", path, strerror(errno));
     }
-    char *line = NULL, *fields[HB_CSV_MAX_COLS * 2];
-    size_t cap = 0;
-    ssize_t len;
-    for (size_t no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
-        if (line[len - 1] != '\n') break; /* incomplete last line */
-        line[len - 1] = '\0';
-        if (len > 1 && line[len - 2] == '\r') line[len - 2] = '\0';
+    char *line = malloc(HB_CSV_MAX_LINE + 1), *fields[HB_CSV_MAX_COLS * 2];
+    if (!line) {
+        fclose(f);
+        return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", path);
+    }
+    hb_status st = HB_OK;
+    for (size_t no = 0;; no++) {
+        size_t len = 0;
+        int ch;
+        while ((ch = getc_unlocked(f)) != EOF && ch != '\n' && len < HB_CSV_MAX_LINE)
+            line[len++] = (char)ch;
+        if (ch != EOF && ch != '\n') {
+            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: line longer than %d bytes, expected CSV "
+                         "lines", path, no + 1, HB_CSV_MAX_LINE);
+            break;
+        }
+        if (ch == EOF) {
+            if (ferror(f))
+                st = hb_fail(err, HB_ERR_IO, "%s: read error: %s", path, strerror(errno));
+            break; /* an incomplete last line (a writer killed mid-row) is not passed */
+        }
+        line[len] = '\0';
+        if (len > 0 && line[len - 1] == '\r') line[len - 1] = '\0';
         int n = hb_csv_split(line, fields, HB_CSV_MAX_COLS * 2);
         if (n > HB_CSV_MAX_COLS * 2) n = HB_CSV_MAX_COLS * 2;
         if (fn(no, n, fields, ctx)) break;
     }
     free(line);
     fclose(f);
-    return HB_OK;
+    return st;
 }
 
 void hb_rss_reset(void) {

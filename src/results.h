@@ -57,8 +57,11 @@ hb_status hb_csv_check(const char *path, const hb_row *r, hb_error *err);
 hb_status hb_csv_repair(const char *path, size_t *removed, hb_error *err);
 
 /* Calls fn for every complete line of path (line 0 is the header) with its fields unquoted;
- * fn returns nonzero to stop. A trailing line without '\n' is not passed. A missing file is
- * HB_ERR_IO with no call. Fields point into a buffer reused for the next line. */
+ * fn returns nonzero to stop. A trailing line without '\n' is not passed. A missing file, a
+ * directory or anything but a regular file is HB_ERR_IO with no call; a line longer than
+ * HB_CSV_MAX_LINE bytes is HB_ERR_PARSE naming it. Fields point into a buffer reused for the
+ * next line. */
+#define HB_CSV_MAX_LINE (1 << 20)
 typedef int (*hb_csv_line_fn)(size_t line, int n, char **fields, void *ctx);
 hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err);
 
