@@ -117,3 +117,21 @@ Test(cli, save_model_writes_npy) {
         }
     }
 }
+
+/* isa, version and help take no flags: an unknown one is a usage error, not ignored. */
+Test(cli, isa_version_and_help_refuse_unknown_flags) {
+    static const char *const cmds[] = {"isa --foo", "version --foo", "version extra", "help --foo",
+                                       "isa --threads 2"};
+    char out[8192];
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        cr_expect_eq(run(out, sizeof out, "%s %s", HB_BIN, cmds[k]), 2, "'%s': %s", cmds[k], out);
+        cr_expect(strstr(out, "takes no arguments"), "'%s': %s", cmds[k], out);
+    }
+    cr_expect_eq(run(out, sizeof out, "%s isa --foo", HB_BIN), 2);
+    cr_expect_str_eq(out, "hogbench isa: unknown option '--foo' (it takes no arguments; see "
+                          "'hogbench help')\n");
+    cr_expect_eq(run(out, sizeof out, "%s isa", HB_BIN), 0, "%s", out);
+    cr_expect(strstr(out, "scalar") && strstr(out, "best"), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s version", HB_BIN), 0, "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s isa --help", HB_BIN), 0, "%s", out);
+}
