@@ -135,3 +135,17 @@ Test(cli, isa_version_and_help_refuse_unknown_flags) {
     cr_expect_eq(run(out, sizeof out, "%s version", HB_BIN), 0, "%s", out);
     cr_expect_eq(run(out, sizeof out, "%s isa --help", HB_BIN), 0, "%s", out);
 }
+
+/* Bad usage exits 2 in every command, a data error 1. */
+Test(cli, usage_errors_exit_2_everywhere) {
+    static const char *const cmds[] = {
+        "data info --split foo " SYN, "data info " SYN " --split u1", "train --data " SYN " --split foo",
+        "train --data " SYN " --split u1", "train --data synthetic:users=abc", "data info synthetic:bogus=1",
+    };
+    char out[8192];
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        const int rc = run(out, sizeof out, "%s %s", HB_BIN, cmds[k]);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", cmds[k], rc, out);
+    }
+    cr_expect_eq(run(out, sizeof out, "%s data info /nonexistent/ratings.csv", HB_BIN), 1, "%s", out);
+}

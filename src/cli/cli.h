@@ -74,7 +74,7 @@ int hb_cli_threads(const char *flag, const char *s, int *out, int cap);
 
 /* Resolves --data (NULL: $HOGBENCH_DATA, then ./data/ml-100k, then synthetic) and loads it,
  * saying on stderr which data it uses. *used (if non-NULL) gets the directory or synthetic
- * spec loaded. Returns 0 or prints the error and returns -1. */
+ * spec loaded. Returns 0, or prints the error and returns the exit code (2 usage, 1 data). */
 int hb_cli_load_data(const char *data, const char *split, hb_dataset **out, const char **used,
                      int quiet);
 
@@ -150,7 +150,8 @@ int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, u
 const char *hb_cli_data_flags_help(void);
 /* hb_cli_load_data with loader options (NULL: defaults) and any data: ML folders, ratings
  * files, synthetic specs. split NULL: the data's own (u1 for ML-100K, else random:0.2 seeded
- * by o->seed). */
+ * by o->seed). Returns 0, or prints the error and returns the exit code: 2 for bad usage (a
+ * split or spec the data cannot take: HB_ERR_ARG), 1 for data that cannot be loaded. */
 int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opts *o,
                           hb_dataset **out, const char **used, int quiet);
 int hb_cmd_data(int argc, char **argv);

@@ -473,9 +473,9 @@ int hb_cmd_sweep(int argc, char **argv) {
     hb_dataset *ds = NULL;
     const char *data = NULL;
     load.seed = w.cfgs[0].rc.p.seed; /* the split's seed unless the spec names one */
-    if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
-                              a.seen[HB_O_QUIET]) != 0)
-        return 1;
+    const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
+                                          a.seen[HB_O_QUIET]);
+    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
     for (int k = 0; k < w.ncfg; k++) {
         static hb_row row;
         w.cfgs[k].rc.data = data;

@@ -118,9 +118,9 @@ int hb_cmd_train(int argc, char **argv) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;
     }
-    if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &cfg.data,
-                              cfg.quiet) != 0)
-        return 1;
+    const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds,
+                                          &cfg.data, cfg.quiet);
+    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
     hb_train_result res;
     int rc = hb_cli_run(&cfg, ds, &res);
     hb_dataset_free(&ds);
