@@ -83,7 +83,8 @@ int hb_cmd_train(int argc, char **argv) {
     }
     const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
-    int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0;
+    int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0 ||
+              hb_cli_flags_check("train", &a, &cfg.p) != 0; /* no flag without effect */
     if (a.val[HB_O_ISA] && hb_isa_parse(a.val[HB_O_ISA], &cfg.isa) != 0) {
         fprintf(stderr, "hogbench: --isa '%s': expected auto, scalar, avx2, avx512 or neon\n",
                 a.val[HB_O_ISA]);
