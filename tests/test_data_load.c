@@ -717,7 +717,7 @@ Test(fetch, offline_from_a_local_archive) {
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "MD5") && strstr(out, "0e33842e24a9c977be4e0107933c0723"), "%s", out);
     cr_expect_neq(access(path_in("d/ml-100k/u.data"), F_OK), 0);
-    cr_expect_neq(access(path_in("d/ml-100k.zip.part"), F_OK), 0, "partial download left behind");
+    cr_expect_neq(access(path_in("d"), F_OK), 0, "a failed fetch leaves the folder it created");
     /* with its own checksum it downloads, verifies and unpacks */
     rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/d --base-url file://%s --md5 %s",
              HB_BIN, g_dir, g_dir, hex);
@@ -727,10 +727,24 @@ Test(fetch, offline_from_a_local_archive) {
     unlink(path_in("ml-100k.zip"));
     rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/d --base-url file://%s", HB_BIN, g_dir, g_dir);
     cr_expect_eq(rc, 0, "%s", out);
-    /* no network: a clear message, exit 1 */
+    /* no network: a clear message, exit 1, nothing left behind */
     rc = run(out, sizeof out, "%s data fetch ml-1m --dir %s/e --base-url http://127.0.0.1:9/", HB_BIN, g_dir);
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "no network"), "%s", out);
+    cr_expect_neq(access(path_in("e"), F_OK), 0, "a failed fetch leaves the folder it created");
+    /* an archive without the expected folder, into a folder that exists: it keeps only what it
+     * held (no archive, no partly unpacked files, no work folder) */
+    cr_assert_eq(run(out, sizeof out, "cd %s && mkdir -p src2/other keep && echo x > keep/mine && "
+                     "printf '1\\t1\\t5\\t1\\n' > src2/other/u.data && cd src2 && python3 -c "
+                     "\"import zipfile; z=zipfile.ZipFile('ml-100k.zip','w'); "
+                     "z.write('other/u.data'); z.close()\"", g_dir), 0, "%s", out);
+    cr_assert_eq(hb_md5_file(path_in("src2/ml-100k.zip"), hex, &err), HB_OK);
+    rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/keep --base-url file://%s/src2 --md5 %s",
+             HB_BIN, g_dir, g_dir, hex);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "unpacked, but it holds no ml-100k/"), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "ls -A %s/keep", g_dir), 0);
+    cr_expect_str_eq(out, "mine\n", "the folder holds only what it held");
     /* unknown archive: usage error */
     rc = run(out, sizeof out, "%s data fetch ml-7m --dir %s/e", HB_BIN, g_dir);
     cr_expect_eq(rc, 2, "%s", out);
