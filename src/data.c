@@ -222,6 +222,44 @@ static void hb_short_name(const char *path, char *buf, size_t cap) {
     else snprintf(buf, cap, "%s/%s", parent, last + 1);
 }
 
+/* The rating scale GroupLens declares for a MovieLens file, known by its name (and, for the
+ * generic ratings.dat/ratings.csv, by the release's movies file next to it): ML-100K (u.data,
+ * u1..u5/ua/ub.base|test) and ML-1M (ratings.dat beside users.dat) 1..5 whole stars; ML-10M
+ * (ratings.dat without users.dat) and ML-20M/25M/32M/latest (ratings.csv) 0.5..5 half stars.
+ * Ratings outside it are errors, and it, not the data, sets the binary models' labels. */
+static void hb_known_range(const char *path, hb_parse_spec *sp) {
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    char dir[4200], p[4300];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    const size_t bl = strlen(base);
+    const char *who = NULL;
+    int whole = 1;
+    if (strcmp(base, "u.data") == 0 ||
+        (bl == 7 && base[0] == 'u' && base[1] && strchr("12345ab", base[1]) &&
+         (strcmp(base + 2, ".base") == 0 || strcmp(base + 2, ".test") == 0))) {
+        who = "ML-100K's declared range";
+    } else if (strcmp(base, "ratings.dat") == 0) {
+        snprintf(p, sizeof p, "%s/movies.dat", dir);
+        if (hb_is_file(p)) {
+            snprintf(p, sizeof p, "%s/users.dat", dir);
+            whole = hb_is_file(p);
+            who = whole ? "ML-1M's declared range" : "ML-10M's declared range";
+        }
+    } else if (strcmp(base, "ratings.csv") == 0) {
+        snprintf(p, sizeof p, "%s/movies.csv", dir);
+        if (hb_is_file(p)) {
+            whole = 0;
+            who = "the declared range of MovieLens' ratings.csv (ML-20M, 25M, 32M, latest)";
+        }
+    }
+    if (!who) return;
+    sp->has_range = 1;
+    sp->r_lo = whole ? 1.0f : 0.5f;
+    sp->r_hi = 5.0f;
+    sp->r_grid = whole ? 1 : 2;
+    snprintf(sp->range_src, sizeof sp->range_src, "%s", who);
+}
+
 /* Decides delimiter, columns and header for a file from the options, the name and its start. */
 static hb_status hb_resolve_spec(const char *path, const hb_load_opts *o, hb_format known,
                                  int known_header, hb_parse_spec *sp, hb_error *err) {
@@ -280,6 +318,7 @@ static hb_status hb_resolve_spec(const char *path, const hb_load_opts *o, hb_for
     sp->has_range = o->has_range;
     sp->r_lo = o->r_lo;
     sp->r_hi = o->r_hi;
+    if (!o->has_range) hb_known_range(path, sp); /* --rating-range overrides it */
     sp->dups = o->duplicates;
     sp->threads = o->threads;
     return HB_OK;
@@ -352,9 +391,9 @@ static hb_status hb_load_predef(const char *dir, const hb_split_spec *ss, const 
     if (st == HB_OK) st = hb_parse_file(pt, &sp, &b, NULL, err);
     if (st == HB_OK) st = hb_table_unify(&a, &b, err);
     if (st == HB_OK) {
-        a.has_range = o->has_range;
-        a.r_lo = o->r_lo;
-        a.r_hi = o->r_hi;
+        a.has_range = sp.has_range; /* declared (--rating-range, or ML-100K's): the labels' range */
+        a.r_lo = sp.r_lo;
+        a.r_hi = sp.r_hi;
         a.n_duplicates += b.n_duplicates;
         hb_rating *tr = a.r, *te = b.r;
         a.r = b.r = NULL;
@@ -505,9 +544,9 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
     uint64_t fx = 0, bytes = 0;
     st = hb_load_table(file, o, &sp, want_ts, 0, &t, &cs, &fx, &bytes, err);
     if (st != HB_OK) return st;
-    t.has_range = o->has_range;
-    t.r_lo = o->r_lo;
-    t.r_hi = o->r_hi;
+    t.has_range = sp.has_range;
+    t.r_lo = sp.r_lo;
+    t.r_hi = sp.r_hi;
     char name[160];
     hb_short_name(file, name, sizeof name);
     st = hb_finish(&t, &ss, o->seed_filter == 1, name, file, out, err);

@@ -75,6 +75,10 @@ typedef struct hb_parse_spec {
     int strings;          /* string ids */
     int has_range;
     float r_lo, r_hi;
+    int r_grid;           /* with has_range: 1 whole stars, 2 half stars (rating * r_grid is an
+                             integer), 0 any value in the range */
+    char range_src[96];   /* who declared the range for messages, e.g. "ML-100K's declared
+                             range"; "": the user's --rating-range */
     int keep_ts;          /* store timestamps (when there is a timestamp column) */
     hb_dup_policy dups;
     int threads;

@@ -2,6 +2,7 @@
  * against their MD5 and unpacked with unzip (or Python's zipfile). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -216,12 +217,72 @@ static int hb_md5_from_sidecar(const char *path, char *hex) {
 static int hb_has_ratings(const char *dir) {
     static const char *const files[] = {"u.data", "ratings.dat", "ratings.csv"};
     for (int k = 0; k < 3; k++) {
-        char p[4300];
+        char p[4500];
         struct stat sb;
         snprintf(p, sizeof p, "%s/%s", dir, files[k]);
         if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return 1;
     }
     return 0;
+}
+
+static int hb_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Removes path and everything under it (no symbolic link is followed). */
+static void hb_rm_tree(const char *path) {
+    if (nftw(path, hb_rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) { /* best effort */ }
+}
+
+/* Downloads, checks and unpacks archive a into the fresh folder stage (inside dir); on success
+ * stage/FOLDER holds the ratings. */
+static hb_status hb_fetch_into(int a, const char *name, const char *stage, const char *base_url,
+                               const char *md5, hb_error *err) {
+    if (!base_url) base_url = getenv("HOGBENCH_FETCH_BASE");
+    if (!base_url || !*base_url) base_url = HB_GROUPLENS;
+    const size_t bl = strlen(base_url);
+    const char *slash = bl && base_url[bl - 1] == '/' ? "" : "/";
+    char url[4300], zip[4300], side[4400], want[33], got[33], unpacked[4400];
+    snprintf(url, sizeof url, "%s%s%s.zip", base_url, slash, name);
+    snprintf(zip, sizeof zip, "%s/%s.zip", stage, name);
+    hb_status st;
+    if (md5) {
+        for (int k = 0; k < 33; k++) want[k] = (char)(md5[k] >= 'A' && md5[k] <= 'F' ? md5[k] + 32 : md5[k]);
+    } else if (hb_archives[a].md5) {
+        snprintf(want, sizeof want, "%s", hb_archives[a].md5);
+    } else {
+        char surl[4400];
+        snprintf(surl, sizeof surl, "%s.md5", url);
+        snprintf(side, sizeof side, "%s.md5", zip);
+        st = hb_download(surl, side, err);
+        if (st != HB_OK) return st;
+        if (hb_md5_from_sidecar(side, want))
+            return hb_fail(err, HB_ERR_PARSE, "%s: expected an MD5 checksum, found none", surl);
+    }
+    st = hb_download(url, zip, err);
+    if (st != HB_OK) return st;
+    st = hb_md5_file(zip, got, err);
+    if (st != HB_OK) return st;
+    if (strcmp(got, want) != 0)
+        return hb_fail(err, HB_ERR_PARSE, "%s: MD5 %s, expected %s (a corrupt download, or the "
+                       "archive changed; --md5 HEX accepts another)", url, got, want);
+    char *unz[] = {"unzip", "-q", "-o", zip, "-d", (char *)stage, NULL};
+    int rc = hb_spawn(unz);
+    if (rc == 127) {
+        char *py[] = {"python3", "-m", "zipfile", "-e", zip, (char *)stage, NULL};
+        rc = hb_spawn(py);
+        if (rc == 127)
+            return hb_fail(err, HB_ERR_UNSUPPORTED, "%s: cannot unpack: install unzip (or python3)",
+                           url);
+    }
+    if (rc != 0) return hb_fail(err, HB_ERR_IO, "%s: unpacking failed (exit %d)", url, rc);
+    snprintf(unpacked, sizeof unpacked, "%s/%s", stage, hb_archives[a].folder);
+    if (!hb_has_ratings(unpacked))
+        return hb_fail(err, HB_ERR_PARSE, "%s: unpacked, but it holds no %s/ with u.data, "
+                       "ratings.dat or ratings.csv", url, hb_archives[a].folder);
+    return HB_OK;
 }
 
 hb_status hb_fetch(const char *name, const char *dir, const char *base_url, const char *md5,
@@ -234,64 +295,34 @@ hb_status hb_fetch(const char *name, const char *dir, const char *base_url, cons
                        "ml-25m or ml-latest-small", name);
     if (md5 && !hb_is_md5(md5))
         return hb_fail(err, HB_ERR_ARG, "--md5 '%s': expected 32 hexadecimal digits", md5);
-    struct stat sb;
-    if (stat(dir, &sb) != 0 && mkdir(dir, 0755) != 0)
-        return hb_fail(err, HB_ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return hb_fail(err, HB_ERR_IO, "%s: not a directory", dir);
     snprintf(unpacked, cap, "%s/%s", dir, hb_archives[a].folder);
     if (hb_has_ratings(unpacked)) return HB_OK; /* already there */
-    if (!base_url) base_url = getenv("HOGBENCH_FETCH_BASE");
-    if (!base_url || !*base_url) base_url = HB_GROUPLENS;
-    const size_t bl = strlen(base_url);
-    const char *slash = bl && base_url[bl - 1] == '/' ? "" : "/";
-    char url[4300], zip[4300], part[4400], side[4400], want[33], got[33];
-    snprintf(url, sizeof url, "%s%s%s.zip", base_url, slash, name);
-    snprintf(zip, sizeof zip, "%s/%s.zip", dir, name);
-    snprintf(part, sizeof part, "%s.part", zip);
-    hb_status st;
-    if (md5) {
-        for (int k = 0; k < 33; k++) want[k] = (char)(md5[k] >= 'A' && md5[k] <= 'F' ? md5[k] + 32 : md5[k]);
-    } else if (hb_archives[a].md5) {
-        snprintf(want, sizeof want, "%s", hb_archives[a].md5);
-    } else {
-        char surl[4400];
-        snprintf(surl, sizeof surl, "%s.md5", url);
-        snprintf(side, sizeof side, "%s.md5.part", zip);
-        st = hb_download(surl, side, err);
-        if (st != HB_OK) return st;
-        const int bad = hb_md5_from_sidecar(side, want);
-        unlink(side);
-        if (bad) return hb_fail(err, HB_ERR_PARSE, "%s: expected an MD5 checksum, found none", surl);
+    /* Everything is made in a fresh folder, moved into place only when complete: a failure
+     * leaves nothing this call created (not DIR either, when it made it). */
+    struct stat sb;
+    int made_dir = 0;
+    if (stat(dir, &sb) != 0) {
+        if (mkdir(dir, 0755) != 0)
+            return hb_fail(err, HB_ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
+        made_dir = 1;
+    } else if (!S_ISDIR(sb.st_mode)) {
+        return hb_fail(err, HB_ERR_IO, "%s: not a directory", dir);
     }
-    st = hb_download(url, part, err);
-    if (st != HB_OK) return st;
-    st = hb_md5_file(part, got, err);
-    if (st != HB_OK) {
-        unlink(part);
-        return st;
+    char stage[4300], from[4400];
+    snprintf(stage, sizeof stage, "%s/.%s.fetch-XXXXXX", dir, name);
+    hb_status st = HB_OK;
+    if (!mkdtemp(stage)) {
+        st = hb_fail(err, HB_ERR_IO, "%s: cannot create a folder in it: %s", dir, strerror(errno));
+        stage[0] = '\0';
     }
-    if (strcmp(got, want) != 0) {
-        unlink(part);
-        return hb_fail(err, HB_ERR_PARSE, "%s: MD5 %s, expected %s (a corrupt download, or the "
-                       "archive changed; --md5 HEX accepts another)", url, got, want);
+    if (st == HB_OK) st = hb_fetch_into(a, name, stage, base_url, md5, err);
+    if (st == HB_OK) {
+        snprintf(from, sizeof from, "%s/%s", stage, hb_archives[a].folder);
+        if (rename(from, unpacked) != 0) /* an existing non-empty folder without ratings */
+            st = hb_fail(err, HB_ERR_IO, "%s: cannot put the unpacked archive there: %s (move "
+                         "it away or pick another --dir)", unpacked, strerror(errno));
     }
-    if (rename(part, zip) != 0) {
-        unlink(part);
-        return hb_fail(err, HB_ERR_IO, "%s: cannot rename: %s", zip, strerror(errno));
-    }
-    char *unz[] = {"unzip", "-q", "-o", zip, "-d", (char *)dir, NULL};
-    int rc = hb_spawn(unz);
-    if (rc == 127) {
-        char *py[] = {"python3", "-m", "zipfile", "-e", zip, (char *)dir, NULL};
-        rc = hb_spawn(py);
-        if (rc == 127)
-            return hb_fail(err, HB_ERR_UNSUPPORTED, "%s: cannot unpack: install unzip (or python3)", zip);
-    }
-    if (rc != 0) return hb_fail(err, HB_ERR_IO, "%s: unpacking failed (exit %d)", zip, rc);
-    if (!hb_has_ratings(unpacked))
-        return hb_fail(err, HB_ERR_PARSE, "%s: unpacked, but %s holds no u.data, ratings.dat or "
-                       "ratings.csv", zip, unpacked);
-    unlink(zip);
-    return HB_OK;
+    if (stage[0]) hb_rm_tree(stage);
+    if (st != HB_OK && made_dir) rmdir(dir);
+    return st;
 }

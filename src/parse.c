@@ -104,6 +104,8 @@ uint64_t hb_spec_hash(const hb_parse_spec *sp) {
     n += snprintf(b + n, sizeof b - (size_t)n, "|h%d|s%d|r%d:%a:%a|d%d", sp->header, sp->strings,
                   sp->has_range, sp->has_range ? sp->r_lo : 0.0, sp->has_range ? sp->r_hi : 0.0,
                   (int)sp->dups);
+    if (sp->has_range && sp->r_grid) /* appended: caches of ungridded specs keep their key */
+        n += snprintf(b + n, sizeof b - (size_t)n, "|g%d", sp->r_grid);
     return XXH3_64bits(b, (size_t)n);
 }
 
@@ -140,6 +142,14 @@ static void hb_release(const hb_pctx *c, const char *from, const char *to) {
 }
 
 static inline int hb_digit(char ch) { return (unsigned)(ch - '0') < 10u; }
+
+/* A rating the declared range (and its star grid) admits; any finite value without one. */
+static inline int hb_rating_ok(const hb_parse_spec *sp, float v) {
+    if (!sp->has_range) return 1;
+    if (v < sp->r_lo || v > sp->r_hi) return 0;
+    const float s = v * (float)sp->r_grid; /* exact: r_grid is 1 or 2 */
+    return !sp->r_grid || s == nearbyintf(s);
+}
 
 static inline int hb_is_delim(const hb_parse_spec *sp, const char *q, const char *le) {
     if (sp->delim_len == 1) return q < le && *q == sp->delim[0];
@@ -280,7 +290,11 @@ static void hb_field_fail(hb_piece *pc, const hb_pctx *c, size_t line, int f, in
             snprintf(what, sizeof what, "a non-negative integer %s id in field %d (at most "
                      "2^63-1)", who, f + 1);
     } else if (col == HB_COL_RATING) {
-        if (kind == 3)
+        if (kind == 3 && sp->range_src[0])
+            snprintf(what, sizeof what, "a %srating in %g..%g (%s; --rating-range LO:HI declares "
+                     "another) in field %d", sp->r_grid == 1 ? "whole-star " : sp->r_grid == 2 ?
+                     "half-star " : "", sp->r_lo, sp->r_hi, sp->range_src, f + 1);
+        else if (kind == 3)
             snprintf(what, sizeof what, "a rating in [%g, %g] (the declared --rating-range) in "
                      "field %d", sp->r_lo, sp->r_hi, f + 1);
         else
@@ -344,7 +358,7 @@ static int hb_parse_line(hb_piece *pc, const hb_pctx *c, size_t line, const char
             q = e;
             rv = (float)v;
             if (!isfinite(rv)) goto bad;
-            if (sp->has_range && (rv < sp->r_lo || rv > sp->r_hi)) {
+            if (!hb_rating_ok(sp, rv)) {
                 if (q < le && !hb_is_delim(sp, q, le)) goto bad;
                 hb_field_fail(pc, c, line, f, 3, p, le, first_line);
                 return -1;
@@ -437,7 +451,7 @@ static inline const char *hb_fast_line(hb_piece *pc, const hb_parse_spec *sp, co
             if (!e) return NULL;
             q = e;
             rv = (float)v;
-            if (!isfinite(rv) || (sp->has_range && (rv < sp->r_lo || rv > sp->r_hi))) return NULL;
+            if (!isfinite(rv) || !hb_rating_ok(sp, rv)) return NULL;
             break;
         }
         case HB_COL_TIME: {
@@ -604,21 +618,18 @@ static size_t hb_count_lines(const hb_pctx *c, const char *a, const char *b) {
     return n;
 }
 
-/* Row index k (0-based, data rows only) -> line number; 0 if not found. */
-static size_t hb_locate_row(const char *buf, size_t len, const hb_parse_spec *sp, size_t k) {
+/* Row index k (0-based, data rows only) -> line number. buf starts at the first data line (after
+ * the header and any blank lines before the data), which is line line_base + 1 of the file. */
+static size_t hb_locate_row(const char *buf, size_t len, size_t line_base, size_t k) {
     const char *p = buf, *end = buf + len;
-    size_t line = 0, row = 0;
-    int need_header = sp->header;
+    size_t line = line_base, row = 0;
     while (p < end) {
         line++;
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol) eol = end;
         const char *le = eol;
         if (le > p && le[-1] == '\r') le--;
-        if (le != p) {
-            if (need_header) need_header = 0;
-            else if (row++ == k) return line;
-        }
+        if (le != p && row++ == k) return line;
         p = eol < end ? eol + 1 : end;
     }
     return 0;
@@ -879,8 +890,8 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     size_t k1 = 0, k2 = 0;
     st = hb_table_dedupe(t, sp->dups, &k1, &k2);
     if (st == HB_ERR_PARSE) {
-        const size_t l1 = hb_locate_row(start, (size_t)(end - start), sp, k1),
-                     l2 = hb_locate_row(start, (size_t)(end - start), sp, k2);
+        const size_t l1 = hb_locate_row(start, (size_t)(end - start), line_base, k1),
+                     l2 = hb_locate_row(start, (size_t)(end - start), line_base, k2);
         hb_fail(err, HB_ERR_PARSE, "%s:%zu: expected each (user, item) pair once, got a "
                 "duplicate of line %zu (choose a policy with --duplicates first|last)", name, l2, l1);
     } else if (st != HB_OK) {
@@ -951,6 +962,41 @@ hb_status hb_file_xxh3(const char *path, uint64_t *out, uint64_t *size, hb_error
     return st;
 }
 
+/* Reads fd to its end (a file whose st_size says 0), at most 1 GiB. */
+static hb_status hb_read_unsized(int fd, const char *path, char **out, size_t *len,
+                                 hb_error *err) {
+    const size_t lim = (size_t)1 << 30;
+    size_t n = 0, cap = 0;
+    char *b = NULL;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= lim) {
+                free(b);
+                return hb_fail(err, HB_ERR_IO, "%s: reports a size of 0 but holds more than 1 GiB "
+                               "(not a regular ratings file)", path);
+            }
+            cap = cap ? 2 * cap : 65536;
+            char *nb = realloc(b, cap);
+            if (!nb) {
+                free(b);
+                return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", path);
+            }
+            b = nb;
+        }
+        const ssize_t got = read(fd, b + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(b);
+            return hb_fail(err, HB_ERR_IO, "%s: read error: %s", path, strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    *out = b;
+    *len = n;
+    return HB_OK;
+}
+
 hb_status hb_parse_file(const char *path, const hb_parse_spec *sp, hb_table *t,
                         uint64_t *file_xxh3, hb_error *err) {
     memset(t, 0, sizeof *t);
@@ -963,9 +1009,14 @@ hb_status hb_parse_file(const char *path, const hb_parse_spec *sp, hb_table *t,
     uint64_t size;
     hb_status st = hb_open_regular(path, &fd, &size, err);
     if (st != HB_OK) return st;
-    if (size == 0) {
+    if (size == 0) { /* empty, or a file that reports no size but has contents (/proc, /sys) */
+        char *buf = NULL;
+        size_t len = 0;
+        st = hb_read_unsized(fd, path, &buf, &len, err);
         close(fd);
-        return hb_parse_run(path, "", 0, sp, t, NULL, err);
+        if (st == HB_OK) st = hb_parse_run(path, buf ? buf : "", len, sp, t, NULL, err);
+        free(buf);
+        return st;
     }
     if (size > SIZE_MAX / 2) {
         close(fd);

@@ -74,8 +74,10 @@ hb_status hb_csv_drop_orphan_curves(const char *curves, const char *out, size_t 
                                     hb_error *err);
 
 /* Calls fn for every complete line of path (line 0 is the header) with its fields unquoted;
- * fn returns nonzero to stop. A trailing line without '\n' is not passed. A missing file is
- * HB_ERR_IO with no call. Fields point into a buffer reused for the next line. */
+ * fn returns nonzero to stop. A trailing line without '\n' is not passed. A missing file, a
+ * directory or anything but a regular file is HB_ERR_IO with no call; a line longer than
+ * HB_LINE_MAX bytes is HB_ERR_PARSE naming it. Fields point into a buffer reused for the
+ * next line. Never blocks (a FIFO is refused, not opened for reading). */
 typedef int (*hb_csv_line_fn)(size_t line, int n, char **fields, void *ctx);
 hb_status hb_csv_scan(const char *path, hb_csv_line_fn fn, void *ctx, hb_error *err);
 

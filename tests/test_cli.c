@@ -117,3 +117,104 @@ Test(cli, save_model_writes_npy) {
         }
     }
 }
+
+/* isa, version and help take no flags: an unknown one is a usage error, not ignored. */
+Test(cli, isa_version_and_help_refuse_unknown_flags) {
+    static const char *const cmds[] = {"isa --foo", "version --foo", "version extra", "help --foo",
+                                       "isa --threads 2"};
+    char out[8192];
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        cr_expect_eq(run(out, sizeof out, "%s %s", HB_BIN, cmds[k]), 2, "'%s': %s", cmds[k], out);
+        cr_expect(strstr(out, "takes no arguments"), "'%s': %s", cmds[k], out);
+    }
+    cr_expect_eq(run(out, sizeof out, "%s isa --foo", HB_BIN), 2);
+    cr_expect_str_eq(out, "hogbench isa: unknown option '--foo' (it takes no arguments; see "
+                          "'hogbench help')\n");
+    cr_expect_eq(run(out, sizeof out, "%s isa", HB_BIN), 0, "%s", out);
+    cr_expect(strstr(out, "scalar") && strstr(out, "best"), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s version", HB_BIN), 0, "%s", out);
+    cr_expect_eq(run(out, sizeof out, "%s isa --help", HB_BIN), 0, "%s", out);
+}
+
+/* Every flag whose effect depends on the model, optimizer, batch, init or schedule is refused
+ * where it has none (it would only change the run key), with the reason; where it has one it is
+ * accepted. The list is every case of src/cli/flags_apply.c. */
+Test(cli, flags_that_do_not_apply_are_refused) {
+    static const struct {
+        const char *args, *msg;
+    } bad[] = {
+        {"--model mf --hidden 100", "--hidden 100 does not apply to this run: mf has no hidden "
+         "layers (it applies to mlp and mlp_bin)"},
+        {"--model mf_bias --activation relu", "--activation relu does not apply to this run: "
+         "mf_bias has no hidden layers (it applies to mlp and mlp_bin)"},
+        {"--model mf_bias_bin --layers 2", "--layers 2 does not apply to this run: mf_bias_bin has "
+         "no hidden layers (it applies to mlp and mlp_bin)"},
+        {"--model mlp --global-mean", "--global-mean does not apply to this run: mlp has no global "
+         "mean term (it applies to mf_bias only)"},
+        {"--model mf_bias_bin --no-global-mean", "--no-global-mean does not apply to this run: "
+         "mf_bias_bin has no global mean term (it applies to mf_bias only)"},
+        {"--model mf --reg-bias 0.1", "--reg-bias 0.1 does not apply to this run: mf has no biases "
+         "(it applies to mf_bias and mf_bias_bin)"},
+        {"--model mlp_bin --reg-bias 0", "--reg-bias 0 does not apply to this run: mlp_bin has no "
+         "biases (it applies to mf_bias and mf_bias_bin)"},
+        {"--model mf_bias --optimizer nadam --reg-rows", "--reg-rows does not apply to this run: "
+         "mf_bias with nadam, batch 1 is not per-sample SGD on mf or mf_bias (it applies with "
+         "--optimizer sgd --batch 1)"},
+        {"--model mf --batch 16 --reg-rows", "--reg-rows does not apply to this run: mf with sgd, "
+         "batch 16 is not per-sample SGD on mf or mf_bias (it applies with --optimizer sgd --batch 1)"},
+        {"--model mf_bias_bin --optimizer sgd --batch 1 --reg-rows", "--reg-rows does not apply to "
+         "this run: mf_bias_bin with sgd, batch 1 is not per-sample SGD on mf or mf_bias (it "
+         "applies with --optimizer sgd --batch 1)"},
+        {"--model mlp --init-std 0.1", "--init-std 0.1 does not apply to this run: mlp's "
+         "embeddings start keras-uniform (it applies with --init normal)"},
+        {"--model mf --init keras --init-std 0.1", "--init-std 0.1 does not apply to this run: "
+         "mf's embeddings start keras-uniform (it applies with --init normal)"},
+        {"--model mlp_bin --init-offset mean", "--init-offset mean does not apply to this run: "
+         "mlp_bin's output is a probability (mean applies to mf, mf_bias, mf_bias_bin and mlp)"},
+        {"--model mlp --init-offset bias-dims", "--init-offset bias-dims does not apply to this run: "
+         "mlp has no MF factors to turn into biases (bias-dims applies to mf, mf_bias and "
+         "mf_bias_bin)"},
+        {"--model mf_bias --dim 1 --init-offset bias-dims", "--init-offset bias-dims does not apply "
+         "to this run: bias-dims needs two factors (--dim 2 or more; this run's is 1)"},
+        {"--schedule hogwild --blocks 8", "--blocks 8 does not apply to this run: the schedule is "
+         "hogwild (it sets the grid of the blocked schedules)"},
+    };
+    char out[8192], csv[160], want[512];
+    const char *dir = tmpdir();
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(csv, sizeof csv, "%s/r%zu.csv", dir, k);
+        int rc = run(out, sizeof out, "%s train --data %s %s --epochs 1 --threads 1 --out %s",
+                     HB_BIN, SYN, bad[k].args, csv);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", bad[k].args, rc, out);
+        snprintf(want, sizeof want, "hogbench train: %s\n", bad[k].msg);
+        cr_expect_str_eq(out, want, "'%s'", bad[k].args);
+        cr_expect_neq(access(csv, F_OK), 0, "'%s' wrote a row", bad[k].args);
+    }
+    static const char *const good[] = {
+        "--model mlp --activation linear --hidden 8 --layers 1 --init-offset none",
+        "--model mlp_bin --hidden 8 --init normal --init-std 0.1",
+        "--model mf_bias --global-mean --reg-bias 0.01 --reg-rows --init-offset mean",
+        "--model mf --init-offset bias-dims --dim 2 --reg-rows",
+        "--model mf_bias_bin --reg-bias 0.01 --init-offset bias-dims",
+        "--model mlp --init-offset mean --schedule blocked-shuffle --blocks 2",
+    };
+    for (size_t k = 0; k < sizeof good / sizeof *good; k++) {
+        int rc = run(out, sizeof out, "%s train --data %s %s --epochs 1 --threads 1 --quiet",
+                     HB_BIN, SYN, good[k]);
+        cr_expect_eq(rc, 0, "'%s' exited %d: %s", good[k], rc, out);
+    }
+}
+
+/* Bad usage exits 2 in every command, a data error 1. */
+Test(cli, usage_errors_exit_2_everywhere) {
+    static const char *const cmds[] = {
+        "data info --split foo " SYN, "data info " SYN " --split u1", "train --data " SYN " --split foo",
+        "train --data " SYN " --split u1", "train --data synthetic:users=abc", "data info synthetic:bogus=1",
+    };
+    char out[8192];
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        const int rc = run(out, sizeof out, "%s %s", HB_BIN, cmds[k]);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", cmds[k], rc, out);
+    }
+    cr_expect_eq(run(out, sizeof out, "%s data info /nonexistent/ratings.csv", HB_BIN), 1, "%s", out);
+}

@@ -479,6 +479,46 @@ Test(compare, usage_and_input_errors) {
     cr_expect(strstr(out, "Exit status"), "%s", out);
 }
 
+/* Inputs that are not results files each get a true message, exit 2 (never "empty file" for a
+ * file that is not empty, never a hang on /dev/zero). */
+Test(compare, files_that_are_not_results_get_true_messages) {
+    static char out[16384];
+    write_csv("a.csv", BASE5("mf", "avx2"), NULL);
+    char a[256], want[512];
+    snprintf(a, sizeof a, "%s", path("a.csv")); /* path() reuses its buffers */
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", a, dir), 2, "%s", out);
+    snprintf(want, sizeof want, "hogbench compare: %s: is a directory\n", dir);
+    cr_expect_str_eq(out, want);
+    cr_expect_eq(hb(out, sizeof out, "compare %s /dev/zero", a), 2, "%s", out);
+    cr_expect_str_eq(out, "hogbench compare: /dev/zero: is a character device, not a regular file\n");
+    FILE *f = fopen(path("big.csv"), "w"); /* 10 MB on one line */
+    cr_assert_not_null(f);
+    static char chunk[1 << 20];
+    memset(chunk, 'a', sizeof chunk);
+    for (int k = 0; k < 10; k++) fwrite(chunk, 1, sizeof chunk, f);
+    fclose(f);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", a, path("big.csv")), 2, "%s", out);
+    snprintf(want, sizeof want, "hogbench compare: %s:1: a line longer than 1048576 bytes: not a "
+             "hogbench CSV\n", path("big.csv"));
+    cr_expect_str_eq(out, want);
+    f = fopen(path("nonl.csv"), "w"); /* a line without its newline */
+    fputs("model,isa", f);
+    fclose(f);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", a, path("nonl.csv")), 2, "%s", out);
+    snprintf(want, sizeof want, "hogbench compare: %s: no complete line: line 1 has no newline "
+             "(expected hogbench's results CSV)\n", path("nonl.csv"));
+    cr_expect_str_eq(out, want);
+    fclose(fopen(path("empty.csv"), "w"));
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", a, path("empty.csv")), 2, "%s", out);
+    snprintf(want, sizeof want, "hogbench compare: %s: empty file (expected hogbench's results "
+             "CSV)\n", path("empty.csv"));
+    cr_expect_str_eq(out, want);
+    if (access("/proc/version", R_OK) == 0) { /* size 0, contents: read, and not results */
+        cr_expect_eq(hb(out, sizeof out, "compare %s /proc/version", a), 2, "%s", out);
+        cr_expect(strstr(out, "/proc/version:1: expected hogbench's results CSV header"), "%s", out);
+    }
+}
+
 Test(compare, csv_output) {
     static char out[16384];
     write_csv("a.csv", BASE5("mf", "avx2"), NULL);

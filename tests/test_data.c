@@ -113,7 +113,10 @@ static const hb_rating kExpTest[] = {{0, 0, 4}, {2, 2, 2}, {1, 1, 5}, {3, 0, 3}}
 static const int64_t kExpUsers[] = {10, 20, 30, 5000000000LL};
 static const int64_t kExpItems[] = {100, 200, 300};
 
-static void hb_check_expected(const hb_dataset *ds) {
+/* r_lo..r_hi: the range the binary models' labels use: ML-100K's declared 1..5 for its files,
+ * the filtered train's observed 2..4 for raw ratings (a rating of 5 or 1 in a row the filter
+ * drops must not reach it). */
+static void hb_check_expected(const hb_dataset *ds, float r_lo, float r_hi) {
     cr_assert_not_null(ds);
     cr_expect_eq(ds->n_train_raw, 9);
     cr_expect_eq(ds->n_test_raw, 7);
@@ -137,8 +140,8 @@ static void hb_check_expected(const hb_dataset *ds) {
                       ds->test[k].r == kExpTest[k].r,
                   "test[%zu] = (%u, %u, %g), expected (%u, %u, %g)", k, ds->test[k].u,
                   ds->test[k].i, ds->test[k].r, kExpTest[k].u, kExpTest[k].i, kExpTest[k].r);
-    cr_expect_eq(ds->r_min, 2.0f, "r_min %g: from the filtered train only", ds->r_min);
-    cr_expect_eq(ds->r_max, 4.0f, "r_max %g: from the filtered train only", ds->r_max);
+    cr_expect_eq(ds->r_min, r_lo, "r_min %g, expected %g", ds->r_min, r_lo);
+    cr_expect_eq(ds->r_max, r_hi, "r_max %g, expected %g", ds->r_max, r_hi);
     const uint64_t h = hb_xxh3_ratings(kExpTrain, 5, kExpTest, 4);
     cr_expect_eq(ds->xxh3, h, "xxh3 %016llx, expected %016llx", (unsigned long long)ds->xxh3,
                  (unsigned long long)h);
@@ -147,6 +150,8 @@ static void hb_check_expected(const hb_dataset *ds) {
 
 TestSuite(ml100k, .init = hb_tmp_setup, .fini = hb_tmp_teardown);
 
+static hb_dataset g_sentinel0; /* *out must come back NULL, not stay at this */
+
 Test(ml100k, two_stage_filter_and_reindex) {
     hb_write("u1.base", kBase);
     hb_write("u1.test", kTest);
@@ -154,7 +159,7 @@ Test(ml100k, two_stage_filter_and_reindex) {
     hb_error err = {{0}};
     hb_status st = hb_dataset_load_ml100k(g_dir, "u1", &ds, &err);
     cr_assert_eq(st, HB_OK, "status %d: %s", (int)st, err.msg);
-    hb_check_expected(ds);
+    hb_check_expected(ds, 1, 5); /* ML-100K's declared range, not the observed 2..4 */
     cr_expect_str_eq(ds->split, "u1");
     hb_dataset_free(&ds);
     cr_expect_null(ds, "hb_dataset_free must null the pointer");
@@ -174,7 +179,7 @@ Test(ml100k, crlf_and_trailing_blank_lines) {
     hb_dataset *ds = NULL;
     hb_error err = {{0}};
     cr_assert_eq(hb_dataset_load_ml100k(g_dir, "ua", &ds, &err), HB_OK, "%s", err.msg);
-    hb_check_expected(ds);
+    hb_check_expected(ds, 1, 5);
     hb_dataset_free(&ds);
 }
 
@@ -187,7 +192,7 @@ Test(ml100k, last_line_without_newline) {
     hb_dataset *ds = NULL;
     hb_error err = {{0}};
     cr_assert_eq(hb_dataset_load_ml100k(g_dir, "u2", &ds, &err), HB_OK, "%s", err.msg);
-    hb_check_expected(ds);
+    hb_check_expected(ds, 1, 5);
     hb_dataset_free(&ds);
 }
 
@@ -216,16 +221,28 @@ Test(ml100k, fingerprint_changes_with_one_rating) {
     hb_dataset_free(&b);
 }
 
-Test(ml100k, fractional_ratings_and_range) {
-    hb_write("u3.base", "1\t1\t0.5\t0\n2\t1\t4.5\t0\n1\t2\t3\t0\n");
-    hb_write("u3.test", "1\t1\t2.5\t0\n2\t2\t1\t0\n");
-    hb_dataset *ds = NULL;
+/* ML-100K declares whole stars 1..5: a half star is an error unless a range is declared for
+ * the data, which then also sets r_min/r_max (the binary labels' range). */
+Test(ml100k, fractional_ratings_need_a_declared_range) {
+    hb_write("u1.base", "1\t1\t0.5\t0\n2\t1\t4.5\t0\n1\t2\t3\t0\n");
+    hb_write("u1.test", "1\t1\t2.5\t0\n2\t2\t1\t0\n");
+    hb_dataset *ds = &g_sentinel0;
     hb_error err = {{0}};
-    cr_assert_eq(hb_dataset_load_ml100k(g_dir, "u3", &ds, &err), HB_OK, "%s", err.msg);
+    cr_expect_neq(hb_dataset_load_ml100k(g_dir, "u1", &ds, &err), HB_OK);
+    cr_expect_null(ds);
+    char want[1024];
+    snprintf(want, sizeof want, "%s/u1.base:1: expected a whole-star rating in 1..5 (ML-100K's "
+             "declared range; --rating-range LO:HI declares another) in field 3, got "
+             "\"1\\t1\\t0.5\\t0\"", g_dir);
+    cr_expect_str_eq(err.msg, want);
+    hb_load_opts o = hb_load_opts_default();
+    cr_assert_eq(hb_load_opts_set(&o, "split", "u1", &err), HB_OK, "%s", err.msg);
+    cr_assert_eq(hb_load_opts_set(&o, "rating-range", "0.5:5", &err), HB_OK, "%s", err.msg);
+    cr_assert_eq(hb_dataset_load(g_dir, &o, &ds, &err), HB_OK, "%s", err.msg);
     cr_expect_eq(ds->n_train, 3);
     cr_expect_eq(ds->n_test, 2);
     cr_expect_eq(ds->r_min, 0.5f);
-    cr_expect_eq(ds->r_max, 4.5f);
+    cr_expect_eq(ds->r_max, 5.0f, "the declared top, not the observed 4.5");
     cr_expect_eq(ds->train[1].r, 4.5f);
     cr_expect_eq(ds->test[0].r, 2.5f);
     hb_dataset_free(&ds);
@@ -318,6 +335,31 @@ Test(ml100k_errors, id_overflow) {
     hb_bad_line("99999999999999999999\t400\t3\t7", "user id");
 }
 
+/* One rating outside ML-100K's declared 1..5 whole stars, in either file, is an error naming
+ * the file and line (it used to be accepted and to move the range every binary label uses). */
+Test(ml100k_errors, rating_outside_the_declared_range) {
+    static const char *const bad[] = {"-3", "7", "0", "5.5", "3.5", "6"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char line[64], text[512], want[1024];
+        snprintf(line, sizeof line, "10\t400\t%s\t7", bad[k]);
+        /* the 3rd line of the .test file (after CRLF lines) */
+        hb_bad_line(line, "whole-star rating in 1..5 (ML-100K's declared range; "
+                    "--rating-range LO:HI declares another) in field 3");
+        /* the 3rd line of the .base file: the whole message */
+        snprintf(text, sizeof text, "20\t100\t3\t1\n10\t200\t4\t2\n%s\n30\t300\t2\t3\n", line);
+        hb_write("u1.base", text);
+        hb_write("u1.test", kTest);
+        hb_dataset *ds = &g_sentinel;
+        hb_error err = {{0}};
+        cr_expect_neq(hb_dataset_load_ml100k(g_dir, "u1", &ds, &err), HB_OK, "rating %s", bad[k]);
+        cr_expect_null(ds);
+        snprintf(want, sizeof want, "%s:3: expected a whole-star rating in 1..5 (ML-100K's "
+                 "declared range; --rating-range LO:HI declares another) in field 3, got "
+                 "\"10\\t400\\t%s\\t7\"", hb_path("u1.base"), bad[k]);
+        cr_expect_str_eq(err.msg, want);
+    }
+}
+
 Test(ml100k_errors, bad_line_in_base_counts_lines) {
     /* line 1 fine, line 2 blank, line 3 bad: blank lines still count */
     hb_write("u1.base", "10\t100\t4\t1\n\n10\t200\n");
@@ -351,7 +393,7 @@ Test(from_raw, same_protocol_in_memory) {
     hb_dataset *ds = &g_sentinel;
     hb_error err = {{0}};
     cr_assert_eq(hb_dataset_from_raw(tr, 9, te, 7, &ds, &err), HB_OK, "%s", err.msg);
-    hb_check_expected(ds);
+    hb_check_expected(ds, 2, 4); /* no declared range: the filtered train's */
     hb_dataset_free(&ds);
 }
 

@@ -202,3 +202,40 @@ Test(corpus, cli_refuses_with_one_message_and_writes_nothing) {
     cr_expect_geq(ran, 30);
     rmdir(dir);
 }
+
+/* Files the corpus cannot hold: each gets a true message (not "empty file"). /proc/version says
+ * its size is 0 but has contents: they are read and refused at line 1. */
+Test(corpus, files_that_are_not_plain_ratings) {
+    hb_load_opts o = hb_load_opts_default();
+    o.cache = 0;
+    o.format = HB_FORMAT_CSV;
+    o.header = 0;
+    hb_error err = {{0}};
+    hb_dataset *ds = NULL;
+    struct stat sb;
+    if (stat("/proc/version", &sb) == 0 && sb.st_size == 0) {
+        cr_expect_neq(hb_dataset_load("/proc/version", &o, &ds, &err), HB_OK);
+        cr_expect(strncmp(err.msg, "/proc/version:1: expected ", 26) == 0 &&
+                  strstr(err.msg, "got ") && !strstr(err.msg, "empty"), "%s", err.msg);
+    }
+    cr_expect_neq(hb_dataset_load("/dev/zero", &o, &ds, &err), HB_OK);
+    cr_expect_str_eq(err.msg, "/dev/zero: not a regular file, expected a ratings file");
+    /* 10 MB on one line */
+    char dir[64], path[128], want[512];
+    snprintf(dir, sizeof dir, "/tmp/hb_corpus_big.XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/one_line.csv", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    static char chunk[1 << 20];
+    memset(chunk, 'a', sizeof chunk);
+    for (int k = 0; k < 10; k++) cr_assert_eq(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
+    fclose(f);
+    cr_expect_neq(hb_dataset_load(path, &o, &ds, &err), HB_OK);
+    snprintf(want, sizeof want, "%s:1: expected 4 comma-separated fields (user, item, rating, "
+             "timestamp), got 1 field: \"%.80s...\"", path, chunk);
+    cr_expect_str_eq(err.msg, want);
+    cr_expect_null(ds);
+    unlink(path);
+    rmdir(dir);
+}

@@ -360,6 +360,115 @@ Test(parser, declared_range_becomes_the_range) {
     hb_dataset_free(&ds);
 }
 
+/* Writes text to g_dir/name (folders created). */
+static void put(const char *name, const char *text) {
+    char d[512];
+    snprintf(d, sizeof d, "%s", path_in(name));
+    for (char *q = strchr(d + strlen(g_dir) + 1, '/'); q; q = strchr(q + 1, '/')) {
+        *q = '\0';
+        mkdir(d, 0755);
+        *q = '/';
+    }
+    FILE *f = fopen(d, "wb");
+    cr_assert_not_null(f, "cannot write %s", d);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Loads expecting failure with exactly want ("{dir}" stands for g_dir). */
+static void load_fails(const char *path, const char *opts, const char *want_tmpl) {
+    hb_load_opts o = hb_load_opts_default();
+    o.cache = 0;
+    char buf[256], want[1024];
+    snprintf(buf, sizeof buf, "%s", opts);
+    hb_error err = {{0}};
+    for (char *kv = strtok(buf, " "); kv; kv = strtok(NULL, " ")) {
+        char *eq = strchr(kv, '=');
+        *eq = '\0';
+        cr_assert_eq(hb_load_opts_set(&o, kv, eq + 1, &err), HB_OK, "%s", err.msg);
+    }
+    const char *at = strstr(want_tmpl, "{dir}");
+    cr_assert_not_null(at);
+    snprintf(want, sizeof want, "%.*s%s%s", (int)(at - want_tmpl), want_tmpl, g_dir, at + 5);
+    hb_dataset *ds = NULL;
+    cr_expect_neq(hb_dataset_load(path, &o, &ds, &err), HB_OK, "%s loaded", path);
+    cr_expect_null(ds);
+    cr_expect_str_eq(err.msg, want);
+}
+
+/* The MovieLens releases declare their scale: ML-1M whole stars 1..5, ML-10M and the
+ * ratings.csv releases half stars 0.5..5. A rating off it names file and line; the declared
+ * range (not the data's) is the labels' range; --rating-range overrides; a ratings.csv that is
+ * not beside movies.csv is anyone's data, read with the range it has. */
+Test(parser, movielens_releases_declare_their_range) {
+    static const char kOk[] = /* 4 users x 4 items, whole stars */
+        "1::10::3::105\n"
+        "1::20::3::106\n"
+        "1::30::3::107\n"
+        "1::40::3::108\n"
+        "2::10::5::109\n"
+        "2::20::5::110\n"
+        "2::30::5::111\n"
+        "2::40::5::112\n"
+        "3::10::2::113\n"
+        "3::20::2::114\n"
+        "3::30::2::115\n"
+        "3::40::2::116\n"
+        "4::10::4::117\n"
+        "4::20::4::118\n"
+        "4::30::4::119\n"
+        "4::40::4::120\n";
+    /* ML-1M: ratings.dat + movies.dat + users.dat */
+    put("m1/movies.dat", "10::A (1999)::Drama\n");
+    put("m1/users.dat", "1::F::1::10::48067\n");
+    put("m1/ratings.dat", kOk);
+    hb_dataset *ds = load(path_in("m1"), "split=per-user:0.34");
+    cr_expect(ds->r_min == 1.0f && ds->r_max == 5.0f, "ML-1M declared 1..5, got %g..%g", ds->r_min,
+              ds->r_max);
+    hb_dataset_free(&ds);
+    char text[1024];
+    snprintf(text, sizeof text, "%s5::10::4.5::108\n", kOk);
+    put("m1/ratings.dat", text);
+    load_fails(path_in("m1"), "split=per-user:0.34", "{dir}/m1/ratings.dat:17: expected a "
+               "whole-star rating in 1..5 (ML-1M's declared range; --rating-range LO:HI declares "
+               "another) in field 3, got \"5::10::4.5::108\"");
+    ds = load(path_in("m1"), "split=per-user:0.34 rating-range=0.5:5"); /* overridden */
+    cr_expect_eq(ds->r_min, 0.5f);
+    hb_dataset_free(&ds);
+    /* ML-10M: no users.dat, half stars */
+    put("m10/movies.dat", "10::A (1999)::Drama\n");
+    snprintf(text, sizeof text, "%s5::10::4.5::108\n5::20::0.5::109\n", kOk);
+    put("m10/ratings.dat", text);
+    ds = load(path_in("m10/ratings.dat"), "split=per-user:0.34"); /* the file itself, too */
+    cr_expect(ds->r_min == 0.5f && ds->r_max == 5.0f, "ML-10M declared 0.5..5, got %g..%g",
+              ds->r_min, ds->r_max);
+    hb_dataset_free(&ds);
+    snprintf(text, sizeof text, "%s5::10::7::108\n", kOk);
+    put("m10/ratings.dat", text);
+    load_fails(path_in("m10"), "split=per-user:0.34", "{dir}/m10/ratings.dat:17: expected a "
+               "half-star rating in 0.5..5 (ML-10M's declared range; --rating-range LO:HI declares "
+               "another) in field 3, got \"5::10::7::108\"");
+    /* ratings.csv beside movies.csv (ML-20M, 25M, 32M, latest): half stars, header */
+    put("m25/movies.csv", "movieId,title,genres\n10,A (1999),Drama\n");
+    put("m25/ratings.csv", "userId,movieId,rating,timestamp\n1,10,4.5,100\n1,20,3,101\n"
+                           "2,10,4,102\n2,20,-3,103\n");
+    load_fails(path_in("m25"), "split=per-user:0.34", "{dir}/m25/ratings.csv:5: expected a "
+               "half-star rating in 0.5..5 (the declared range of MovieLens' ratings.csv (ML-20M, "
+               "25M, 32M, latest); --rating-range LO:HI declares another) in field 3, got "
+               "\"2,20,-3,103\"");
+    put("m25/ratings.csv", "userId,movieId,rating,timestamp\n1,10,4.25,100\n");
+    load_fails(path_in("m25"), "split=per-user:0.34", "{dir}/m25/ratings.csv:2: expected a "
+               "half-star rating in 0.5..5 (the declared range of MovieLens' ratings.csv (ML-20M, "
+               "25M, 32M, latest); --rating-range LO:HI declares another) in field 3, got "
+               "\"1,10,4.25,100\"");
+    /* a ratings.csv on its own: no declared range, the data's */
+    put("mine/ratings.csv", "userId,movieId,rating,timestamp\n1,10,7,100\n1,20,3,101\n"
+                            "2,10,9,102\n2,20,8,103\n3,10,6,104\n3,20,2,105\n");
+    ds = load(path_in("mine"), "split=per-user:0.5 seed-filter=no");
+    cr_expect(ds->r_max > 5.0f, "r_max %g", ds->r_max);
+    hb_dataset_free(&ds);
+}
+
 Test(parser, ml100k_u_data_with_a_split) {
     const char *dir = getenv("HOGBENCH_DATA");
     if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set");
@@ -608,7 +717,7 @@ Test(fetch, offline_from_a_local_archive) {
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "MD5") && strstr(out, "0e33842e24a9c977be4e0107933c0723"), "%s", out);
     cr_expect_neq(access(path_in("d/ml-100k/u.data"), F_OK), 0);
-    cr_expect_neq(access(path_in("d/ml-100k.zip.part"), F_OK), 0, "partial download left behind");
+    cr_expect_neq(access(path_in("d"), F_OK), 0, "a failed fetch leaves the folder it created");
     /* with its own checksum it downloads, verifies and unpacks */
     rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/d --base-url file://%s --md5 %s",
              HB_BIN, g_dir, g_dir, hex);
@@ -618,10 +727,24 @@ Test(fetch, offline_from_a_local_archive) {
     unlink(path_in("ml-100k.zip"));
     rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/d --base-url file://%s", HB_BIN, g_dir, g_dir);
     cr_expect_eq(rc, 0, "%s", out);
-    /* no network: a clear message, exit 1 */
+    /* no network: a clear message, exit 1, nothing left behind */
     rc = run(out, sizeof out, "%s data fetch ml-1m --dir %s/e --base-url http://127.0.0.1:9/", HB_BIN, g_dir);
     cr_expect_eq(rc, 1, "%s", out);
     cr_expect(strstr(out, "no network"), "%s", out);
+    cr_expect_neq(access(path_in("e"), F_OK), 0, "a failed fetch leaves the folder it created");
+    /* an archive without the expected folder, into a folder that exists: it keeps only what it
+     * held (no archive, no partly unpacked files, no work folder) */
+    cr_assert_eq(run(out, sizeof out, "cd %s && mkdir -p src2/other keep && echo x > keep/mine && "
+                     "printf '1\\t1\\t5\\t1\\n' > src2/other/u.data && cd src2 && python3 -c "
+                     "\"import zipfile; z=zipfile.ZipFile('ml-100k.zip','w'); "
+                     "z.write('other/u.data'); z.close()\"", g_dir), 0, "%s", out);
+    cr_assert_eq(hb_md5_file(path_in("src2/ml-100k.zip"), hex, &err), HB_OK);
+    rc = run(out, sizeof out, "%s data fetch ml-100k --dir %s/keep --base-url file://%s/src2 --md5 %s",
+             HB_BIN, g_dir, g_dir, hex);
+    cr_expect_eq(rc, 1, "%s", out);
+    cr_expect(strstr(out, "unpacked, but it holds no ml-100k/"), "%s", out);
+    cr_expect_eq(run(out, sizeof out, "ls -A %s/keep", g_dir), 0);
+    cr_expect_str_eq(out, "mine\n", "the folder holds only what it held");
     /* unknown archive: usage error */
     rc = run(out, sizeof out, "%s data fetch ml-7m --dir %s/e", HB_BIN, g_dir);
     cr_expect_eq(rc, 2, "%s", out);

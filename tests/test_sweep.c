@@ -346,6 +346,68 @@ Test(sweep, bad_lists_are_refused) {
     cr_expect(strstr(out, "--out"), "%s", out);
 }
 
+/* A flag that applies to some swept models is used for those and left out of the others'
+ * run key; one that applies to none is refused before any data is read. */
+Test(sweep, flags_apply_only_where_they_have_an_effect) {
+    char out[16384], a[128], b[128], c[128];
+    const char *dir = tmpdir();
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv", dir);
+    snprintf(c, sizeof c, "%s/c.csv", dir);
+    int rc = run(out, sizeof out, "%s sweep --data %s --models mf,mlp --hidden 8 --epochs 1 "
+                 "--threads 1 --quiet --out %s", HB_BIN, SYN, a);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = run(out, sizeof out, "%s sweep --data %s --models mf,mlp --epochs 1 --threads 1 --quiet "
+             "--out %s", HB_BIN, SYN, b);
+    cr_assert_eq(rc, 0, "%s", out);
+    csv_t x = csv_read(a), y = csv_read(b);
+    cr_assert_eq(x.nrows, 2);
+    cr_assert_eq(y.nrows, 2);
+    for (int r = 0; r < 2; r++) {
+        const int mlp = strcmp(cell(&x, r, "model"), "mlp") == 0;
+        cr_expect_str_eq(cell(&x, r, "model"), cell(&y, r, "model"));
+        cr_expect_str_eq(cell(&x, r, "hidden"), mlp ? "8" : "50", "%s", cell(&x, r, "model"));
+        if (mlp) /* --hidden 8 is the mlp's config */
+            cr_expect_str_neq(cell(&x, r, "run_key"), cell(&y, r, "run_key"));
+        else /* and not mf's: its run is the one without the flag */
+            cr_expect_str_eq(cell(&x, r, "run_key"), cell(&y, r, "run_key"));
+    }
+    /* --reg-rows with sgd and nadam: on the sgd runs only (mf's preset leaves it off) */
+    rc = run(out, sizeof out, "%s sweep --data %s --models mf --optimizers sgd,nadam --reg-rows "
+             "--epochs 1 --threads 1 --quiet --out %s", HB_BIN, SYN, c);
+    cr_assert_eq(rc, 0, "%s", out);
+    csv_t z = csv_read(c);
+    cr_assert_eq(z.nrows, 2);
+    for (int r = 0; r < 2; r++)
+        cr_expect_str_eq(cell(&z, r, "reg_rows"), strcmp(cell(&z, r, "optimizer"), "sgd") ? "0" : "1");
+    static const struct {
+        const char *args, *msg;
+    } none[] = {
+        {"--models mf,mf_bias --hidden 8", "hogbench sweep: --hidden 8 applies to none of the swept "
+         "runs: mf has no hidden layers (it applies to mlp and mlp_bin)\n"},
+        {"--models mf,mlp --reg-bias 0.1", "hogbench sweep: --reg-bias 0.1 applies to none of the "
+         "swept runs: mf has no biases (it applies to mf_bias and mf_bias_bin)\n"},
+        {"--models mf_bias --optimizers nadam --reg-rows", "hogbench sweep: --reg-rows applies to "
+         "none of the swept runs: mf_bias with nadam, batch 1 is not per-sample SGD on mf or mf_bias "
+         "(it applies with --optimizer sgd --batch 1)\n"},
+        {"--models mf --schedule hogwild --blocks 4", "hogbench sweep: --blocks 4 applies to none of "
+         "the swept runs: the schedule is hogwild (it sets the grid of the blocked schedules)\n"},
+    };
+    for (size_t k = 0; k < sizeof none / sizeof *none; k++) {
+        char csv[160];
+        snprintf(csv, sizeof csv, "%s/n%zu.csv", dir, k);
+        rc = run(out, sizeof out, "%s sweep --data %s %s --epochs 1 --out %s", HB_BIN, SYN,
+                 none[k].args, csv);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", none[k].args, rc, out);
+        cr_expect_str_eq(out, none[k].msg);
+        cr_expect_neq(access(csv, F_OK), 0, "'%s' wrote a file", none[k].args);
+    }
+    /* bad usage is 2 here too */
+    rc = run(out, sizeof out, "%s sweep --data %s --split foo --models mf --epochs 1 --out %s/s.csv",
+             HB_BIN, SYN, dir);
+    cr_expect_eq(rc, 2, "%s", out);
+}
+
 Test(sweep, diverged_runs_are_recorded_and_the_sweep_goes_on) {
     char out[65536], csv[128];
     snprintf(csv, sizeof csv, "%s/r.csv", tmpdir());

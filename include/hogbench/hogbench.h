@@ -42,7 +42,8 @@ typedef struct hb_dataset {
     size_t n_train_raw, n_test_raw; /* rows before the notebook's filtering */
     uint32_t n_users, n_items;
     int64_t *user_ids, *item_ids; /* original ids, indexed by dense index (ascending) */
-    float r_min, r_max;           /* rating range observed in the filtered train split */
+    float r_min, r_max;           /* rating range: the declared one (MovieLens' scale for its
+                                     files, --rating-range), else the filtered train split's */
     uint64_t xxh3;                /* XXH3-64 of the filtered train then test ratings */
     char name[160];               /* "ml-100k" or the synthetic spec */
     char split[32];
@@ -127,7 +128,10 @@ typedef struct hb_load_opts {
                              "": the format's (4 columns, or 3 when AUTO sees 3) */
     int header;           /* -1: the format's (ratings.csv: yes; AUTO: sniffed), 0: none, 1: one */
     hb_id_kind ids;
-    int has_range;        /* 1: ratings outside [r_lo, r_hi] are errors and r_min/r_max are these */
+    int has_range;        /* 1: ratings outside [r_lo, r_hi] are errors and r_min/r_max are these;
+                             0: MovieLens files get GroupLens' declared scale (ML-100K/1M 1..5
+                             whole stars, ML-10M and ratings.csv 0.5..5 half stars), other data
+                             its observed range */
     float r_lo, r_hi;
     char split[48];       /* "": the data's own (ML-100K: u1, else random:0.2); u1..u5|ua|ub,
                              random:F[:SEED], kfold:N:K[:SEED] (K 1-based), per-user:F[:SEED],

@@ -67,6 +67,35 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val);
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip);
 
+/* Flags whose effect depends on the run (src/cli/flags_apply.c): MLP-only (--activation,
+ * --hidden, --layers), mf_bias-only (--global-mean, --no-global-mean), bias models only
+ * (--reg-bias), per-sample SGD on mf/mf_bias only (--reg-rows), --init normal only
+ * (--init-std), --init-offset mean (not mlp_bin) and bias-dims (MF models, dim >= 2), blocked
+ * schedules only (--blocks). Such a flag on a run it does nothing for would only change the
+ * run key. */
+
+/* train: 0 when every flag of a has an effect on p (the preset's, every flag applied); else
+ * prints "hogbench CMD: FLAG does not apply to this run: why" and returns 2. */
+int hb_cli_flags_check(const char *cmd, const hb_cli_args *a, const hb_train_params *p);
+
+/* sweep: which flags applied to at least one config, and why not (from one it did not). */
+typedef struct hb_cli_flag_use {
+    unsigned char applied[HB_O_END];
+    char why[HB_O_END][256];
+} hb_cli_flag_use;
+
+/* sweep: p for one config: hb_cli_params (skip: the list flags), then the list values
+ * (optimizer < 0, dim 0, threads 0: the preset's); a flag without effect on this config is
+ * left out of it (its run key is the one without the flag) and noted in use. 0, or 2. */
+int hb_cli_config_params(hb_train_params *p, const char *preset, hb_model_kind model,
+                         const hb_cli_args *a, const unsigned char *skip, int optimizer,
+                         uint32_t dim, int threads, hb_cli_flag_use *use);
+
+/* sweep, after every config: 0, or prints "FLAG applies to none of the swept runs: why" for a
+ * flag that had no effect on any and returns 2. */
+int hb_cli_flags_used(const char *cmd, const hb_cli_args *a, const unsigned char *skip,
+                      const hb_cli_flag_use *use);
+
 /* Thread counts: a comma list of N, max (the logical CPUs) and ranges A-B (every count from A
  * to B; B may be max). Fills up to cap distinct counts in order; returns how many, or -1
  * (message naming flag printed). */
@@ -74,7 +103,7 @@ int hb_cli_threads(const char *flag, const char *s, int *out, int cap);
 
 /* Resolves --data (NULL: $HOGBENCH_DATA, then ./data/ml-100k, then synthetic) and loads it,
  * saying on stderr which data it uses. *used (if non-NULL) gets the directory or synthetic
- * spec loaded. Returns 0 or prints the error and returns -1. */
+ * spec loaded. Returns 0, or prints the error and returns the exit code (2 usage, 1 data). */
 int hb_cli_load_data(const char *data, const char *split, hb_dataset **out, const char **used,
                      int quiet);
 
@@ -155,7 +184,8 @@ int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, u
 const char *hb_cli_data_flags_help(void);
 /* hb_cli_load_data with loader options (NULL: defaults) and any data: ML folders, ratings
  * files, synthetic specs. split NULL: the data's own (u1 for ML-100K, else random:0.2 seeded
- * by o->seed). */
+ * by o->seed). Returns 0, or prints the error and returns the exit code: 2 for bad usage (a
+ * split or spec the data cannot take: HB_ERR_ARG), 1 for data that cannot be loaded. */
 int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opts *o,
                           hb_dataset **out, const char **used, int quiet);
 int hb_cmd_data(int argc, char **argv);

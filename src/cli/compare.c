@@ -348,8 +348,11 @@ static int hb_cmp_read_csv(hb_cmp *c, int s) {
     }
     if (c->error) return -1;
     if (c->ncols < 0) {
-        fprintf(stderr, "hogbench compare: %s: empty file (expected hogbench's results CSV)\n",
-                c->side[s].path);
+        FILE *f = fopen(c->side[s].path, "rb");
+        const int empty = f && getc(f) == EOF;
+        if (f) fclose(f);
+        fprintf(stderr, "hogbench compare: %s: %s (expected hogbench's results CSV)\n",
+                c->side[s].path, empty ? "empty file" : "no complete line: line 1 has no newline");
         return -1;
     }
     return 0;

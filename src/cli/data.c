@@ -89,8 +89,9 @@ const char *hb_cli_data_flags_help(void) {
            "  --columns LIST        column order, e.g. user,item,rating[,timestamp]; - skips one\n"
            "  --header | --no-header  the first line names the columns (ratings.csv: yes)\n"
            "  --ids int|string      ids: non-negative integers (default) or any text\n"
-           "  --rating-range LO:HI  declared range: ratings outside it are errors (default: read\n"
-           "                        from the data)\n"
+           "  --rating-range LO:HI  declared range: ratings outside it are errors (default:\n"
+           "                        MovieLens' scale for its files, 1..5 whole stars for ML-100K\n"
+           "                        and ML-1M, 0.5..5 half stars for ML-10M+; else the data's)\n"
            "  --duplicates error|first|last  a repeated (user, item) pair: fail (default) or keep\n"
            "                        one occurrence\n"
            "  --seed-filter | --no-seed-filter  the notebook's filtering (default: on for ML-100K's\n"
@@ -128,11 +129,12 @@ int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opt
     }
     if (split && hb_load_opts_set(&o, "split", split, &err) != HB_OK) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
-        return -1;
+        return 2;
     }
-    if (hb_dataset_load(data, &o, out, &err) != HB_OK) {
+    const hb_status st = hb_dataset_load(data, &o, out, &err);
+    if (st != HB_OK) { /* a bad option (a split the data cannot take, a bad spec) is usage */
         fprintf(stderr, "hogbench: %s\n", err.msg);
-        return -1;
+        return st == HB_ERR_ARG ? 2 : 1;
     }
     if (used) *used = data;
     const hb_dataset *ds = *out;
@@ -255,9 +257,10 @@ static int hb_data_convert(int argc, char **argv, hb_load_opts *o) {
     hb_error err = {{0}};
     char cpath[4200];
     const double t0 = hb_now();
-    if (hb_dataset_convert(argv[1], o, cpath, sizeof cpath, &err) != HB_OK) {
+    const hb_status st = hb_dataset_convert(argv[1], o, cpath, sizeof cpath, &err);
+    if (st != HB_OK) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
-        return 1;
+        return st == HB_ERR_ARG ? 2 : 1;
     }
     struct stat sb;
     printf("wrote %s (%lld bytes) in %.2f s, peak_rss_kib=%ld\n", cpath,
@@ -282,7 +285,8 @@ static int hb_data_info(int argc, char **argv, hb_load_opts *o) {
         return 2;
     }
     hb_dataset *ds = NULL;
-    if (hb_cli_load_data_opts(argv[1], split, o, &ds, NULL, 1) != 0) return 1;
+    const int rc = hb_cli_load_data_opts(argv[1], split, o, &ds, NULL, 1);
+    if (rc != 0) return rc;
     size_t stars[12] = {0};
     for (size_t k = 0; k < ds->n_train; k++) {
         const double r = ds->train[k].r;

@@ -24,6 +24,23 @@ static void hb_usage(FILE *f) {
             HB_VERSION);
 }
 
+/* isa, version and help take no arguments but --help: anything else is a usage error (exit 2).
+ * Returns -1 to go on, or the exit code. */
+static int hb_no_args(const char *cmd, int argc, char **argv, const char *help) {
+    for (int k = 2; k < argc; k++) {
+        if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+            printf("usage: hogbench %s\n\n%s\n", cmd, help);
+            return 0;
+        }
+    }
+    if (argc > 2) {
+        fprintf(stderr, "hogbench %s: %s '%s' (it takes no arguments; see 'hogbench help')\n",
+                cmd, argv[2][0] == '-' ? "unknown option" : "unexpected argument", argv[2]);
+        return 2;
+    }
+    return -1;
+}
+
 int main(int argc, char **argv) {
     hb_omp_passive_reexec(argv);
     if (argc < 2) {
@@ -35,15 +52,22 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "data") == 0) return hb_cmd_data(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) return hb_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return hb_cmd_compare(argc - 1, argv + 1);
+    int rc;
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if ((rc = hb_no_args(cmd, argc, argv, "Lists the commands.")) >= 0) return rc;
         hb_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        if ((rc = hb_no_args(cmd, argc, argv, "Prints hogbench's version.")) >= 0) return rc;
         printf("hogbench %s\n", HB_VERSION);
         return 0;
     }
     if (strcmp(cmd, "isa") == 0) {
+        if ((rc = hb_no_args(cmd, argc, argv, "Lists the kernel ISAs and whether this binary and "
+                             "CPU run them, then the best\n(chosen unless --isa or HOGBENCH_ISA "
+                             "says otherwise).")) >= 0)
+            return rc;
         for (int i = 0; i < HB_ISA_COUNT; i++)
             printf("%-7s %s\n", hb_isa_name((hb_isa)i),
                    hb_isa_supported((hb_isa)i) ? "supported" : "not supported");

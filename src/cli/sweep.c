@@ -15,7 +15,9 @@ static void hb_sweep_usage(FILE *f) {
         "threads, the last varying fastest) on one dataset loaded once, appending one CSV row per\n"
         "finished run (schema: results/SCHEMA.md). Rerunning the same command skips the runs\n"
         "whose run key and repeat FILE already holds. Every 'hogbench train' flag applies to every\n"
-        "run (see 'hogbench train --help'); a list left out takes the preset's value.\n\n"
+        "run it has an effect on (see 'hogbench train --help'): --hidden to the MLPs only, the\n"
+        "other runs' rows and run keys are those without it; a flag that acts on none of the\n"
+        "runs is refused. A list left out takes the preset's value.\n\n"
         "lists (comma-separated):\n"
         "  --models M,...|all    models (default: all five: mf,mf_bias,mlp,mf_bias_bin,mlp_bin)\n"
         "  --optimizers O,...    sgd, nadam (default: the preset's for each model)\n"
@@ -437,19 +439,18 @@ int hb_cmd_sweep(int argc, char **argv) {
     }
     static unsigned char skip[HB_O_END];
     skip[HB_O_DIM] = skip[HB_O_THREADS] = skip[HB_O_OPT] = 1;
+    static hb_cli_flag_use use; /* a flag is left out of the configs it does nothing for */
     int c = 0;
     for (int im = 0; im < nm; im++) {
-        hb_train_params base;
-        if (hb_cli_params(&base, preset, (hb_model_kind)models[im], &a, skip) != 0) return 2;
         for (int io = 0; io < no; io++)
             for (int id = 0; id < nd; id++)
                 for (int ii = 0; ii < ni; ii++)
                     for (int it = 0; it < nt; it++) {
                         hb_run_cfg *rc = &w.cfgs[c++].rc;
-                        rc->p = base;
-                        if (optz[io] >= 0) rc->p.optimizer = (hb_optimizer)optz[io];
-                        if (dims[id]) rc->p.dim = (uint32_t)dims[id];
-                        if (threads[it]) rc->p.threads = threads[it];
+                        if (hb_cli_config_params(&rc->p, preset, (hb_model_kind)models[im], &a,
+                                                 skip, optz[io], (uint32_t)dims[id], threads[it],
+                                                 &use) != 0)
+                            return 2;
                         rc->p.eval_users = eval_users;
                         rc->isa = (hb_isa)isas[ii];
                         rc->preset = preset;
@@ -467,15 +468,16 @@ int hb_cmd_sweep(int argc, char **argv) {
                         }
                     }
     }
+    if (hb_cli_flags_used("sweep", &a, skip, &use) != 0) return 2;
     if (hb_cli_signals_install() != 0)
         fprintf(stderr, "hogbench sweep: cannot watch for Ctrl-C; it will stop the process "
                         "without a note\n");
     hb_dataset *ds = NULL;
     const char *data = NULL;
     load.seed = w.cfgs[0].rc.p.seed; /* the split's seed unless the spec names one */
-    if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
-                              a.seen[HB_O_QUIET]) != 0)
-        return 1;
+    const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
+                                          a.seen[HB_O_QUIET]);
+    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
     for (int k = 0; k < w.ncfg; k++) {
         static hb_row row;
         w.cfgs[k].rc.data = data;

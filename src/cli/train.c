@@ -83,7 +83,8 @@ int hb_cmd_train(int argc, char **argv) {
     }
     const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
-    int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0;
+    int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0 ||
+              hb_cli_flags_check("train", &a, &cfg.p) != 0; /* no flag without effect */
     if (a.val[HB_O_ISA] && hb_isa_parse(a.val[HB_O_ISA], &cfg.isa) != 0) {
         fprintf(stderr, "hogbench: --isa '%s': expected auto, scalar, avx2, avx512 or neon\n",
                 a.val[HB_O_ISA]);
@@ -118,9 +119,9 @@ int hb_cmd_train(int argc, char **argv) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;
     }
-    if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &cfg.data,
-                              cfg.quiet) != 0)
-        return 1;
+    const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds,
+                                          &cfg.data, cfg.quiet);
+    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
     hb_train_result res;
     int rc = hb_cli_run(&cfg, ds, &res);
     hb_dataset_free(&ds);

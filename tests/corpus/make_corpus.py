@@ -43,6 +43,8 @@ w("header_only.csv", "userId,movieId,rating,timestamp\n")
 w("truncated_last_line.csv", GOOD + "4,1")
 w("duplicate_pair.csv", "1,10,4,100\n1,20,3,101\n2,10,5,102\n1,20,5,103\n2,30,2,104\n")
 w("duplicate_ungrouped.csv", "1,10,4,100\n2,10,5,101\n1,20,3,102\n2,30,2,103\n1,10,1,104\n")
+w("duplicate_last_header.csv", "userId,movieId,rating,timestamp\n" + GOOD + "2,20,1,999\n")
+w("duplicate_after_blanks.csv", "\n\r\n" + GOOD + "2,20,1,999\n")
 w("binary_garbage.csv", bytes([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0,
                                0x3e, 0, 1, 0, 0, 0, 0x10, 0x0a, 0xff, 0xfe, 0x00, 0x31, 0x2c]))
 w("nul_in_line.csv", b"1,10,4,100\n1,2\x000,3,101\n")

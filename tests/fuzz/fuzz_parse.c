@@ -46,6 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sp.has_range = (cfg >> 6) & 1;
     sp.r_lo = 0.5f;
     sp.r_hi = 5.0f;
+    if (sp.has_range && (cfg >> 7) & 1) { /* a known release's half-star scale */
+        sp.r_grid = 2;
+        snprintf(sp.range_src, sizeof sp.range_src, "the fuzzer's declared range");
+    }
     sp.keep_ts = (mode >> 2) & 1;
     /* one thread, and four threads over many tiny pieces: the same table or the same message */
     sp.threads = 1;
