@@ -28,7 +28,8 @@ static void hb_report_usage(FILE *f) {
         "  --out DIR             the report's folder (created; files replaced atomically)\n"
         "  --probe FILE.json     a machine profile (repeatable); matched to rows by hostname and CPU\n"
         "  --baseline LABEL      the machine ratios are taken against (a label as the report\n"
-        "                        prints it, or a unique part of one; default: the first)\n"
+        "                        prints it, or a unique part of one; default: the one with the\n"
+        "                        most finished rows, the first of equals)\n"
         "  --machine-by F,...    what makes a machine: host, cpu, isa, build (default all four);\n"
         "                        without isa, the ISA becomes part of the config instead\n"
         "  --tolerance X         quality parity: |difference| allowed in RMSE, MAE and NDCG@10\n"
@@ -800,7 +801,9 @@ int hb_cmd_report(int argc, char **argv) {
     qsort(r->co, (size_t)r->nc, sizeof *r->co, rp_cmp_config);
     rp_label_machines(r);
     rp_label_configs(r);
-    r->baseline = r->mo[0];
+    r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
+    for (int a = 1; a < r->nm; a++)
+        if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
     if (baseline) {
         int found = -1, n = 0;
         for (int a = 0; a < r->nm; a++)
