@@ -14,7 +14,8 @@
 # Rows go to results/sweep-HOST.csv (+ -curves.csv), figures to plots/sweep-HOST-*.{png,svg}.
 # Rerunning resumes: finished runs are skipped; delete the CSVs for fresh numbers.
 # Usage: bash bench/main.sh [--quick] [extra 'hogbench sweep' flags, e.g. --repeats 3]
-#        --quick: dim 16 only and a quick probe (~1 minute with the build; CI's fresh-clone check)
+#        --quick: dim 16 only, the ISA step on mf and mf_bias only, a quick probe (CI's
+#        fresh-clone check: ~2 minutes with the build on 2 cores)
 #        (env: HOGBENCH_DATA=ml-100k dir, HB_BUILD_DIR=build dir, default build; HB_NO_FETCH=1
 #        skips the download; HOGBENCH_FETCH_BASE / HOGBENCH_FETCH_MD5 point it at a mirror)
 set -euo pipefail
@@ -63,13 +64,13 @@ name=sweep-$host
 out=results/$name.csv curves=results/$name-curves.csv
 mkdir -p results
 common=("${data[@]}" --eval-every 2 --out "$out" --curves "$curves")
-dims=16,32,64,128 isa_dim=64
-if ((quick)); then
-    dims=16 isa_dim=16
+dims=16,32,64,128 isa_dim=64 isa_models=all
+if ((quick)); then # the scalar MLPs alone would take a minute
+    dims=16 isa_dim=16 isa_models=mf,mf_bias
 fi
 start=$(date +%s)
 "$hb" sweep --models all --dims "$dims" --threads 1,max --isas auto "${common[@]}" "$@"
-"$hb" sweep --models all --dims "$isa_dim" --threads 1 --isas all "${common[@]}" "$@"
+"$hb" sweep --models "$isa_models" --dims "$isa_dim" --threads 1 --isas all "${common[@]}" "$@"
 bash plots/plot.sh "$out" --curves "$curves"
 
 probe=results/probe-$host.json
