@@ -296,7 +296,7 @@ static void sec_limits(rp *r, rp_doc *d) {
                 head[nh] = hb[nh - 2];
                 nh++;
             }
-        doc_p(d, "Random rows per second (M rows/s, read = dot with the row, update = axpy into it; "
+        doc_p(d, "Random rows per second (M rows/s, read = a dot with the row, update = row += a v: read and written; "
               "the access pattern of SGD on embedding tables):");
         doc_table(d, nh, head);
         double last = -1;
