@@ -683,7 +683,10 @@ static void sec_roofline(rp *r, rp_doc *d) {
           "x row bytes (x3 with Nadam's moments), with ML-100K's full 943 + 1682 as its bound. "
           "Thread counts between 1 and all are interpolated linearly. The bytes and flops per update "
           "are derived from the kernels (see Method); the small per-epoch costs (shuffles, "
-          "barriers) and evaluation are not in the model, so short epochs sit far below the roof.");
+          "barriers) and evaluation are not in the model, so short epochs sit far below the roof. "
+          "Above 100%%: the run touched fewer random rows than the model counts (the sorted "
+          "within-block order keeps a user's row in L1 across their ratings) or the probe ran on "
+          "a busier machine than the rows.");
     const int ncol = 1 + r->nm;
     const char **head = rp_alloc(&r->A, (size_t)ncol * sizeof *head);
     head[0] = "config";
