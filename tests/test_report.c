@@ -314,6 +314,12 @@ Test(report, ratios_intervals_parity_and_missing_configs) {
     cr_expect(strstr(html, "<td class=\"bad\">NOT IDENTICAL"));
     free(md);
     free(html);
+    /* a learning-curves file among the inputs (results/sweep-*.csv matches both) is skipped */
+    write_file(path_in("c.csv"), "run_key,repeat,model,epoch,train_loss\nk1,1,mf,1,0.5\n");
+    rc = run(out, sizeof out, "%s report %s %s %s --out %s/repc", HB_BIN, path_in("a.csv"),
+             path_in("c.csv"), path_in("b.csv"), g_dir);
+    cr_expect(rc == 0 && strstr(out, "c.csv: learning curves (--curves rows), not results: skipped") &&
+              strstr(out, "10 rows from 3 files, 2 machines"), "%s", out);
     /* --strict turns flags into exit 1; the report is still written */
     rc = run(out, sizeof out, "%s report %s %s --out %s/rep2 --strict", HB_BIN, path_in("a.csv"),
              path_in("b.csv"), g_dir);

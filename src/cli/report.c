@@ -188,6 +188,12 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
     static const char *const need[] = {"data", "model", "dim", "threads", "isa", "status",
                                        "updates_per_second"};
     int *const needp[] = {&k.data, &k.model, &k.dim, &k.threads, &k.isa, &k.status, &k.ups};
+    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 && hb_csvr_col(t, "run_key") >= 0) {
+        /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
+        fprintf(stderr, "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
+                t->path);
+        return 1;
+    }
     for (int n = 0; n < 7; n++)
         if ((*needp[n] = hb_csvr_col(t, need[n])) < 0) {
             fprintf(stderr, "hogbench report: %s:1: no column '%s' (expected a hogbench results "
@@ -756,6 +762,7 @@ int hb_cmd_report(int argc, char **argv) {
     }
     r->nfiles = argc - optind;
     r->files = calloc((size_t)r->nfiles, sizeof *r->files);
+    r->skipped = rp_alloc(&r->A, (size_t)r->nfiles);
     if (!r->files) goto done;
     rp_map mmap = {0}, cmap = {0};
     int bad = 0;
@@ -764,8 +771,9 @@ int hb_cmd_report(int argc, char **argv) {
         if (hb_csvr_load(argv[optind + f], &r->files[f], &err) != HB_OK) {
             fprintf(stderr, "hogbench report: %s\n", err.msg);
             bad = 1;
-        } else if (rp_load_csv(r, f, &mmap, &cmap) != 0) {
-            bad = 1;
+        } else if ((bad = rp_load_csv(r, f, &mmap, &cmap)) > 0) {
+            r->skipped[f] = 1;
+            bad = 0;
         }
     }
     rp_map_free(&mmap);

@@ -84,6 +84,7 @@ typedef struct rp {
     rp_arena A;
     int nfiles;
     hb_csvr *files;
+    unsigned char *skipped; /* learning-curves files among the inputs */
     int nprobes;
     rp_probe *probes;
     rp_row *rows;

@@ -165,7 +165,8 @@ static void sec_intro(rp *r, rp_doc *d) {
     for (size_t i = 0; i < r->nrows; i++) ok += r->rows[i].ok;
     hb_sbuf files = {0};
     for (int f = 0; f < r->nfiles; f++)
-        hb_sb_printf(&files, "%s%s (%zu rows)", f ? ", " : "", r->files[f].path, r->files[f].nrows);
+        hb_sb_printf(&files, "%s%s (%zu rows%s)", f ? ", " : "", r->files[f].path, r->files[f].nrows,
+                     r->skipped[f] ? ": learning curves, skipped" : "");
     doc_p(d, "From %zu rows (%zu finished: status ok or target_missed) in %s; %d machine%s, %d "
           "config%s, %d probe%s. Baseline for ratios: %s.%s", r->nrows, ok, files.s ? files.s : "",
           r->nm, r->nm == 1 ? "" : "s", r->nc, r->nc == 1 ? "" : "s", r->nprobes,
