@@ -17,7 +17,8 @@ extern "C" {
  * add, as the scalar kernels do (they are built with -ffp-contract=off). */
 typedef float (*hb_fma_peak_fn)(size_t n, float x, double *restrict flops);
 
-#define HB_DECLARE_PEAK(isa) float hb_fma_peak_f32__##isa(size_t n, float x, double *restrict flops);
+#define HB_DECLARE_PEAK(isa)                                                                       \
+    float hb_fma_peak_f32__##isa(size_t n, float x, double *restrict flops);
 HB_DECLARE_PEAK(scalar)
 
 /* The kernel for isa, or NULL when this binary or CPU cannot run it (hb_isa_supported). */
@@ -39,7 +40,8 @@ typedef struct hb_rows_args {
 #define HB_ROWS_AHEAD 16
 typedef float (*hb_rows_run_fn)(size_t n, const hb_rows_args *restrict args, int update);
 
-#define HB_DECLARE_ROWS(isa) float hb_rows_run_f32__##isa(size_t n, const hb_rows_args *restrict args, int update);
+#define HB_DECLARE_ROWS(isa)                                                                       \
+    float hb_rows_run_f32__##isa(size_t n, const hb_rows_args *restrict args, int update);
 HB_DECLARE_ROWS(scalar)
 
 /* The rows kernel for isa, or NULL (as hb_fma_peak_for). */

@@ -5,7 +5,8 @@
 #include "internal.h"
 
 /* Per element of a row: the fused MF step (sgd_mf_run): dot 2 + two updates p, q of a multiply and
- * an FMA each (p*(1 - lr reg) + lr e q) = 8. The sgd kernel: fma(reg, w, g) then fnma(lr, ., w) = 4.
+ * an FMA each (p*(1 - lr reg) + lr e q) = 8. The sgd kernel: fma(reg, w, g) then fnma(lr, ., w)
+ * = 4.
  * Nadam (simd/generic/nadam.inc): g+reg w 2, m 3, v 4, numerator 4, sqrt(v cv)+eps 3, w - num/den 2
  * = 18. Scalar terms per update are added as written in the kernels (e, biases, lr e). */
 #define HB_F_MF_FUSED 8.0
@@ -15,9 +16,10 @@
 int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsigned batch,
                       unsigned hidden, unsigned layers, hb_update_cost *out) {
     memset(out, 0, sizeof *out);
-    const int mlp = hb_model_is_mlp(model), bias = model == HB_MODEL_MF_BIAS ||
-                                                     model == HB_MODEL_MF_BIAS_BIN;
-    if (dim == 0 || batch == 0 || (unsigned)model >= HB_MODEL_COUNT || (mlp && (hidden == 0 || layers == 0)))
+    const int mlp = hb_model_is_mlp(model),
+              bias = model == HB_MODEL_MF_BIAS || model == HB_MODEL_MF_BIAS_BIN;
+    if (dim == 0 || batch == 0 || (unsigned)model >= HB_MODEL_COUNT ||
+        (mlp && (hidden == 0 || layers == 0)))
         return -1;
     const double d = dim, ld = (double)hb_round_up(dim, HB_PAD), row = 4.0 * ld;
     out->row_bytes = row;
@@ -33,14 +35,15 @@ int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsig
         return 0;
     }
     out->path = "batched";
-    const double step = opt == HB_OPT_NADAM ? HB_F_NADAM : HB_F_SGD, state = opt == HB_OPT_NADAM ? 3.0 : 1.0;
+    const double step = opt == HB_OPT_NADAM ? HB_F_NADAM : HB_F_SGD,
+                 state = opt == HB_OPT_NADAM ? 3.0 : 1.0;
     /* the embedding rows: each update touches a user row and an item row, and the optimizer
      * step reads and writes them (and, under Nadam, their two moment rows) once per batch */
     out->rows = 2.0 * state;
     out->entity_bytes = row * state;
     out->bytes = 2.0 * state * 2.0 * row + 12.0 + (bias ? 2.0 * state * 2.0 * 4.0 : 0.0);
     double f = 2.0 * step * d + (bias ? 2.0 * step : 0.0); /* the row steps (and bias steps) */
-    f += 5.0;                                               /* loss gradient (sigmoid for *_bin) */
+    f += 5.0;                                              /* loss gradient (sigmoid for *_bin) */
     if (!mlp) {
         /* forward dot 2d (+ bias sum 3), backward: two axpy into the gradient rows 4d (+ 2) */
         f += 2.0 * d + 4.0 * d + (bias ? 5.0 : 0.0);

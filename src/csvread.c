@@ -14,8 +14,10 @@ static hb_status hb_read_fd(int fd, const char *path, size_t max, char **buf, si
     if (fstat(fd, &sb) != 0) return hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return hb_fail(err, HB_ERR_IO, "%s: not a regular file (a %s): refusing to read it", path,
-                       S_ISDIR(sb.st_mode) ? "directory" : S_ISFIFO(sb.st_mode) ? "FIFO"
-                       : S_ISSOCK(sb.st_mode) ? "socket" : "device");
+                       S_ISDIR(sb.st_mode)    ? "directory"
+                       : S_ISFIFO(sb.st_mode) ? "FIFO"
+                       : S_ISSOCK(sb.st_mode) ? "socket"
+                                              : "device");
     if ((unsigned long long)sb.st_size > max)
         return hb_fail(err, HB_ERR_IO, "%s: %lld bytes, more than the %zu this reader takes", path,
                        (long long)sb.st_size, max);
@@ -69,7 +71,8 @@ static int hb_csvr_split(char *s, char **f, int cap) {
             for (;;) {
                 if (!*s) return -1;
                 if (*s == '"') {
-                    if (s[1] == '"') s++;
+                    if (s[1] == '"')
+                        s++;
                     else {
                         s++;
                         break;
@@ -131,13 +134,17 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
         char *nl = memchr(s, '\n', (size_t)(end - s));
         const size_t ll = nl ? (size_t)(nl - s) : (size_t)(end - s);
         if (ll > HB_CSVR_MAX_LINE) {
-            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: line longer than %zu bytes (not a results "
-                         "file?)", path, no, HB_CSVR_MAX_LINE);
+            st = hb_fail(err, HB_ERR_PARSE,
+                         "%s:%zu: line longer than %zu bytes (not a results "
+                         "file?)",
+                         path, no, HB_CSVR_MAX_LINE);
             break;
         }
         if (!nl) { /* a last line without newline: a writer killed mid-row */
-            if (no > 1) out->torn = 1;
-            else st = hb_fail(err, HB_ERR_PARSE, "%s:1: the header line is incomplete", path);
+            if (no > 1)
+                out->torn = 1;
+            else
+                st = hb_fail(err, HB_ERR_PARSE, "%s:1: the header line is incomplete", path);
             break;
         }
         *nl = '\0';
@@ -145,7 +152,8 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
         char *next = nl + 1;
         if (!*s) { /* blank line */
             if (no == 1) {
-                st = hb_fail(err, HB_ERR_PARSE, "%s:1: expected a CSV header, found an empty line", path);
+                st = hb_fail(err, HB_ERR_PARSE, "%s:1: expected a CSV header, found an empty line",
+                             path);
                 break;
             }
             s = next;
@@ -153,11 +161,13 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
         }
         const int n = hb_csvr_split(s, f, HB_CSVR_MAX_COLS);
         if (n < 0) {
-            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: a quoted field is not closed on its line", path, no);
+            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: a quoted field is not closed on its line",
+                         path, no);
             break;
         }
         if (n > HB_CSVR_MAX_COLS) {
-            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: more than %d fields", path, no, HB_CSVR_MAX_COLS);
+            st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: more than %d fields", path, no,
+                         HB_CSVR_MAX_COLS);
             break;
         }
         if (no == 1) {
@@ -177,7 +187,8 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
                 }
                 for (int k = 0; k < c; k++)
                     if (strcmp(f[k], f[c]) == 0) {
-                        st = hb_fail(err, HB_ERR_PARSE, "%s:1: column '%s' appears twice", path, f[c]);
+                        st = hb_fail(err, HB_ERR_PARSE, "%s:1: column '%s' appears twice", path,
+                                     f[c]);
                         break;
                     }
                 if (st != HB_OK) break;
@@ -185,8 +196,10 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
             if (st != HB_OK) break;
         } else {
             if (n != out->ncols) {
-                st = hb_fail(err, HB_ERR_PARSE, "%s:%zu: expected %d comma-separated fields (as "
-                             "the header), got %d", path, no, out->ncols, n);
+                st = hb_fail(err, HB_ERR_PARSE,
+                             "%s:%zu: expected %d comma-separated fields (as "
+                             "the header), got %d",
+                             path, no, out->ncols, n);
                 break;
             }
             memcpy(out->cell + out->nrows * (size_t)n, f, (size_t)n * sizeof *f);
@@ -195,7 +208,8 @@ hb_status hb_csvr_load(const char *path, hb_csvr *out, hb_error *err) {
         s = next;
     }
     free(f);
-    if (st == HB_OK && out->ncols == 0) st = hb_fail(err, HB_ERR_PARSE, "%s: empty file (expected a CSV header)", path);
+    if (st == HB_OK && out->ncols == 0)
+        st = hb_fail(err, HB_ERR_PARSE, "%s: empty file (expected a CSV header)", path);
     if (st != HB_OK) hb_csvr_free(out);
     return st;
 }

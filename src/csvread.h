@@ -7,19 +7,19 @@
 
 #include "internal.h"
 
-#define HB_CSVR_MAX_LINE ((size_t)1 << 18)  /* bytes per line: results rows are ~1 KiB */
-#define HB_CSVR_MAX_FILE ((size_t)1 << 30)  /* bytes per file */
+#define HB_CSVR_MAX_LINE ((size_t)1 << 18) /* bytes per line: results rows are ~1 KiB */
+#define HB_CSVR_MAX_FILE ((size_t)1 << 30) /* bytes per file */
 #define HB_CSVR_MAX_COLS 1024
 
 typedef struct hb_csvr {
     char *path;
-    char *buf;          /* the file's text, split in place */
+    char *buf; /* the file's text, split in place */
     int ncols;
-    char **head;        /* ncols header names */
+    char **head; /* ncols header names */
     size_t nrows;
-    char **cell;        /* nrows x ncols fields, unquoted */
-    size_t *line;       /* 1-based line number of each row */
-    int torn;           /* a last line without '\n' (a writer killed mid-row) was left out */
+    char **cell;  /* nrows x ncols fields, unquoted */
+    size_t *line; /* 1-based line number of each row */
+    int torn;     /* a last line without '\n' (a writer killed mid-row) was left out */
 } hb_csvr;
 
 /* Reads path into *out. Refuses (HB_ERR_IO) anything but a regular file (a FIFO, device,

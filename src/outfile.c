@@ -58,8 +58,11 @@ void hb_sb_free(hb_sbuf *b) {
 }
 
 static const char *hb_kind(mode_t m) {
-    return S_ISLNK(m) ? "symlink" : S_ISDIR(m) ? "directory" : S_ISFIFO(m) ? "FIFO"
-         : S_ISSOCK(m) ? "socket" : "device";
+    return S_ISLNK(m)    ? "symlink"
+           : S_ISDIR(m)  ? "directory"
+           : S_ISFIFO(m) ? "FIFO"
+           : S_ISSOCK(m) ? "socket"
+                         : "device";
 }
 
 hb_status hb_write_atomic(const char *path, const void *data, size_t len, hb_error *err) {
@@ -78,7 +81,8 @@ hb_status hb_write_atomic(const char *path, const void *data, size_t len, hb_err
     hb_status st = HB_OK;
     const int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
-        st = hb_fail(err, HB_ERR_IO, "%s: cannot create a temporary file: %s", tmp, strerror(errno));
+        st =
+            hb_fail(err, HB_ERR_IO, "%s: cannot create a temporary file: %s", tmp, strerror(errno));
         goto out;
     }
     const char *p = data;
@@ -87,7 +91,8 @@ hb_status hb_write_atomic(const char *path, const void *data, size_t len, hb_err
     while (!bad && left) {
         const ssize_t w = write(fd, p, left);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) bad = 1;
+        if (w <= 0)
+            bad = 1;
         else {
             p += w;
             left -= (size_t)w;
@@ -110,7 +115,8 @@ hb_status hb_write_atomic(const char *path, const void *data, size_t len, hb_err
     }
     const int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
-        if (fsync(dfd) != 0) { /* the rename stands; durability of the entry is best effort */ }
+        if (fsync(dfd) != 0) { /* the rename stands; durability of the entry is best effort */
+        }
         close(dfd);
     }
 out:

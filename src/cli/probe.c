@@ -18,6 +18,7 @@
 #include "peak.h"
 #include "topo.h"
 
+// clang-format off
 static void hb_probe_usage(FILE *f) {
     fprintf(f,
         "usage: hogbench probe [--out FILE.json] [options]\n\n"
@@ -45,6 +46,7 @@ static void hb_probe_usage(FILE *f) {
         "  --dims N,...          dims for the update costs (default 16,32,50,64,128)\n"
         "  --seed N              the random row order (default 42)\n");
 }
+// clang-format on
 
 /* ------------------------------------------------------------------ JSON text */
 
@@ -69,15 +71,15 @@ static void hb_js_str(hb_sbuf *b, const char *s) {
 typedef struct hb_probe {
     int threads, quick;
     uint64_t seed;
-    size_t arr_bytes;               /* one STREAM array */
+    size_t arr_bytes; /* one STREAM array */
     double *a, *b, *c;
-    uint32_t *idx;                  /* random 32-bit words: the row order */
-    size_t nidx;                    /* a power of two */
+    uint32_t *idx; /* random 32-bit words: the row order */
+    size_t nidx;   /* a power of two */
     const hb_kernels *k;
-    hb_rows_run_fn rows;            /* the best ISA's random-row kernel */
+    hb_rows_run_fn rows; /* the best ISA's random-row kernel */
     long long l1_kib, l2_kib, l3_total_kib;
-    double min_time;                /* seconds per timed window */
-    int windows;                    /* timed windows per measurement, the best kept */
+    double min_time; /* seconds per timed window */
+    int windows;     /* timed windows per measurement, the best kept */
 } hb_probe;
 
 static volatile float hb_sink;
@@ -140,11 +142,16 @@ static double hb_gather(const hb_probe *p, size_t nrows, size_t ld, int update, 
             float v[128] __attribute__((aligned(64)));
             for (size_t j = 0; j < ld; j++) v[j] = 1e-3f * (float)(j + 1);
             const size_t share = update ? nrows / (size_t)T : nrows;
-            const hb_rows_args a = {.ld = ld, .stride = update ? (size_t)T : 1,
+            const hb_rows_args a = {.ld = ld,
+                                    .stride = update ? (size_t)T : 1,
                                     .off = update ? (size_t)t : 0,
                                     .pos = ((size_t)t * 0x9e3779b1u) & (p->nidx - 1),
-                                    .mask = p->nidx - 1, .share = share, .rnd = p->idx, .v = v,
-                                    .a = 1e-12f, .T = tab};
+                                    .mask = p->nidx - 1,
+                                    .share = share,
+                                    .rnd = p->idx,
+                                    .v = v,
+                                    .a = 1e-12f,
+                                    .T = tab};
             if (share) sink += p->rows(n, &a, update);
         }
         const double el = hb_now() - t0;
@@ -196,8 +203,10 @@ static int hb_parse_dims(const char *s, unsigned *dims, int cap) {
         errno = 0;
         const long v = strtol(q, &e, 10);
         if (e == q || errno || v < 1 || v > 4096 || (*e && *e != ',') || n == cap) {
-            fprintf(stderr, "hogbench probe: --dims '%s': expected up to %d sizes in 1..4096, "
-                            "comma-separated\n", s, cap);
+            fprintf(stderr,
+                    "hogbench probe: --dims '%s': expected up to %d sizes in 1..4096, "
+                    "comma-separated\n",
+                    s, cap);
             return -1;
         }
         dims[n++] = (unsigned)v;
@@ -208,8 +217,8 @@ static int hb_parse_dims(const char *s, unsigned *dims, int cap) {
 
 int hb_cmd_probe(int argc, char **argv) {
     static const struct option opts[] = {
-        {"out", 1, 0, 'o'}, {"quick", 0, 0, 'q'}, {"threads", 1, 0, 't'}, {"max-mib", 1, 0, 'm'},
-        {"dims", 1, 0, 'd'}, {"seed", 1, 0, 's'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+        {"out", 1, 0, 'o'},  {"quick", 0, 0, 'q'}, {"threads", 1, 0, 't'}, {"max-mib", 1, 0, 'm'},
+        {"dims", 1, 0, 'd'}, {"seed", 1, 0, 's'},  {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
     const char *out = NULL;
     hb_probe p = {.seed = 42};
     uint32_t max_mib = 0, thr = 0;
@@ -249,7 +258,8 @@ int hb_cmd_probe(int argc, char **argv) {
     if (out) { /* refuse a bad destination before measuring */
         struct stat sb;
         if (lstat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-            fprintf(stderr, "hogbench probe: %s: not a regular file: refusing to replace it\n", out);
+            fprintf(stderr, "hogbench probe: %s: not a regular file: refusing to replace it\n",
+                    out);
             return 2;
         }
     }
@@ -268,7 +278,8 @@ int hb_cmd_probe(int argc, char **argv) {
     /* arrays: 4x the last-level cache, within 64..512 MiB (3 x 512 MiB is already 6x this
      * VM's 260 MiB L3; faulting in more pages took longer than the measurement), at most an
      * eighth of the free memory each (three of them), --max-mib; --quick: 32 MiB */
-    const long long llc = p.l3_total_kib ? p.l3_total_kib : p.l2_kib * (topo.cores ? topo.cores : 1);
+    const long long llc =
+        p.l3_total_kib ? p.l3_total_kib : p.l2_kib * (topo.cores ? topo.cores : 1);
     double want = 4.0 * (double)llc * 1024.0;
     if (want < 64.0 * (1 << 20)) want = 64.0 * (1 << 20);
     long long avail = 0;
@@ -276,7 +287,8 @@ int hb_cmd_probe(int argc, char **argv) {
         FILE *f = fopen("/proc/meminfo", "r");
         char line[256];
         while (f && fgets(line, sizeof line, f))
-            if (strncmp(line, "MemAvailable:", 13) == 0) avail = strtoll(line + 13, NULL, 10) * 1024;
+            if (strncmp(line, "MemAvailable:", 13) == 0)
+                avail = strtoll(line + 13, NULL, 10) * 1024;
         if (f) fclose(f);
     }
     if (want > 512.0 * (1 << 20)) want = 512.0 * (1 << 20);
@@ -324,12 +336,14 @@ int hb_cmd_probe(int argc, char **argv) {
         hb_sb_puts(&j, ": ");
         hb_js_str(&j, mrow.val[k]);
     }
-    hb_sb_printf(&j, "\n  },\n  \"threads_all\": %d,\n  \"kernel_table\": \"%s\",\n", p.threads, p.k->name);
+    hb_sb_printf(&j, "\n  },\n  \"threads_all\": %d,\n  \"kernel_table\": \"%s\",\n", p.threads,
+                 p.k->name);
     hb_sb_puts(&j, "  \"topology\": {\"source\": ");
     hb_js_str(&j, topo.source);
-    hb_sb_printf(&j, ", \"packages\": %d, \"numa_nodes\": %d, \"cores\": %d, \"pus\": %d, "
-                 "\"memory_total_kib\": %lld, \"caches\": [", topo.packages, topo.numa_nodes,
-                 topo.cores, topo.pus, topo.mem_total_kib);
+    hb_sb_printf(&j,
+                 ", \"packages\": %d, \"numa_nodes\": %d, \"cores\": %d, \"pus\": %d, "
+                 "\"memory_total_kib\": %lld, \"caches\": [",
+                 topo.packages, topo.numa_nodes, topo.cores, topo.pus, topo.mem_total_kib);
     for (int k = 0; k < topo.ncache; k++)
         hb_sb_printf(&j, "%s{\"level\": %d, \"type\": \"%s\", \"size_kib\": %lld, \"count\": %d}",
                      k ? ", " : "", topo.cache[k].level, topo.cache[k].type, topo.cache[k].size_kib,
@@ -339,11 +353,13 @@ int hb_cmd_probe(int argc, char **argv) {
     char host[64];
     snprintf(host, sizeof host, "%s", hb_row_get(&mrow, "hostname"));
     printf("probe: %s, %s, %d threads, caches L1d %lld KiB, L2 %lld KiB, L3 %lld KiB (total), "
-           "memory %lld MiB; topology from %s\n", host, hb_row_get(&mrow, "cpu_model"), p.threads,
-           p.l1_kib, p.l2_kib, p.l3_total_kib, topo.mem_total_kib / 1024, topo.source);
+           "memory %lld MiB; topology from %s\n",
+           host, hb_row_get(&mrow, "cpu_model"), p.threads, p.l1_kib, p.l2_kib, p.l3_total_kib,
+           topo.mem_total_kib / 1024, topo.source);
 
     /* STREAM */
-    hb_sb_printf(&j, "  \"stream\": {\"array_bytes\": %zu, \"level\": \"%s\", \"element\": \"double\", "
+    hb_sb_printf(&j,
+                 "  \"stream\": {\"array_bytes\": %zu, \"level\": \"%s\", \"element\": \"double\", "
                  "\"reps\": %d, \"convention\": \"STREAM: best of reps; copy counts 16 bytes and "
                  "triad 24 bytes per element (no write-allocate traffic)\", \"results\": [",
                  p.arr_bytes, hb_level(&p, (double)p.arr_bytes), reps);
@@ -367,11 +383,15 @@ int hb_cmd_probe(int argc, char **argv) {
     for (size_t s = 16 << 10; s < p.arr_bytes && nsz < 23; s *= 8) sizes[nsz++] = s;
     sizes[nsz++] = p.arr_bytes;
     static const size_t rowb[] = {64, 128, 256, 512};
-    hb_sb_printf(&j, "  \"gather\": {\"kernel_table\": \"%s\", \"order_seed\": %llu, \"note\": \"rows/s: "
-                 "read = a dot of the row with a vector, update = row += a v (read + write), in "
-                 "one loop with rows prefetched 16 accesses ahead; random rows from a seeded "
-                 "order; threads > 1 update disjoint interleaved shares\", \"results\": [", p.k->name, (unsigned long long)p.seed);
-    printf("random rows (Mrows/s, %s kernels; read / update):\n  %-10s %-5s", p.k->name, "table", "level");
+    hb_sb_printf(
+        &j,
+        "  \"gather\": {\"kernel_table\": \"%s\", \"order_seed\": %llu, \"note\": \"rows/s: "
+        "read = a dot of the row with a vector, update = row += a v (read + write), in "
+        "one loop with rows prefetched 16 accesses ahead; random rows from a seeded "
+        "order; threads > 1 update disjoint interleaved shares\", \"results\": [",
+        p.k->name, (unsigned long long)p.seed);
+    printf("random rows (Mrows/s, %s kernels; read / update):\n  %-10s %-5s", p.k->name, "table",
+           "level");
     for (int ti = 0; ti < nthr; ti++)
         for (size_t r = 0; r < sizeof rowb / sizeof *rowb; r++)
             printf(" %4zuB x%-3d    ", rowb[r], thr_of[ti]);
@@ -384,10 +404,12 @@ int hb_cmd_probe(int argc, char **argv) {
                 const size_t ld = rowb[r] / 4, nrows = sizes[s] / rowb[r];
                 const double rd = hb_gather(&p, nrows, ld, 0, thr_of[ti]);
                 const double up = hb_gather(&p, nrows, ld, 1, thr_of[ti]);
-                hb_sb_printf(&j, "%s\n    {\"table_bytes\": %zu, \"level\": \"%s\", \"row_bytes\": %zu, "
-                             "\"threads\": %d, \"read_rows_per_s\": %.4g, \"update_rows_per_s\": %.4g}",
-                             first ? "" : ",", sizes[s], hb_level(&p, (double)sizes[s]), rowb[r],
-                             thr_of[ti], rd, up);
+                hb_sb_printf(
+                    &j,
+                    "%s\n    {\"table_bytes\": %zu, \"level\": \"%s\", \"row_bytes\": %zu, "
+                    "\"threads\": %d, \"read_rows_per_s\": %.4g, \"update_rows_per_s\": %.4g}",
+                    first ? "" : ",", sizes[s], hb_level(&p, (double)sizes[s]), rowb[r], thr_of[ti],
+                    rd, up);
                 first = 0;
                 printf(" %6.1f/%-6.1f ", rd / 1e6, up / 1e6);
             }
@@ -426,12 +448,14 @@ int hb_cmd_probe(int argc, char **argv) {
             if (hb_update_cost_of((hb_model_kind)m, d.optimizer, dims[k], d.batch, d.hidden,
                                   d.n_hidden, &uc) != 0)
                 continue;
-            hb_sb_printf(&j, "%s\n    {\"model\": \"%s\", \"optimizer\": \"%s\", \"batch\": %u, "
-                         "\"dim\": %u, \"path\": \"%s\", \"flops\": %.0f, \"bytes\": %.0f, \"rows\": %.0f, "
-                         "\"row_bytes\": %.0f, \"dense_bytes\": %.0f}", first ? "" : ",",
-                         hb_model_name((hb_model_kind)m), d.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
-                         d.batch, dims[k], uc.path, uc.flops, uc.bytes, uc.rows, uc.row_bytes,
-                         uc.dense_bytes);
+            hb_sb_printf(
+                &j,
+                "%s\n    {\"model\": \"%s\", \"optimizer\": \"%s\", \"batch\": %u, "
+                "\"dim\": %u, \"path\": \"%s\", \"flops\": %.0f, \"bytes\": %.0f, \"rows\": %.0f, "
+                "\"row_bytes\": %.0f, \"dense_bytes\": %.0f}",
+                first ? "" : ",", hb_model_name((hb_model_kind)m),
+                d.optimizer == HB_OPT_SGD ? "sgd" : "nadam", d.batch, dims[k], uc.path, uc.flops,
+                uc.bytes, uc.rows, uc.row_bytes, uc.dense_bytes);
             first = 0;
             printf("  d%-3u %6.0f/%5.0f/%.0f", dims[k], uc.flops, uc.bytes, uc.rows);
         }

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "report.h"
 
+// clang-format off
 static void hb_report_usage(FILE *f) {
     fprintf(f,
         "usage: hogbench report RESULTS.csv... [--probe PROBE.json...] --out DIR [options]\n\n"
@@ -40,16 +41,17 @@ static void hb_report_usage(FILE *f) {
         "exit status: 0 written, 1 written with --strict flags or a write error, 2 bad usage or\n"
         "unreadable input (the message names the file and line).\n");
 }
+// clang-format on
 
 /* ------------------------------------------------------------------ arena */
 
-struct rp_block {
-    rp_block *next;
+struct hb_rp_block {
+    hb_rp_block *next;
     max_align_t data[];
 };
 
-void *rp_alloc(rp_arena *a, size_t n) {
-    rp_block *b = calloc(1, sizeof *b + (n ? n : 1));
+void *hb_rp_alloc(hb_rp_arena *a, size_t n) {
+    hb_rp_block *b = calloc(1, sizeof *b + (n ? n : 1));
     if (!b) {
         fprintf(stderr, "hogbench report: out of memory\n");
         exit(1);
@@ -59,32 +61,32 @@ void *rp_alloc(rp_arena *a, size_t n) {
     return b->data;
 }
 
-char *rp_strdup(rp_arena *a, const char *s) {
+char *hb_rp_strdup(hb_rp_arena *a, const char *s) {
     const size_t n = strlen(s) + 1;
-    return memcpy(rp_alloc(a, n), s, n);
+    return memcpy(hb_rp_alloc(a, n), s, n);
 }
 
-char *rp_printf(rp_arena *a, const char *fmt, ...) {
+char *hb_rp_printf(hb_rp_arena *a, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     const int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *s = rp_alloc(a, (size_t)(n > 0 ? n : 0) + 1);
+    char *s = hb_rp_alloc(a, (size_t)(n > 0 ? n : 0) + 1);
     va_start(ap, fmt);
     vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
     va_end(ap);
     return s;
 }
 
-void rp_arena_free(rp_arena *a) {
+void hb_rp_arena_free(hb_rp_arena *a) {
     while (a->head) {
-        rp_block *n = a->head->next;
+        hb_rp_block *n = a->head->next;
         free(a->head);
         a->head = n;
     }
 }
 
-static void *rp_grow(void *p, size_t *cap, size_t need, size_t size) {
+static void *hb_rp_grow(void *p, size_t *cap, size_t need, size_t size) {
     if (need <= *cap) return p;
     size_t c = *cap ? *cap * 2 : 64;
     while (c < need) c *= 2;
@@ -100,15 +102,15 @@ static void *rp_grow(void *p, size_t *cap, size_t need, size_t size) {
 
 /* ------------------------------------------------------------------ interning (XXH3 -> index) */
 
-typedef struct rp_map {
+typedef struct hb_rp_map {
     uint64_t *h;
     int *v;
     size_t cap, n;
-} rp_map;
+} hb_rp_map;
 
-static void rp_map_put(rp_map *m, uint64_t h, int v) {
+static void hb_rp_map_put(hb_rp_map *m, uint64_t h, int v) {
     if ((m->n + 1) * 2 > m->cap) {
-        rp_map o = *m;
+        hb_rp_map o = *m;
         m->cap = o.cap ? o.cap * 2 : 256;
         m->h = malloc(m->cap * sizeof *m->h);
         m->v = malloc(m->cap * sizeof *m->v);
@@ -119,7 +121,7 @@ static void rp_map_put(rp_map *m, uint64_t h, int v) {
         for (size_t k = 0; k < m->cap; k++) m->v[k] = -1;
         m->n = 0;
         for (size_t k = 0; k < o.cap; k++)
-            if (o.v[k] >= 0) rp_map_put(m, o.h[k], o.v[k]);
+            if (o.v[k] >= 0) hb_rp_map_put(m, o.h[k], o.v[k]);
         free(o.h);
         free(o.v);
     }
@@ -130,22 +132,22 @@ static void rp_map_put(rp_map *m, uint64_t h, int v) {
     m->n++;
 }
 
-static void rp_map_free(rp_map *m) {
+static void hb_rp_map_free(hb_rp_map *m) {
     free(m->h);
     free(m->v);
 }
 
 /* ------------------------------------------------------------------ reading rows */
 
-static const char *const rp_model_order[] = {"mf", "mf_bias", "mlp", "mf_bias_bin", "mlp_bin"};
+static const char *const hb_rp_model_order[] = {"mf", "mf_bias", "mlp", "mf_bias_bin", "mlp_bin"};
 
-static int rp_model_rank(const char *m) {
+static int hb_rp_model_rank(const char *m) {
     for (int k = 0; k < 5; k++)
-        if (strcmp(m, rp_model_order[k]) == 0) return k;
+        if (strcmp(m, hb_rp_model_order[k]) == 0) return k;
     return 5;
 }
 
-int rp_isa_rank(const char *isa) {
+int hb_rp_isa_rank(const char *isa) {
     static const char *const o[] = {"scalar", "avx2", "avx512", "neon"};
     for (int k = 0; k < 4; k++)
         if (strcmp(isa, o[k]) == 0) return k;
@@ -153,7 +155,7 @@ int rp_isa_rank(const char *isa) {
 }
 
 /* A number field: NAN when empty; -1 with a message for anything else that is not a number. */
-static int rp_num(const hb_csvr *t, size_t row, int col, double *out) {
+static int hb_rp_num(const hb_csvr *t, size_t row, int col, double *out) {
     const char *s = hb_csvr_get(t, row, col);
     *out = NAN;
     if (!*s) return 0;
@@ -169,35 +171,39 @@ static int rp_num(const hb_csvr *t, size_t row, int col, double *out) {
     return 0;
 }
 
-static unsigned rp_uint(const char *s) {
+static unsigned hb_rp_uint(const char *s) {
     char *e;
     const unsigned long v = strtoul(s, &e, 10);
     return *s && !*e && v < 1u << 30 ? (unsigned)v : 0;
 }
 
-typedef struct rp_cols {
+typedef struct hb_rp_cols {
     int data, model, dim, threads, isa, status, message, ups, rmse, mae, ndcg10;
     int host, cpu, compiler, flags, sha, logical, physical, isa_supported, l1, l2, l3, os, version;
     int optimizer, batch, hidden, layers, dataset;
     int ttq, ttq_eval, ttq_epochs, tmetric, tvalue;
-} rp_cols;
+} hb_rp_cols;
 
-static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
+static int hb_rp_load_csv(rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
     hb_csvr *t = &r->files[fi];
-    rp_cols k;
-    static const char *const need[] = {"data", "model", "dim", "threads", "isa", "status",
-                                       "updates_per_second"};
+    hb_rp_cols k;
+    static const char *const need[] = {
+        "data", "model", "dim", "threads", "isa", "status", "updates_per_second"};
     int *const needp[] = {&k.data, &k.model, &k.dim, &k.threads, &k.isa, &k.status, &k.ups};
-    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 && hb_csvr_col(t, "run_key") >= 0) {
+    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 &&
+        hb_csvr_col(t, "run_key") >= 0) {
         /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
-        fprintf(stderr, "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
+        fprintf(stderr,
+                "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
                 t->path);
         return 1;
     }
     for (int n = 0; n < 7; n++)
         if ((*needp[n] = hb_csvr_col(t, need[n])) < 0) {
-            fprintf(stderr, "hogbench report: %s:1: no column '%s' (expected a hogbench results "
-                            "CSV: results/SCHEMA.md)\n", t->path, need[n]);
+            fprintf(stderr,
+                    "hogbench report: %s:1: no column '%s' (expected a hogbench results "
+                    "CSV: results/SCHEMA.md)\n",
+                    t->path, need[n]);
             return -1;
         }
     k.message = hb_csvr_col(t, "message");
@@ -235,8 +241,8 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         exit(1);
     }
     for (size_t i = 0; i < t->nrows; i++) {
-        r->rows = rp_grow(r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows);
-        rp_row *w = &r->rows[r->nrows];
+        r->rows = hb_rp_grow(r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows);
+        hb_rp_row *w = &r->rows[r->nrows];
         w->file = fi;
         w->line = t->line[i];
         w->next = -1;
@@ -244,17 +250,18 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         w->message = hb_csvr_get(t, i, k.message);
         w->ok = strcmp(w->status, "ok") == 0 || strcmp(w->status, "target_missed") == 0;
         w->missed = strcmp(w->status, "target_missed") == 0;
-        if (rp_num(t, i, k.ups, &w->ups) || rp_num(t, i, k.rmse, &w->rmse) ||
-            rp_num(t, i, k.mae, &w->mae) || rp_num(t, i, k.ndcg10, &w->ndcg10) ||
-            rp_num(t, i, k.ttq, &w->ttq) || rp_num(t, i, k.ttq_eval, &w->ttq_eval) ||
-            rp_num(t, i, k.ttq_epochs, &w->ttq_epochs)) {
+        if (hb_rp_num(t, i, k.ups, &w->ups) || hb_rp_num(t, i, k.rmse, &w->rmse) ||
+            hb_rp_num(t, i, k.mae, &w->mae) || hb_rp_num(t, i, k.ndcg10, &w->ndcg10) ||
+            hb_rp_num(t, i, k.ttq, &w->ttq) || hb_rp_num(t, i, k.ttq_eval, &w->ttq_eval) ||
+            hb_rp_num(t, i, k.ttq_epochs, &w->ttq_epochs)) {
             free(key);
             return -1;
         }
         if (w->ok && !(w->ups > 0)) {
-            fprintf(stderr, "hogbench report: %s:%zu: status %s but updates_per_second '%s' is "
-                            "not a positive number\n", t->path, w->line, w->status,
-                    hb_csvr_get(t, i, k.ups));
+            fprintf(stderr,
+                    "hogbench report: %s:%zu: status %s but updates_per_second '%s' is "
+                    "not a positive number\n",
+                    t->path, w->line, w->status, hb_csvr_get(t, i, k.ups));
             free(key);
             return -1;
         }
@@ -265,16 +272,17 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         w->tvalue = hb_csvr_get(t, i, k.tvalue);
         /* the machine */
         size_t at = 0;
-        const int mcols[] = {r->by_host ? k.host : -2, r->by_cpu ? k.cpu : -2, r->by_isa ? k.isa : -2,
-                             r->by_build ? k.compiler : -2, r->by_build ? k.flags : -2,
-                             r->by_build ? k.sha : -2};
+        const int mcols[] = {r->by_host ? k.host : -2,   r->by_cpu ? k.cpu : -2,
+                             r->by_isa ? k.isa : -2,     r->by_build ? k.compiler : -2,
+                             r->by_build ? k.flags : -2, r->by_build ? k.sha : -2};
         for (int c = 0; c < 6; c++)
             if (mcols[c] != -2)
                 at += (size_t)snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s\x1f",
                                        hb_csvr_get(t, i, mcols[c]));
         uint64_t h = XXH3_64bits(key, at);
         int mi = -1;
-        for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap; s = (s + 1) & (mmap->cap - 1)) {
+        for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap;
+             s = (s + 1) & (mmap->cap - 1)) {
             if (mmap->v[s] < 0) break;
             if (mmap->h[s] == h && strcmp(r->m[mmap->v[s]].key, key) == 0) {
                 mi = mmap->v[s];
@@ -283,11 +291,11 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         }
         if (mi < 0) {
             size_t cap = (size_t)r->capm;
-            r->m = rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
+            r->m = hb_rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
             r->capm = (int)cap;
             mi = r->nm++;
-            rp_machine *m = &r->m[mi];
-            m->key = rp_strdup(&r->A, key);
+            hb_rp_machine *m = &r->m[mi];
+            m->key = hb_rp_strdup(&r->A, key);
             m->host = hb_csvr_get(t, i, k.host);
             m->cpu = hb_csvr_get(t, i, k.cpu);
             m->isa = hb_csvr_get(t, i, k.isa);
@@ -303,7 +311,7 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
             m->os = hb_csvr_get(t, i, k.os);
             m->version = hb_csvr_get(t, i, k.version);
             m->probe = -1;
-            rp_map_put(mmap, h, mi);
+            hb_rp_map_put(mmap, h, mi);
         }
         w->machine = mi;
         r->m[mi].nrows++;
@@ -312,13 +320,14 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         at = 0;
         for (int c = 0; c < k.data; c++) {
             if (r->by_isa && c == k.isa) continue;
-            const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n", t->head[c],
-                                    hb_csvr_get(t, i, c));
+            const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n",
+                                    t->head[c], hb_csvr_get(t, i, c));
             if (wr > 0) at += (size_t)wr;
         }
         h = XXH3_64bits(key, at);
         int ci = -1;
-        for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap; s = (s + 1) & (cmap->cap - 1)) {
+        for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap;
+             s = (s + 1) & (cmap->cap - 1)) {
             if (cmap->v[s] < 0) break;
             if (cmap->h[s] == h && strcmp(r->c[cmap->v[s]].key, key) == 0) {
                 ci = cmap->v[s];
@@ -327,14 +336,14 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
         }
         if (ci < 0) {
             size_t cap = (size_t)r->capc;
-            r->c = rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
+            r->c = hb_rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
             r->capc = (int)cap;
             ci = r->nc++;
-            rp_config *c = &r->c[ci];
-            c->key = rp_strdup(&r->A, key);
+            hb_rp_config *c = &r->c[ci];
+            c->key = hb_rp_strdup(&r->A, key);
             c->npairs = k.data - (r->by_isa ? 1 : 0);
-            c->name = rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
-            c->value = rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
+            c->name = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
+            c->value = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
             int p = 0;
             for (int col = 0; col < k.data; col++) {
                 if (r->by_isa && col == k.isa) continue;
@@ -342,16 +351,16 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
                 c->value[p++] = hb_csvr_get(t, i, col);
             }
             c->model = hb_csvr_get(t, i, k.model);
-            c->model_rank = rp_model_rank(c->model);
+            c->model_rank = hb_rp_model_rank(c->model);
             c->optimizer = hb_csvr_get(t, i, k.optimizer);
             c->dataset = hb_csvr_get(t, i, k.dataset);
             c->isa = r->by_isa ? NULL : hb_csvr_get(t, i, k.isa);
-            c->dim = rp_uint(hb_csvr_get(t, i, k.dim));
-            c->threads = rp_uint(hb_csvr_get(t, i, k.threads));
-            c->batch = rp_uint(hb_csvr_get(t, i, k.batch));
-            c->hidden = rp_uint(hb_csvr_get(t, i, k.hidden));
-            c->layers = rp_uint(hb_csvr_get(t, i, k.layers));
-            rp_map_put(cmap, h, ci);
+            c->dim = hb_rp_uint(hb_csvr_get(t, i, k.dim));
+            c->threads = hb_rp_uint(hb_csvr_get(t, i, k.threads));
+            c->batch = hb_rp_uint(hb_csvr_get(t, i, k.batch));
+            c->hidden = hb_rp_uint(hb_csvr_get(t, i, k.hidden));
+            c->layers = hb_rp_uint(hb_csvr_get(t, i, k.layers));
+            hb_rp_map_put(cmap, h, ci);
         }
         w->config = ci;
         r->nrows++;
@@ -362,17 +371,17 @@ static int rp_load_csv(rp *r, int fi, rp_map *mmap, rp_map *cmap) {
 
 /* ------------------------------------------------------------------ probes */
 
-static double rp_jnum(const hb_json *o, const char *k) {
+static double hb_rp_jnum(const hb_json *o, const char *k) {
     const hb_json *v = hb_json_get(o, k);
     return v && v->type == HB_JSON_NUMBER ? v->number : NAN;
 }
 
-static const char *rp_jstr(const hb_json *o, const char *k) {
+static const char *hb_rp_jstr(const hb_json *o, const char *k) {
     const hb_json *v = hb_json_get(o, k);
     return v && v->type == HB_JSON_STRING ? v->str : "";
 }
 
-static int rp_load_probe(rp *r, const char *path, rp_probe *p) {
+static int hb_rp_load_probe(rp *r, const char *path, hb_rp_probe *p) {
     char *buf;
     size_t len;
     hb_error err = {{0}};
@@ -391,70 +400,75 @@ static int rp_load_probe(rp *r, const char *path, rp_probe *p) {
                   *gather = hb_json_get(j, "gather"), *fma = hb_json_get(j, "fma"),
                   *topo = hb_json_get(j, "topology");
     if (!hb_json_get(j, "hogbench_probe") || !mach || mach->type != HB_JSON_OBJECT) {
-        fprintf(stderr, "hogbench report: %s: not a hogbench probe profile (no hogbench_probe and "
-                        "machine members; write one with 'hogbench probe --out')\n", path);
+        fprintf(stderr,
+                "hogbench report: %s: not a hogbench probe profile (no hogbench_probe and "
+                "machine members; write one with 'hogbench probe --out')\n",
+                path);
         hb_json_free(&j);
         return -1;
     }
     memset(p, 0, sizeof *p);
-    p->path = rp_strdup(&r->A, path);
-    p->host = rp_strdup(&r->A, rp_jstr(mach, "hostname"));
-    p->cpu = rp_strdup(&r->A, rp_jstr(mach, "cpu_model"));
-    p->threads_all = (int)rp_jnum(j, "threads_all");
-    p->seconds = rp_jnum(j, "seconds");
+    p->path = hb_rp_strdup(&r->A, path);
+    p->host = hb_rp_strdup(&r->A, hb_rp_jstr(mach, "hostname"));
+    p->cpu = hb_rp_strdup(&r->A, hb_rp_jstr(mach, "cpu_model"));
+    p->threads_all = (int)hb_rp_jnum(j, "threads_all");
+    p->seconds = hb_rp_jnum(j, "seconds");
     const hb_json *q = hb_json_get(j, "quick");
     p->quick = q && q->type == HB_JSON_BOOL && q->boolean;
-    p->topo_source = rp_strdup(&r->A, rp_jstr(topo, "source"));
-    p->packages = (int)rp_jnum(topo, "packages");
-    p->numa = (int)rp_jnum(topo, "numa_nodes");
-    p->cores = (int)rp_jnum(topo, "cores");
-    p->pus = (int)rp_jnum(topo, "pus");
-    p->mem_kib = (long long)rp_jnum(topo, "memory_total_kib");
+    p->topo_source = hb_rp_strdup(&r->A, hb_rp_jstr(topo, "source"));
+    p->packages = (int)hb_rp_jnum(topo, "packages");
+    p->numa = (int)hb_rp_jnum(topo, "numa_nodes");
+    p->cores = (int)hb_rp_jnum(topo, "cores");
+    p->pus = (int)hb_rp_jnum(topo, "pus");
+    p->mem_kib = (long long)hb_rp_jnum(topo, "memory_total_kib");
     const hb_json *caches = hb_json_get(topo, "caches");
     size_t at = 0;
-    for (const hb_json *c = caches && caches->type == HB_JSON_ARRAY ? caches->child : NULL; c; c = c->next) {
-        const char *ty = rp_jstr(c, "type");
+    for (const hb_json *c = caches && caches->type == HB_JSON_ARRAY ? caches->child : NULL; c;
+         c = c->next) {
+        const char *ty = hb_rp_jstr(c, "type");
         if (strcmp(ty, "instruction") == 0) continue;
-        const double kib = rp_jnum(c, "size_kib");
-        const int w = snprintf(p->caches + at, sizeof p->caches - at, "%sL%d %s%.0f %s x%d", at ? ", " : "",
-                               (int)rp_jnum(c, "level"), strcmp(ty, "data") == 0 ? "d " : "",
-                               kib >= 4096 ? kib / 1024 : kib, kib >= 4096 ? "MiB" : "KiB",
-                               (int)rp_jnum(c, "count"));
+        const double kib = hb_rp_jnum(c, "size_kib");
+        const int w = snprintf(p->caches + at, sizeof p->caches - at, "%sL%d %s%.0f %s x%d",
+                               at ? ", " : "", (int)hb_rp_jnum(c, "level"),
+                               strcmp(ty, "data") == 0 ? "d " : "", kib >= 4096 ? kib / 1024 : kib,
+                               kib >= 4096 ? "MiB" : "KiB", (int)hb_rp_jnum(c, "count"));
         if (w > 0 && (size_t)w < sizeof p->caches - at) at += (size_t)w;
     }
-    p->stream_bytes = rp_jnum(stream, "array_bytes");
-    p->stream_level = rp_strdup(&r->A, rp_jstr(stream, "level"));
+    p->stream_bytes = hb_rp_jnum(stream, "array_bytes");
+    p->stream_level = hb_rp_strdup(&r->A, hb_rp_jstr(stream, "level"));
     p->copy1 = p->copyN = p->triad1 = p->triadN = NAN;
     const hb_json *sr = hb_json_get(stream, "results");
     for (const hb_json *e = sr && sr->type == HB_JSON_ARRAY ? sr->child : NULL; e; e = e->next) {
-        const int th = (int)rp_jnum(e, "threads"), tri = strcmp(rp_jstr(e, "kernel"), "triad") == 0;
-        const double g = rp_jnum(e, "gb_per_s");
+        const int th = (int)hb_rp_jnum(e, "threads"),
+                  tri = strcmp(hb_rp_jstr(e, "kernel"), "triad") == 0;
+        const double g = hb_rp_jnum(e, "gb_per_s");
         if (th == 1) *(tri ? &p->triad1 : &p->copy1) = g;
         if (th == p->threads_all) *(tri ? &p->triadN : &p->copyN) = g;
     }
     const hb_json *gr = hb_json_get(gather, "results"), *e;
-    p->g = rp_alloc(&r->A, (gr && gr->type == HB_JSON_ARRAY ? gr->n : 0) * sizeof *p->g + 1);
+    p->g = hb_rp_alloc(&r->A, (gr && gr->type == HB_JSON_ARRAY ? gr->n : 0) * sizeof *p->g + 1);
     for (e = gr && gr->type == HB_JSON_ARRAY ? gr->child : NULL; e; e = e->next) {
-        rp_gather *g = &p->g[p->ng];
-        g->table_bytes = rp_jnum(e, "table_bytes");
-        g->row_bytes = rp_jnum(e, "row_bytes");
-        g->read = rp_jnum(e, "read_rows_per_s");
-        g->update = rp_jnum(e, "update_rows_per_s");
-        g->threads = (int)rp_jnum(e, "threads");
-        g->level = rp_strdup(&r->A, rp_jstr(e, "level"));
+        hb_rp_gather *g = &p->g[p->ng];
+        g->table_bytes = hb_rp_jnum(e, "table_bytes");
+        g->row_bytes = hb_rp_jnum(e, "row_bytes");
+        g->read = hb_rp_jnum(e, "read_rows_per_s");
+        g->update = hb_rp_jnum(e, "update_rows_per_s");
+        g->threads = (int)hb_rp_jnum(e, "threads");
+        g->level = hb_rp_strdup(&r->A, hb_rp_jstr(e, "level"));
         if (g->table_bytes > 0 && g->row_bytes > 0 && g->update > 0) p->ng++;
     }
-    p->f = rp_alloc(&r->A, (fma && fma->type == HB_JSON_ARRAY ? fma->n : 0) * sizeof *p->f + 1);
+    p->f = hb_rp_alloc(&r->A, (fma && fma->type == HB_JSON_ARRAY ? fma->n : 0) * sizeof *p->f + 1);
     for (e = fma && fma->type == HB_JSON_ARRAY ? fma->child : NULL; e; e = e->next) {
-        rp_fma *f = &p->f[p->nf];
-        f->isa = rp_strdup(&r->A, rp_jstr(e, "isa"));
-        f->threads = (int)rp_jnum(e, "threads");
-        f->gflops = rp_jnum(e, "gflops");
+        hb_rp_fma *f = &p->f[p->nf];
+        f->isa = hb_rp_strdup(&r->A, hb_rp_jstr(e, "isa"));
+        f->threads = (int)hb_rp_jnum(e, "threads");
+        f->gflops = hb_rp_jnum(e, "gflops");
         if (f->gflops > 0) p->nf++;
     }
     hb_json_free(&j);
     if (!p->host[0] || p->threads_all < 1) {
-        fprintf(stderr, "hogbench report: %s: the profile names no hostname or thread count\n", path);
+        fprintf(stderr, "hogbench report: %s: the profile names no hostname or thread count\n",
+                path);
         return -1;
     }
     return 0;
@@ -462,23 +476,24 @@ static int rp_load_probe(rp *r, const char *path, rp_probe *p) {
 
 /* ------------------------------------------------------------------ statistics and roofs */
 
-static int rp_cmp_d(const void *a, const void *b) {
+static int hb_rp_cmp_d(const void *a, const void *b) {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-int rp_cell_stats(const rp *r, int config, int machine, size_t field, double *med, double *lo,
-                  double *hi) {
+int hb_rp_cell_stats(const rp *r, int config, int machine, size_t field, double *med, double *lo,
+                     double *hi) {
     double v[256];
     int n = 0;
-    for (int i = r->cell[(size_t)config * (size_t)r->nm + (size_t)machine]; i >= 0; i = r->rows[i].next) {
-        const rp_row *w = &r->rows[i];
+    for (int i = r->cell[(size_t)config * (size_t)r->nm + (size_t)machine]; i >= 0;
+         i = r->rows[i].next) {
+        const hb_rp_row *w = &r->rows[i];
         const double x = *(const double *)((const char *)w + field);
         if (w->ok && !isnan(x) && n < 256) v[n++] = x;
     }
     *med = *lo = *hi = NAN;
     if (!n) return 0;
-    qsort(v, (size_t)n, sizeof *v, rp_cmp_d);
+    qsort(v, (size_t)n, sizeof *v, hb_rp_cmp_d);
     *med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     *lo = v[0];
     *hi = v[n - 1];
@@ -487,7 +502,7 @@ int rp_cell_stats(const rp *r, int config, int machine, size_t field, double *me
 
 /* Users + items of the dataset column: ML-100K's full counts (an upper bound: the notebook's
  * filtering keeps fewer), a synthetic spec's users and items; 0 when unknown. */
-static double rp_entities(const char *ds) {
+static double hb_rp_entities(const char *ds) {
     if (strcmp(ds, "ml-100k") == 0 || strcmp(ds, "synthetic") == 0) return 943.0 + 1682.0;
     if (strncmp(ds, "synthetic:", 10) != 0) return 0.0;
     const char *u = strstr(ds, "users="), *i = strstr(ds, "items=");
@@ -496,7 +511,8 @@ static double rp_entities(const char *ds) {
 }
 
 /* The probe's update rate (rows/s) at this table size and row size with t threads. */
-static double rp_gather_rate(const rp_probe *p, double table, double row, int t, int threads) {
+static double hb_rp_gather_rate(const hb_rp_probe *p, double table, double row, int t,
+                                int threads) {
     /* nearest measured row size at or above row (else the largest, scaled down) */
     double rb = 0, best = 1e300, maxrb = 0;
     for (int k = 0; k < p->ng; k++) {
@@ -522,8 +538,12 @@ static double rp_gather_rate(const rp_probe *p, double table, double row, int t,
     if (!n) return NAN;
     for (int a = 1; a < n; a++) /* sort by table size */
         for (int b = a; b > 0 && xs[b - 1] > xs[b]; b--) {
-            double x = xs[b]; xs[b] = xs[b - 1]; xs[b - 1] = x;
-            double y = ys[b]; ys[b] = ys[b - 1]; ys[b - 1] = y;
+            double x = xs[b];
+            xs[b] = xs[b - 1];
+            xs[b - 1] = x;
+            double y = ys[b];
+            ys[b] = ys[b - 1];
+            ys[b - 1] = y;
         }
     if (table <= xs[0]) return ys[0] * scale;
     if (table >= xs[n - 1]) return ys[n - 1] * scale;
@@ -534,19 +554,19 @@ static double rp_gather_rate(const rp_probe *p, double table, double row, int t,
 }
 
 /* A figure for t threads from the 1-thread and all-threads measurements: linear in between. */
-static double rp_threads_interp(double v1, double vn, int n, int t) {
+static double hb_rp_threads_interp(double v1, double vn, int n, int t) {
     if (t <= 1 || n <= 1) return v1;
     if (t >= n) return vn;
     return v1 + (vn - v1) * (double)(t - 1) / (double)(n - 1);
 }
 
-double rp_roof(const rp *r, int ci, int mi, const char **bound, char *why, size_t cap) {
-    const rp_config *c = &r->c[ci];
-    const rp_machine *m = &r->m[mi];
+double hb_rp_roof(const rp *r, int ci, int mi, const char **bound, char *why, size_t cap) {
+    const hb_rp_config *c = &r->c[ci];
+    const hb_rp_machine *m = &r->m[mi];
     *bound = "";
     if (why) why[0] = '\0';
     if (m->probe < 0) return NAN;
-    const rp_probe *p = &r->probes[m->probe];
+    const hb_rp_probe *p = &r->probes[m->probe];
     hb_model_kind kind;
     if (hb_model_parse(c->model, &kind) != 0) return NAN;
     hb_update_cost uc;
@@ -563,57 +583,61 @@ double rp_roof(const rp *r, int ci, int mi, const char **bound, char *why, size_
             if (p->f[k].threads == p->threads_all) fn = p->f[k].gflops;
         }
     if (isnan(fn)) fn = f1;
-    const double gflops = rp_threads_interp(f1, fn, p->threads_all, t);
+    const double gflops = hb_rp_threads_interp(f1, fn, p->threads_all, t);
     const double roof_f = gflops * 1e9 / uc.flops;
-    const double ent = rp_entities(c->dataset);
+    const double ent = hb_rp_entities(c->dataset);
     const double table = ent > 0 ? ent * uc.entity_bytes : 1e30; /* unknown: the largest measured */
-    const double g1 = rp_gather_rate(p, table, uc.row_bytes, t, 1);
-    double gn = rp_gather_rate(p, table, uc.row_bytes, t, p->threads_all);
+    const double g1 = hb_rp_gather_rate(p, table, uc.row_bytes, t, 1);
+    double gn = hb_rp_gather_rate(p, table, uc.row_bytes, t, p->threads_all);
     if (isnan(gn)) gn = g1;
-    const double roof_m = rp_threads_interp(g1, gn, p->threads_all, t) / uc.rows;
+    const double roof_m = hb_rp_threads_interp(g1, gn, p->threads_all, t) / uc.rows;
     if (isnan(roof_f) && isnan(roof_m)) return NAN;
     const int mem = isnan(roof_f) || roof_m < roof_f;
     *bound = mem ? "memory" : "FMA";
     if (why)
-        snprintf(why, cap, "%.0f flop, %.0f B, %.0f random rows of %.0f B per update; table %s; "
-                 "FMA roof %.3g/s, random-row roof %.3g/s", uc.flops, uc.bytes, uc.rows, uc.row_bytes,
+        snprintf(why, cap,
+                 "%.0f flop, %.0f B, %.0f random rows of %.0f B per update; table %s; "
+                 "FMA roof %.3g/s, random-row roof %.3g/s",
+                 uc.flops, uc.bytes, uc.rows, uc.row_bytes,
                  ent > 0 ? "from the dataset" : "size unknown (largest measured)", roof_f, roof_m);
     return mem ? roof_m : roof_f;
 }
 
 /* ------------------------------------------------------------------ grouping */
 
-static const rp *rp_sort_ctx;
+static const rp *hb_rp_sort_ctx;
 
-static int rp_cmp_machine(const void *a, const void *b) {
-    const rp_machine *x = &rp_sort_ctx->m[*(const int *)a], *y = &rp_sort_ctx->m[*(const int *)b];
+static int hb_rp_cmp_machine(const void *a, const void *b) {
+    const hb_rp_machine *x = &hb_rp_sort_ctx->m[*(const int *)a],
+                        *y = &hb_rp_sort_ctx->m[*(const int *)b];
     int d = strcmp(x->host, y->host);
     if (!d) d = strcmp(x->cpu, y->cpu);
     if (!d) d = strcmp(x->sha, y->sha);
     if (!d) d = strcmp(x->compiler, y->compiler);
     if (!d) d = strcmp(x->flags, y->flags);
-    if (!d) d = rp_isa_rank(x->isa) - rp_isa_rank(y->isa);
+    if (!d) d = hb_rp_isa_rank(x->isa) - hb_rp_isa_rank(y->isa);
     if (!d) d = strcmp(x->isa, y->isa);
     return d;
 }
 
-static int rp_cmp_config(const void *a, const void *b) {
-    const rp_config *x = &rp_sort_ctx->c[*(const int *)a], *y = &rp_sort_ctx->c[*(const int *)b];
+static int hb_rp_cmp_config(const void *a, const void *b) {
+    const hb_rp_config *x = &hb_rp_sort_ctx->c[*(const int *)a],
+                       *y = &hb_rp_sort_ctx->c[*(const int *)b];
     int d = x->model_rank - y->model_rank;
     if (!d) d = strcmp(x->model, y->model);
     if (!d) d = (x->dim > y->dim) - (x->dim < y->dim);
     if (!d) d = (x->threads > y->threads) - (x->threads < y->threads);
-    if (!d && x->isa && y->isa) d = rp_isa_rank(x->isa) - rp_isa_rank(y->isa);
+    if (!d && x->isa && y->isa) d = hb_rp_isa_rank(x->isa) - hb_rp_isa_rank(y->isa);
     if (!d) d = strcmp(x->key, y->key);
     return d;
 }
 
 /* Machine labels: the parts that differ between machines (host, ISA, git sha, compiler,
  * flags), or host and ISA when there is one machine; #k where two would still read alike. */
-static void rp_label_machines(rp *r) {
+static void hb_rp_label_machines(rp *r) {
     int vary[5] = {0};
     for (int a = 1; a < r->nm; a++) {
-        const rp_machine *x = &r->m[0], *y = &r->m[a];
+        const hb_rp_machine *x = &r->m[0], *y = &r->m[a];
         vary[0] |= strcmp(x->host, y->host) != 0 || strcmp(x->cpu, y->cpu) != 0;
         vary[1] |= strcmp(x->isa, y->isa) != 0;
         vary[2] |= strcmp(x->sha, y->sha) != 0;
@@ -622,20 +646,22 @@ static void rp_label_machines(rp *r) {
     }
     if (r->nm == 1 || !(vary[0] | vary[1] | vary[2] | vary[3] | vary[4])) vary[0] = vary[1] = 1;
     for (int a = 0; a < r->nm; a++) {
-        rp_machine *m = &r->m[a];
+        hb_rp_machine *m = &r->m[a];
         const char *part[5] = {m->host[0] ? m->host : "?", m->isa, m->sha, m->compiler, m->flags};
         size_t at = 0;
         for (int k = 0; k < 5; k++)
             if (vary[k] && (k != 1 || r->by_isa)) {
-                const int w = snprintf(m->label + at, sizeof m->label - at, "%s%s", at ? " " : "", part[k]);
+                const int w =
+                    snprintf(m->label + at, sizeof m->label - at, "%s%s", at ? " " : "", part[k]);
                 if (w > 0 && (size_t)w < sizeof m->label - at) at += (size_t)w;
             }
         if (!at) snprintf(m->label, sizeof m->label, "%s", part[0]);
     }
     for (int a = 0; a < r->nm; a++) {
         int same = 0;
-        for (int b = 0; b < a; b++) same += strcmp(r->m[a].label, r->m[b].label) == 0 ||
-                                            strncmp(r->m[a].label, r->m[b].label, strlen(r->m[a].label)) == 0;
+        for (int b = 0; b < a; b++)
+            same += strcmp(r->m[a].label, r->m[b].label) == 0 ||
+                    strncmp(r->m[a].label, r->m[b].label, strlen(r->m[a].label)) == 0;
         if (same) {
             const size_t l = strlen(r->m[a].label);
             snprintf(r->m[a].label + l, sizeof r->m[a].label - l, " #%d", a + 1);
@@ -645,7 +671,7 @@ static void rp_label_machines(rp *r) {
     for (int a = 0; a < r->nm; a++) {
         r->m[a].group = a;
         for (int b = 0; b < a; b++) {
-            const rp_machine *x = &r->m[a], *y = &r->m[b];
+            const hb_rp_machine *x = &r->m[a], *y = &r->m[b];
             if (!strcmp(x->host, y->host) && !strcmp(x->cpu, y->cpu) && !strcmp(x->sha, y->sha) &&
                 !strcmp(x->compiler, y->compiler) && !strcmp(x->flags, y->flags)) {
                 r->m[a].group = r->m[b].group;
@@ -657,9 +683,9 @@ static void rp_label_machines(rp *r) {
 
 /* Config labels: dim, threads, and the run-key columns whose value differs among the configs
  * of the same model (seed, epochs, optimizer, data, ...). */
-static void rp_label_configs(rp *r) {
+static void hb_rp_label_configs(rp *r) {
     for (int a = 0; a < r->nc; a++) {
-        rp_config *c = &r->c[a];
+        hb_rp_config *c = &r->c[a];
         char buf[1024];
         size_t at = (size_t)snprintf(buf, sizeof buf, "dim %u, %u thread%s", c->dim, c->threads,
                                      c->threads == 1 ? "" : "s");
@@ -668,7 +694,7 @@ static void rp_label_configs(rp *r) {
             if (!strcmp(n, "model") || !strcmp(n, "dim") || !strcmp(n, "threads")) continue;
             int varies = 0;
             for (int b = 0; b < r->nc && !varies; b++) {
-                const rp_config *o = &r->c[b];
+                const hb_rp_config *o = &r->c[b];
                 if (b == a || strcmp(o->model, c->model) != 0) continue;
                 const char *ov = NULL;
                 for (int q = 0; q < o->npairs; q++)
@@ -682,24 +708,30 @@ static void rp_label_configs(rp *r) {
                 if (w > 0) at += (size_t)w;
             }
         }
-        c->label = rp_strdup(&r->A, buf);
+        c->label = hb_rp_strdup(&r->A, buf);
     }
 }
 
 /* ------------------------------------------------------------------ the command */
 
-static int rp_machine_by(rp *r, const char *s) {
+static int hb_rp_machine_by(rp *r, const char *s) {
     r->by_host = r->by_cpu = r->by_isa = r->by_build = 0;
     const char *p = s;
     for (;;) {
         const size_t n = strcspn(p, ",");
-        if (n == 4 && !strncmp(p, "host", 4)) r->by_host = 1;
-        else if (n == 3 && !strncmp(p, "cpu", 3)) r->by_cpu = 1;
-        else if (n == 3 && !strncmp(p, "isa", 3)) r->by_isa = 1;
-        else if (n == 5 && !strncmp(p, "build", 5)) r->by_build = 1;
+        if (n == 4 && !strncmp(p, "host", 4))
+            r->by_host = 1;
+        else if (n == 3 && !strncmp(p, "cpu", 3))
+            r->by_cpu = 1;
+        else if (n == 3 && !strncmp(p, "isa", 3))
+            r->by_isa = 1;
+        else if (n == 5 && !strncmp(p, "build", 5))
+            r->by_build = 1;
         else {
-            fprintf(stderr, "hogbench report: --machine-by '%s': expected a comma list of host, cpu, "
-                            "isa, build\n", s);
+            fprintf(stderr,
+                    "hogbench report: --machine-by '%s': expected a comma list of host, cpu, "
+                    "isa, build\n",
+                    s);
             return -1;
         }
         if (!p[n]) return 0;
@@ -709,9 +741,9 @@ static int rp_machine_by(rp *r, const char *s) {
 
 int hb_cmd_report(int argc, char **argv) {
     static const struct option opts[] = {
-        {"out", 1, 0, 'o'}, {"probe", 1, 0, 'p'}, {"baseline", 1, 0, 'b'}, {"machine-by", 1, 0, 'm'},
-        {"tolerance", 1, 0, 't'}, {"title", 1, 0, 'T'}, {"strict", 0, 0, 's'}, {"help", 0, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"out", 1, 0, 'o'},        {"probe", 1, 0, 'p'},     {"baseline", 1, 0, 'b'},
+        {"machine-by", 1, 0, 'm'}, {"tolerance", 1, 0, 't'}, {"title", 1, 0, 'T'},
+        {"strict", 0, 0, 's'},     {"help", 0, 0, 'h'},      {0, 0, 0, 0}};
     rp R;
     memset(&R, 0, sizeof R);
     rp *r = &R;
@@ -730,7 +762,7 @@ int hb_cmd_report(int argc, char **argv) {
         case 'p': probes[np++] = optarg; break;
         case 'b': baseline = optarg; break;
         case 'm':
-            if (rp_machine_by(r, optarg) != 0) goto done;
+            if (hb_rp_machine_by(r, optarg) != 0) goto done;
             break;
         case 't': {
             float t;
@@ -762,30 +794,31 @@ int hb_cmd_report(int argc, char **argv) {
     }
     r->nfiles = argc - optind;
     r->files = calloc((size_t)r->nfiles, sizeof *r->files);
-    r->skipped = rp_alloc(&r->A, (size_t)r->nfiles);
+    r->skipped = hb_rp_alloc(&r->A, (size_t)r->nfiles);
     if (!r->files) goto done;
-    rp_map mmap = {0}, cmap = {0};
+    hb_rp_map mmap = {0}, cmap = {0};
     int bad = 0;
     for (int f = 0; f < r->nfiles && !bad; f++) {
         hb_error err = {{0}};
         if (hb_csvr_load(argv[optind + f], &r->files[f], &err) != HB_OK) {
             fprintf(stderr, "hogbench report: %s\n", err.msg);
             bad = 1;
-        } else if ((bad = rp_load_csv(r, f, &mmap, &cmap)) > 0) {
+        } else if ((bad = hb_rp_load_csv(r, f, &mmap, &cmap)) > 0) {
             r->skipped[f] = 1;
             bad = 0;
         }
     }
-    rp_map_free(&mmap);
-    rp_map_free(&cmap);
+    hb_rp_map_free(&mmap);
+    hb_rp_map_free(&cmap);
     if (bad) goto done;
     if (!r->nrows) {
-        fprintf(stderr, "hogbench report: no rows in %s%s\n", argv[optind], r->nfiles > 1 ? " ..." : "");
+        fprintf(stderr, "hogbench report: no rows in %s%s\n", argv[optind],
+                r->nfiles > 1 ? " ..." : "");
         goto done;
     }
-    r->probes = rp_alloc(&r->A, (size_t)(np + 1) * sizeof *r->probes);
+    r->probes = hb_rp_alloc(&r->A, (size_t)(np + 1) * sizeof *r->probes);
     for (int k = 0; k < np; k++) {
-        if (rp_load_probe(r, probes[k], &r->probes[r->nprobes]) != 0) goto done;
+        if (hb_rp_load_probe(r, probes[k], &r->probes[r->nprobes]) != 0) goto done;
         r->nprobes++;
     }
     for (int a = 0; a < r->nm; a++)
@@ -793,22 +826,23 @@ int hb_cmd_report(int argc, char **argv) {
             if (!strcmp(r->probes[k].host, r->m[a].host) && !strcmp(r->probes[k].cpu, r->m[a].cpu))
                 r->m[a].probe = k;
     /* cells, orders, labels */
-    r->cell = rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
+    r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
     for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
     for (size_t i = r->nrows; i-- > 0;) { /* backwards: cells list rows in file order */
-        int *head = &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
+        int *head =
+            &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
         r->rows[i].next = *head;
         *head = (int)i;
     }
-    r->mo = rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
-    r->co = rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
+    r->mo = hb_rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
+    r->co = hb_rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
     for (int a = 0; a < r->nm; a++) r->mo[a] = a;
     for (int a = 0; a < r->nc; a++) r->co[a] = a;
-    rp_sort_ctx = r;
-    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, rp_cmp_machine);
-    qsort(r->co, (size_t)r->nc, sizeof *r->co, rp_cmp_config);
-    rp_label_machines(r);
-    rp_label_configs(r);
+    hb_rp_sort_ctx = r;
+    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, hb_rp_cmp_machine);
+    qsort(r->co, (size_t)r->nc, sizeof *r->co, hb_rp_cmp_config);
+    hb_rp_label_machines(r);
+    hb_rp_label_configs(r);
     r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
     for (int a = 1; a < r->nm; a++)
         if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
@@ -820,9 +854,11 @@ int hb_cmd_report(int argc, char **argv) {
             for (int a = 0; a < r->nm; a++)
                 if (strstr(r->m[a].label, baseline)) found = a, n++;
         if (n != 1) {
-            fprintf(stderr, "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
+            fprintf(stderr,
+                    "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
                     n ? "several machines" : "no machine");
-            for (int a = 0; a < r->nm; a++) fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
+            for (int a = 0; a < r->nm; a++)
+                fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
             fprintf(stderr, "\n");
             goto done;
         }
@@ -834,10 +870,10 @@ int hb_cmd_report(int argc, char **argv) {
         rc = 1;
         goto done;
     }
-    rp_doc d;
+    hb_rp_doc d;
     memset(&d, 0, sizeof d);
     d.dir = r->out;
-    rp_render(r, &d);
+    hb_rp_render(r, &d);
     char path[4096];
     if (!d.failed && !d.html.oom && !d.md.oom) {
         snprintf(path, sizeof path, "%s/report.html", r->out);
@@ -856,9 +892,10 @@ int hb_cmd_report(int argc, char **argv) {
         goto done;
     }
     printf("report: %zu rows from %d file%s, %d machine%s, %d config%s, %d probe%s; %d parity "
-           "difference%s flagged\nreport: %s/report.html and %s/report.md\n", r->nrows, r->nfiles,
-           r->nfiles == 1 ? "" : "s", r->nm, r->nm == 1 ? "" : "s", r->nc, r->nc == 1 ? "" : "s",
-           r->nprobes, r->nprobes == 1 ? "" : "s", r->flagged, r->flagged == 1 ? "" : "s", r->out, r->out);
+           "difference%s flagged\nreport: %s/report.html and %s/report.md\n",
+           r->nrows, r->nfiles, r->nfiles == 1 ? "" : "s", r->nm, r->nm == 1 ? "" : "s", r->nc,
+           r->nc == 1 ? "" : "s", r->nprobes, r->nprobes == 1 ? "" : "s", r->flagged,
+           r->flagged == 1 ? "" : "s", r->out, r->out);
     rc = r->strict && r->flagged ? 1 : 0;
 done:
     for (int f = 0; f < r->nfiles && r->files; f++) hb_csvr_free(&r->files[f]);
@@ -867,6 +904,6 @@ done:
     free(r->m);
     free(r->c);
     free(probes);
-    rp_arena_free(&r->A);
+    hb_rp_arena_free(&r->A);
     return rc;
 }

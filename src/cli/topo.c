@@ -67,15 +67,18 @@ static int hb_topo_hwloc(hb_topo *t) {
     t->pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
     const hwloc_obj_t root = hwloc_get_root_obj(topo);
     t->mem_total_kib = (long long)(root->total_memory / 1024);
-    static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L1ICACHE, HWLOC_OBJ_L2CACHE,
-                                             HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L4CACHE};
+    static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L1ICACHE,
+                                             HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE,
+                                             HWLOC_OBJ_L4CACHE};
     for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
         const int n = hwloc_get_nbobjs_by_type(topo, types[k]);
         for (int j = 0; j < n; j++) {
             const hwloc_obj_t o = hwloc_get_obj_by_type(topo, types[k], (unsigned)j);
             const struct hwloc_cache_attr_s *c = &o->attr->cache;
-            hb_add_cache(t, (int)c->depth, c->type == HWLOC_OBJ_CACHE_DATA ? "data"
-                         : c->type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction" : "unified",
+            hb_add_cache(t, (int)c->depth,
+                         c->type == HWLOC_OBJ_CACHE_DATA          ? "data"
+                         : c->type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction"
+                                                                  : "unified",
                          (long long)(c->size / 1024), 1);
         }
     }
@@ -95,7 +98,8 @@ static int hb_sys_distinct(const char *fmt, int ncpu, int pair_with_package) {
         if (hb_read_line(path, v, sizeof v) != 0) continue;
         if (pair_with_package) {
             char pk[32] = "";
-            snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", c);
+            snprintf(path, sizeof path,
+                     "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", c);
             if (hb_read_line(path, pk, sizeof pk) != 0) pk[0] = '\0';
             snprintf(key, sizeof key, "%s/%s", pk, v);
         } else {
@@ -113,7 +117,8 @@ static void hb_topo_sysfs(hb_topo *t) {
     const long online = sysconf(_SC_NPROCESSORS_ONLN), conf = sysconf(_SC_NPROCESSORS_CONF);
     const int ncpu = (int)(conf > online ? conf : online);
     t->pus = (int)online;
-    t->packages = hb_sys_distinct("/sys/devices/system/cpu/cpu%d/topology/physical_package_id", ncpu, 0);
+    t->packages =
+        hb_sys_distinct("/sys/devices/system/cpu/cpu%d/topology/physical_package_id", ncpu, 0);
     t->cores = hb_sys_distinct("/sys/devices/system/cpu/cpu%d/topology/core_id", ncpu, 1);
     DIR *d = opendir("/sys/devices/system/node");
     if (d) {
@@ -135,10 +140,14 @@ static void hb_topo_sysfs(hb_topo *t) {
         long long kib = strtoll(sz, NULL, 10);
         if (strchr(sz, 'M')) kib *= 1024;
         char fmt[96];
-        snprintf(fmt, sizeof fmt, "/sys/devices/system/cpu/cpu%%d/cache/index%d/shared_cpu_list", idx);
+        snprintf(fmt, sizeof fmt, "/sys/devices/system/cpu/cpu%%d/cache/index%d/shared_cpu_list",
+                 idx);
         const int count = hb_sys_distinct(fmt, ncpu, 0);
-        hb_add_cache(t, atoi(lv), strcmp(ty, "Data") == 0 ? "data" : strcmp(ty, "Instruction") == 0
-                     ? "instruction" : "unified", kib, count > 0 ? count : 1);
+        hb_add_cache(t, atoi(lv),
+                     strcmp(ty, "Data") == 0          ? "data"
+                     : strcmp(ty, "Instruction") == 0 ? "instruction"
+                                                      : "unified",
+                     kib, count > 0 ? count : 1);
     }
     if (t->packages == 0) t->packages = 1;
     if (t->cores == 0) t->cores = t->pus;
@@ -162,7 +171,8 @@ long long hb_topo_cache_kib(const hb_topo *t, int level, int total) {
     long long best = 0;
     for (int k = 0; k < t->ncache; k++)
         if (t->cache[k].level == level && strcmp(t->cache[k].type, "instruction") != 0) {
-            const long long v = total ? t->cache[k].size_kib * t->cache[k].count : t->cache[k].size_kib;
+            const long long v =
+                total ? t->cache[k].size_kib * t->cache[k].count : t->cache[k].size_kib;
             if (v > best) best = v;
         }
     return best;

@@ -6,14 +6,14 @@
 #define HB_TOPO_MAX_CACHES 8
 
 typedef struct hb_topo_cache {
-    int level;            /* 1, 2, 3, ... */
-    char type[16];        /* data, instruction, unified */
-    long long size_kib;   /* one instance */
-    int count;            /* instances in the machine */
+    int level;          /* 1, 2, 3, ... */
+    char type[16];      /* data, instruction, unified */
+    long long size_kib; /* one instance */
+    int count;          /* instances in the machine */
 } hb_topo_cache;
 
 typedef struct hb_topo {
-    char source[48];      /* "hwloc 2.9.0" or "sysfs" */
+    char source[48]; /* "hwloc 2.9.0" or "sysfs" */
     int packages, numa_nodes, cores, pus;
     long long mem_total_kib;
     int ncache;
