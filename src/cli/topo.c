@@ -90,10 +90,10 @@ static int hb_topo_hwloc(hb_topo *t) {
 /* Distinct values of a per-CPU sysfs file over the online CPUs. */
 static int hb_sys_distinct(const char *fmt, int ncpu, int pair_with_package) {
     enum { MAX = 4096 };
-    static char seen[MAX][80];
+    static char seen[MAX][104];
     int n = 0;
     for (int c = 0; c < ncpu && c < MAX; c++) {
-        char path[160], v[64], key[80];
+        char path[160], v[64], key[104];
         snprintf(path, sizeof path, fmt, c);
         if (hb_read_line(path, v, sizeof v) != 0) continue;
         if (pair_with_package) {
