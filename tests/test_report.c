@@ -296,6 +296,7 @@ Test(report, ratios_intervals_parity_and_missing_configs) {
     cr_expect(strstr(md, "NOT IDENTICAL: 1 thread, avx2 on hB and hA: expected bit-identical"), "%s", md);
     /* 2 threads: |0.91 - 0.90| = 0.01 > 0.005 */
     cr_expect(strstr(md, "DIFFERS: hB differs from hA by 0.01 > 0.005"), "%s", md);
+    cr_expect(strstr(md, "Quality parity: 2 metric rows flagged"), "the count up front");
     /* NDCG equal everywhere: not flagged */
     cr_expect(strstr(md, "| ndcg_at_10 | 0.150000 | 0.150000 | 0 | equal |"), "%s", md);
     /* mf dim 32 ran on A only, and the diverged run is listed with its line and message */

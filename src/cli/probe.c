@@ -267,7 +267,7 @@ int hb_cmd_probe(int argc, char **argv) {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     p.threads = thr ? (int)thr : (int)(ncpu > 0 ? ncpu : 1);
     p.min_time = p.quick ? 0.001 : 0.003;
-    p.windows = p.quick ? 3 : 7;
+    p.windows = p.quick ? 3 : 5;
     p.k = hb_kernels_for(hb_isa_best());
     p.rows = hb_rows_run_for(hb_isa_best());
     hb_topo topo;

@@ -184,7 +184,7 @@ typedef struct hb_rp_cols {
     int ttq, ttq_eval, ttq_epochs, tmetric, tvalue;
 } hb_rp_cols;
 
-static int hb_rp_load_csv(rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
+static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
     hb_csvr *t = &r->files[fi];
     hb_rp_cols k;
     static const char *const need[] = {
@@ -381,7 +381,7 @@ static const char *hb_rp_jstr(const hb_json *o, const char *k) {
     return v && v->type == HB_JSON_STRING ? v->str : "";
 }
 
-static int hb_rp_load_probe(rp *r, const char *path, hb_rp_probe *p) {
+static int hb_rp_load_probe(hb_rp *r, const char *path, hb_rp_probe *p) {
     char *buf;
     size_t len;
     hb_error err = {{0}};
@@ -481,7 +481,7 @@ static int hb_rp_cmp_d(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-int hb_rp_cell_stats(const rp *r, int config, int machine, size_t field, double *med, double *lo,
+int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, double *med, double *lo,
                      double *hi) {
     double v[256];
     int n = 0;
@@ -560,7 +560,7 @@ static double hb_rp_threads_interp(double v1, double vn, int n, int t) {
     return v1 + (vn - v1) * (double)(t - 1) / (double)(n - 1);
 }
 
-double hb_rp_roof(const rp *r, int ci, int mi, const char **bound, char *why, size_t cap) {
+double hb_rp_roof(const hb_rp *r, int ci, int mi, const char **bound, char *why, size_t cap) {
     const hb_rp_config *c = &r->c[ci];
     const hb_rp_machine *m = &r->m[mi];
     *bound = "";
@@ -605,7 +605,7 @@ double hb_rp_roof(const rp *r, int ci, int mi, const char **bound, char *why, si
 
 /* ------------------------------------------------------------------ grouping */
 
-static const rp *hb_rp_sort_ctx;
+static const hb_rp *hb_rp_sort_ctx;
 
 static int hb_rp_cmp_machine(const void *a, const void *b) {
     const hb_rp_machine *x = &hb_rp_sort_ctx->m[*(const int *)a],
@@ -634,7 +634,7 @@ static int hb_rp_cmp_config(const void *a, const void *b) {
 
 /* Machine labels: the parts that differ between machines (host, ISA, git sha, compiler,
  * flags), or host and ISA when there is one machine; #k where two would still read alike. */
-static void hb_rp_label_machines(rp *r) {
+static void hb_rp_label_machines(hb_rp *r) {
     int vary[5] = {0};
     for (int a = 1; a < r->nm; a++) {
         const hb_rp_machine *x = &r->m[0], *y = &r->m[a];
@@ -683,7 +683,7 @@ static void hb_rp_label_machines(rp *r) {
 
 /* Config labels: dim, threads, and the run-key columns whose value differs among the configs
  * of the same model (seed, epochs, optimizer, data, ...). */
-static void hb_rp_label_configs(rp *r) {
+static void hb_rp_label_configs(hb_rp *r) {
     for (int a = 0; a < r->nc; a++) {
         hb_rp_config *c = &r->c[a];
         char buf[1024];
@@ -714,7 +714,7 @@ static void hb_rp_label_configs(rp *r) {
 
 /* ------------------------------------------------------------------ the command */
 
-static int hb_rp_machine_by(rp *r, const char *s) {
+static int hb_rp_machine_by(hb_rp *r, const char *s) {
     r->by_host = r->by_cpu = r->by_isa = r->by_build = 0;
     const char *p = s;
     for (;;) {
@@ -744,9 +744,9 @@ int hb_cmd_report(int argc, char **argv) {
         {"out", 1, 0, 'o'},        {"probe", 1, 0, 'p'},     {"baseline", 1, 0, 'b'},
         {"machine-by", 1, 0, 'm'}, {"tolerance", 1, 0, 't'}, {"title", 1, 0, 'T'},
         {"strict", 0, 0, 's'},     {"help", 0, 0, 'h'},      {0, 0, 0, 0}};
-    rp R;
+    hb_rp R;
     memset(&R, 0, sizeof R);
-    rp *r = &R;
+    hb_rp *r = &R;
     r->by_host = r->by_cpu = r->by_isa = r->by_build = 1;
     r->tol = 0.005;
     r->title = "hogbench: machines side by side";

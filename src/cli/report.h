@@ -80,7 +80,7 @@ typedef struct hb_rp_row {
     const char *tmetric, *tvalue;
 } hb_rp_row;
 
-typedef struct rp {
+typedef struct hb_rp {
     hb_rp_arena A;
     int nfiles;
     hb_csvr *files;
@@ -101,11 +101,11 @@ typedef struct rp {
     int has_ttq, flagged, strict, torn;
     const char *title, *out;
     size_t nskipped; /* rows left out: not ok (listed) */
-} rp;
+} hb_rp;
 
 /* Median, min and max of the values of a cell (ok rows; field: offset of a double in hb_rp_row).
  * Returns the count. */
-int hb_rp_cell_stats(const rp *r, int config, int machine, size_t field, double *med, double *lo,
+int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, double *med, double *lo,
                      double *hi);
 
 /* Sort rank of an ISA name: scalar, avx2, avx512, neon, then others. */
@@ -113,7 +113,7 @@ int hb_rp_isa_rank(const char *isa);
 
 /* The roof in updates/s for config c on machine m (its probe), with the bound that sets it
  * ("FMA" or "memory") and a note; NAN when there is no probe or cost. */
-double hb_rp_roof(const rp *r, int c, int m, const char **bound, char *why, size_t cap);
+double hb_rp_roof(const hb_rp *r, int c, int m, const char **bound, char *why, size_t cap);
 
 /* ------------------------------------------------------------------ output */
 
@@ -137,7 +137,7 @@ void hb_doc_table_end(hb_rp_doc *d);
 void hb_doc_svg(hb_rp_doc *d, const char *name, const hb_sbuf *svg, const char *caption);
 
 /* The sections (report_out.c). */
-void hb_rp_render(rp *r, hb_rp_doc *d);
+void hb_rp_render(hb_rp *r, hb_rp_doc *d);
 
 /* ------------------------------------------------------------------ charts (svg.c) */
 

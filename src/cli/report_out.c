@@ -158,19 +158,22 @@ static void fmt_ratio(char *b, size_t cap, double v) {
         snprintf(b, cap, v < 10 ? "×%.2f" : "×%.1f", v);
 }
 
-static const char *mlabel(const rp *r, int m) { return r->m[m].label; }
+static const char *mlabel(const hb_rp *r, int m) { return r->m[m].label; }
 
 static size_t F_UPS = offsetof(hb_rp_row, ups), F_RMSE = offsetof(hb_rp_row, rmse),
               F_NDCG = offsetof(hb_rp_row, ndcg10), F_TTQ = offsetof(hb_rp_row, ttq);
 
-static int has_cell(const rp *r, int c, int m) {
+static int has_cell(const hb_rp *r, int c, int m) {
     double a, b, x;
     return hb_rp_cell_stats(r, c, m, F_UPS, &a, &b, &x) > 0;
 }
 
 /* ------------------------------------------------------------------ sections */
 
-static void sec_intro(rp *r, hb_rp_doc *d) {
+static void parity_row(hb_rp *r, hb_rp_doc *d, int ci, const char *metric, size_t field,
+                       size_t sfield);
+
+static void sec_intro(hb_rp *r, hb_rp_doc *d) {
     size_t ok = 0;
     for (size_t i = 0; i < r->nrows; i++) ok += r->rows[i].ok;
     hb_sbuf files = {0};
@@ -196,6 +199,17 @@ static void sec_intro(rp *r, hb_rp_doc *d) {
         r->by_isa ? "the ISAs of one build on one host are separate machines."
                   : "the ISA is part of the config.",
         r->by_isa ? " less isa" : "");
+    /* the parity check counted ahead (its section counts again as it writes) */
+    for (int c = 0; c < r->nc; c++) {
+        int n = 0;
+        for (int a = 0; a < r->nm; a++) n += has_cell(r, c, a);
+        if (n < 2) continue;
+        parity_row(r, NULL, c, "rmse", F_RMSE, offsetof(hb_rp_row, rmse_s));
+        parity_row(r, NULL, c, "ndcg_at_10", F_NDCG, offsetof(hb_rp_row, ndcg10_s));
+    }
+    hb_doc_p(d, "Quality parity: %d metric row%s flagged (listed under Quality parity).",
+             r->flagged, r->flagged == 1 ? "" : "s");
+    r->flagged = 0;
     hb_sb_puts(&d->html,
                "<nav><b>Sections:</b> <a href=\"#machines\">machines</a> · "
                "<a href=\"#limits\">limits</a> · <a href=\"#throughput\">throughput</a> · "
@@ -205,7 +219,7 @@ static void sec_intro(rp *r, hb_rp_doc *d) {
                "<a href=\"#method\">method</a></nav>\n");
 }
 
-static void sec_machines(rp *r, hb_rp_doc *d) {
+static void sec_machines(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "machines", "Machines");
     static const char *const head[] = {"machine",
                                        "host",
@@ -273,7 +287,7 @@ static void sec_machines(rp *r, hb_rp_doc *d) {
     hb_doc_table_end(d);
 }
 
-static void sec_limits(rp *r, hb_rp_doc *d) {
+static void sec_limits(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "limits", "Machine limits (hogbench probe)");
     if (!r->nprobes) {
         hb_doc_p(
@@ -364,7 +378,7 @@ static void sec_limits(rp *r, hb_rp_doc *d) {
     }
 }
 
-static void sec_throughput(rp *r, hb_rp_doc *d) {
+static void sec_throughput(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "throughput", "Updates per second");
     hb_doc_p(d,
              "Median updates/s over the repeats (min–max, n), and the ratio of medians to the "
@@ -416,7 +430,7 @@ static void sec_throughput(rp *r, hb_rp_doc *d) {
     if (model) hb_doc_table_end(d);
 }
 
-static void sec_ttq(rp *r, hb_rp_doc *d) {
+static void sec_ttq(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "ttq", "Time to quality");
     if (!r->has_ttq) {
         hb_doc_p(d, "No time-to-quality in these rows: they have no seconds_to_target column (rows "
@@ -503,7 +517,7 @@ static void sec_ttq(rp *r, hb_rp_doc *d) {
 }
 
 /* the config key without its threads line: configs that differ only in threads */
-static char *strip_threads(rp *r, const hb_rp_config *c) {
+static char *strip_threads(hb_rp *r, const hb_rp_config *c) {
     char *k = hb_rp_strdup(&r->A, c->key);
     char *t = strstr(k, "threads=");
     if (t && (t == k || t[-1] == '\n')) {
@@ -513,7 +527,7 @@ static char *strip_threads(rp *r, const hb_rp_config *c) {
     return k;
 }
 
-static void sec_scaling(rp *r, hb_rp_doc *d) {
+static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "scaling", "Thread scaling");
     unsigned thr[64];
     int nt = 0;
@@ -640,7 +654,7 @@ static void sec_scaling(rp *r, hb_rp_doc *d) {
     }
 }
 
-static void sec_isa(rp *r, hb_rp_doc *d) {
+static void sec_isa(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "isa", "ISA speed-ups");
     if (!r->by_isa) {
         hb_doc_p(d,
@@ -734,7 +748,7 @@ static void sec_isa(rp *r, hb_rp_doc *d) {
                "to compare kernel tables).");
 }
 
-static void sec_roofline(rp *r, hb_rp_doc *d) {
+static void sec_roofline(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "roofline", "Against each machine's roofline");
     int any = 0;
     for (int a = 0; a < r->nm; a++) any |= r->m[a].probe >= 0;
@@ -856,7 +870,7 @@ static void sec_roofline(rp *r, hb_rp_doc *d) {
 }
 
 /* Parity of one metric across the machines of config ci; writes the table row. */
-static void parity_row(rp *r, hb_rp_doc *d, int ci, const char *metric, size_t field,
+static void parity_row(hb_rp *r, hb_rp_doc *d, int ci, const char *metric, size_t field,
                        size_t sfield) {
     int ref = -1;
     double rm, rl, rh;
@@ -910,6 +924,7 @@ static void parity_row(rp *r, hb_rp_doc *d, int ci, const char *metric, size_t f
     else if (!flagged)
         verdict = worst == 0 ? "equal" : "within tolerance";
     r->flagged += flagged;
+    if (!d) return; /* counting only */
     hb_doc_tr(d);
     hb_doc_td(d, "key", "%s %s", c->model, c->label);
     hb_doc_td(d, NULL, "%s", metric);
@@ -927,7 +942,7 @@ static void parity_row(rp *r, hb_rp_doc *d, int ci, const char *metric, size_t f
     hb_doc_td(d, flagged ? "bad" : "good", "%s%s%s", verdict, note[0] ? ": " : "", note);
 }
 
-static void sec_parity(rp *r, hb_rp_doc *d) {
+static void sec_parity(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "parity", "Quality parity");
     hb_doc_p(
         d,
@@ -970,7 +985,7 @@ static void sec_parity(rp *r, hb_rp_doc *d) {
              comparable == 1 ? "" : "s", r->flagged - before, r->flagged - before == 1 ? "" : "s");
 }
 
-static void sec_missing(rp *r, hb_rp_doc *d) {
+static void sec_missing(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "missing", "What is missing");
     static const char *const h1[] = {"config", "ran on", "missing on"};
     int n = 0;
@@ -1020,7 +1035,7 @@ static void sec_missing(rp *r, hb_rp_doc *d) {
         hb_doc_p(d, "Every row finished (status ok).");
 }
 
-static void sec_method(rp *r, hb_rp_doc *d) {
+static void sec_method(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "method", "Method");
     hb_doc_p(
         d, "Bytes and flops per update (src/cost.c, from the kernels each path calls; d = dim, "
@@ -1043,7 +1058,7 @@ static void sec_method(rp *r, hb_rp_doc *d) {
         r->nprobes ? "" : "(No probe was given.)");
 }
 
-void hb_rp_render(rp *r, hb_rp_doc *d) {
+void hb_rp_render(hb_rp *r, hb_rp_doc *d) {
     hb_sb_puts(&d->html,
                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
     html_esc(&d->html, r->title);
