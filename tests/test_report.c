@@ -483,6 +483,22 @@ Test(probe, quick_profile_and_a_report_against_it, .timeout = 120) {
     cr_expect(strstr(md, "% of ") && (strstr(md, "(memory) |") || strstr(md, "(FMA) |")), "%s", md);
     cr_expect(strstr(md, "Measured in") && strstr(md, "--quick"), "the probe section");
     free(md);
+    /* a quick and a full profile of one machine: the full one is used, whatever the order */
+    char *pj = read_all(path_in("p.json"));
+    const char *q = strstr(pj, "\"quick\": true");
+    cr_assert_not_null(q);
+    char *full = malloc(strlen(pj) + 8);
+    snprintf(full, strlen(pj) + 8, "%.*s\"quick\": false%s", (int)(q - pj), pj, q + 13);
+    write_file(path_in("full.json"), full);
+    free(full);
+    free(pj);
+    rc = run(out, sizeof out, "%s report %s/r.csv --probe %s/p.json --probe %s/full.json --out %s/rep2",
+             HB_BIN, g_dir, g_dir, g_dir, g_dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    md = read_all(path_in("rep2/report.md"));
+    cr_expect(strstr(md, "applies to 0 machines") && strstr(md, "applies to 1 machine of"),
+              "the quick probe applies to none, the full one to the machine: %s", md);
+    free(md);
     /* the output is refused before measuring when it is not a regular file */
     cr_assert_eq(mkfifo(path_in("fifo.json"), 0600), 0);
     rc = run(out, sizeof out, "%s probe --quick --out %s/fifo.json", HB_BIN, g_dir);

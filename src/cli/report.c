@@ -28,6 +28,7 @@ static void hb_report_usage(FILE *f) {
         "options:\n"
         "  --out DIR             the report's folder (created; files replaced atomically)\n"
         "  --probe FILE.json     a machine profile (repeatable); matched to rows by hostname and CPU\n"
+        "                        (a full probe before a --quick one)\n"
         "  --baseline LABEL      the machine ratios are taken against (a label as the report\n"
         "                        prints it, or a unique part of one; default: the one with the\n"
         "                        most finished rows, the first of equals)\n"
@@ -821,10 +822,13 @@ int hb_cmd_report(int argc, char **argv) {
         if (hb_rp_load_probe(r, probes[k], &r->probes[r->nprobes]) != 0) goto done;
         r->nprobes++;
     }
+    /* a machine's probe: the first with its hostname and CPU, a full one before a --quick one */
     for (int a = 0; a < r->nm; a++)
-        for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
-            if (!strcmp(r->probes[k].host, r->m[a].host) && !strcmp(r->probes[k].cpu, r->m[a].cpu))
-                r->m[a].probe = k;
+        for (int quick = 0; quick < 2 && r->m[a].probe < 0; quick++)
+            for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
+                if (r->probes[k].quick == quick && !strcmp(r->probes[k].host, r->m[a].host) &&
+                    !strcmp(r->probes[k].cpu, r->m[a].cpu))
+                    r->m[a].probe = k;
     /* cells, orders, labels */
     r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
     for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
