@@ -258,7 +258,7 @@ static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
             free(key);
             return -1;
         }
-        if (w->ok && !(w->ups > 0)) {
+        if (!strcmp(w->status, "ok") && !(w->ups > 0)) {
             fprintf(stderr,
                     "hogbench report: %s:%zu: status %s but updates_per_second '%s' is "
                     "not a positive number\n",
