@@ -110,6 +110,12 @@ hb_status hb_atomic_commit(hb_atomic *a, hb_error *err) {
         e = errno;
     }
     a->fd = -1;
+    struct stat sb; /* checked again right before the rename: path must still be a file */
+    if (!bad && lstat(a->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        hb_atomic_abort(a);
+        return hb_fail(err, HB_ERR_IO, "%s: %s; hogbench writes only regular files", a->path,
+                       hb_file_kind(sb.st_mode));
+    }
     if (!bad && rename(a->tmp, a->path) != 0) {
         bad = 1;
         e = errno;
@@ -119,6 +125,13 @@ hb_status hb_atomic_commit(hb_atomic *a, hb_error *err) {
         return hb_fail(err, HB_ERR_IO, "%s: cannot write: %s", a->path, strerror(e));
     }
     a->tmp[0] = '\0';
+    char dir[4200]; /* the new entry survives a crash too (best effort: the rename stands) */
+    snprintf(dir, sizeof dir, "%s", a->path);
+    const int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        if (fsync(dfd) != 0) { /* best effort */ }
+        close(dfd);
+    }
     return HB_OK;
 }
 

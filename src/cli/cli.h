@@ -170,6 +170,8 @@ int hb_cmd_train(int argc, char **argv);
 int hb_cmd_sweep(int argc, char **argv);
 /* 'hogbench compare BASE NEW': exit 0 no regression, 1 regression, 2 usage, 3 nothing compared. */
 int hb_cmd_compare(int argc, char **argv);
+int hb_cmd_probe(int argc, char **argv);  /* src/cli/probe.c */
+int hb_cmd_report(int argc, char **argv); /* src/cli/report.c */
 
 /* ---- data loading (src/cli/data.c; issue 5) ---- */
 

@@ -17,6 +17,9 @@ static void hb_usage(FILE *f) {
             "            one CSV row per run, resumable\n"
             "  compare   compare two results files (CSV or benchmark JSON) config by config;\n"
             "            exits 1 on a significant regression (CI gating)\n"
+            "  probe     measure this machine's limits (bandwidth, random rows, peak FMA) into a\n"
+            "            machine profile for 'report'\n"
+            "  report    one HTML + Markdown report that puts machines, builds or ISAs side by side\n"
             "  data      generate, convert, describe or fetch rating data (gen|convert|info|fetch)\n"
             "  isa       list the kernel ISAs this binary and CPU support\n"
             "  version   print the version\n"
@@ -52,6 +55,8 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "data") == 0) return hb_cmd_data(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) return hb_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return hb_cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "probe") == 0) return hb_cmd_probe(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0) return hb_cmd_report(argc - 1, argv + 1);
     int rc;
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if ((rc = hb_no_args(cmd, argc, argv, "Lists the commands.")) >= 0) return rc;
