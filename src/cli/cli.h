@@ -191,6 +191,8 @@ int hb_mpi_rank(void);
 int hb_mpi_size(void);
 /* Collective over every rank: 1 when ok is 1 on all of them. */
 int hb_mpi_agree(int ok);
+/* train under mpirun -np N > 1: cfg trains one model across the ranks. */
+void hb_mpi_train_setup(hb_run_cfg *cfg);
 /* The distributed sweep: rank 0 hands runs[0..nruns) (cfg index, repeat; done[] already in
  * the file) to the worker ranks as they ask, and appends the lines they send back; the
  * workers train. Returns the exit code; *ran, *diverged, *errors count rows written now. */

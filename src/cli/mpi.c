@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hogbench/hogbench_mpi.h"
 
 static int hb_rank, hb_size = 1, hb_inited;
 
@@ -112,6 +113,43 @@ static void hb_kill_check(uint32_t epoch) {
                         "epoch %u of run %d\n", hb_rank, epoch, hb_runs_started);
         raise(SIGKILL);
     }
+}
+
+/* ------------------------------------------------------------ distributed training */
+
+typedef struct {
+    hb_epoch_cb cb;
+    void *ctx;
+} hb_train_wrap;
+
+static void hb_train_on_epoch(const hb_epoch_stats *s, void *vctx) {
+    const hb_train_wrap *w = vctx;
+    hb_kill_check(s->epoch);
+    if (w->cb) w->cb(s, w->ctx);
+}
+
+static hb_status hb_mpi_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
+                              hb_train_result *res, hb_error *err) {
+    if (!hb_same_data(ds, "train")) {
+        memset(res, 0, sizeof *res);
+        return hb_fail(err, HB_ERR_ARG, "the ranks loaded different data");
+    }
+    hb_runs_started++;
+    hb_cli_interrupt_note(hb_rank ? "" : "\nhogbench train: the MPI job was stopped during "
+                          "training (Ctrl-C, or a rank died: mpirun's message names it); no "
+                          "row was written for this run\n");
+    hb_train_wrap w = {cb, ctx};
+    return hb_train_mpi(m, ds, MPI_COMM_WORLD, hb_train_on_epoch, &w, res, err);
+}
+
+void hb_mpi_train_setup(hb_run_cfg *cfg) {
+    if (hb_size < 2) return;
+    static hb_cli_dist d;
+    d = (hb_cli_dist){hb_rank, hb_size, hb_mpi_agree, hb_mpi_train};
+    hb_kill_parse();
+    cfg->dist = &d;
+    cfg->rank = 0; /* the row is rank 0's; ranks says how many trained */
+    if (hb_rank) cfg->quiet = 1;
 }
 
 /* -------------------------------------------------------------- distributed sweep */
