@@ -149,7 +149,10 @@ void hb_mpi_train_setup(hb_run_cfg *cfg) {
     hb_kill_parse();
     cfg->dist = &d;
     cfg->rank = 0; /* the row is rank 0's; ranks says how many trained */
-    if (hb_rank) cfg->quiet = 1;
+    if (hb_rank) {
+        cfg->quiet = 1;
+        hb_cli_interrupt_note(""); /* rank 0 says what was kept */
+    }
 }
 
 /* -------------------------------------------------------------- distributed sweep */
