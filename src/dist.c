@@ -1,6 +1,7 @@
 /* dist.c: one model trained across MPI ranks (built with HB_WITH_MPI): users split over the
  * ranks, item blocks circulating around a ring (DSGD with NOMAD's overlap), the MLPs' dense
  * weights averaged by allreduce, evaluation by rank with the sums reduced. */
+#include <limits.h>
 #include <math.h>
 #include <mpi.h>
 #include <sched.h>
@@ -492,6 +493,13 @@ hb_status hb_train_mpi(hb_model *m, const hb_dataset *ds, MPI_Comm comm, hb_epoc
         return hb_fail(err, HB_ERR_ARG, "%d ranks for %u users and %u items: each rank needs a "
                        "user and %d item blocks of at least one item", N, ds->n_users,
                        ds->n_items, S);
+    {   /* a block is one message: its bytes must fit MPI's int count */
+        const uint32_t max_nb = (uint32_t)((ds->n_items + (uint64_t)S * N - 1) / ((uint64_t)S * N));
+        const hb_rows_layout L = hb_layout(m, max_nb);
+        if (L.bytes > (size_t)INT_MAX)
+            return hb_fail(err, HB_ERR_ARG, "item blocks of %zu bytes exceed an MPI message's 2 "
+                           "GiB: use more ranks", L.bytes);
+    }
     hb_dist d = {0};
     hb_part *part = NULL;
     int ok = hb_dist_setup(&d, &net, m, ds);
