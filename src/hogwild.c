@@ -8,6 +8,7 @@
 
 #include "metrics.h"
 #include "model.h"
+#include "part.h"
 
 _Static_assert(sizeof(hb_rating) == sizeof(hb_krating) &&
                    offsetof(hb_rating, i) == offsetof(hb_krating, i) &&
@@ -540,4 +541,153 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     free(m->rw_i);
     m->rw_u = m->rw_i = NULL;
     return st;
+}
+
+/* ------------------------------------------- one rank's share (src/dist.c, part.h) */
+
+/* Distributed training (the MPI build) runs each rank's ratings item block by item block
+ * through the same workers and orders as hb_train: what follows is hb_train's epoch body for
+ * one block, with the model a view onto the rank's rows and the block's. */
+struct hb_part {
+    int T, nb;
+    hb_grid *grid;     /* per block (blocked schedules) */
+    hb_rating **order; /* per block (hogwild): its ratings, reshuffled every pass */
+    const hb_dataset *blocks;
+    hb_rng *rng;       /* per block */
+    hb_worker *ws;
+    pthread_mutex_t dense_lock;
+    int dense, workers;
+};
+
+void hb_part_free(hb_part **ptp) {
+    if (!ptp || !*ptp) return;
+    hb_part *pt = *ptp;
+    for (int b = 0; b < pt->nb; b++) {
+        if (pt->grid) hb_grid_free(&pt->grid[b]);
+        if (pt->order) free(pt->order[b]);
+    }
+    for (int t = 0; t < pt->workers; t++) hb_worker_free(&pt->ws[t]);
+    if (pt->dense) pthread_mutex_destroy(&pt->dense_lock);
+    free(pt->grid);
+    free(pt->order);
+    free(pt->rng);
+    free(pt->ws);
+    free(pt);
+    *ptp = NULL;
+}
+
+hb_status hb_part_create(const hb_model *shape, const hb_dataset *blocks, int nb, uint64_t seed,
+                         hb_part **out, hb_error *err) {
+    *out = NULL;
+    const hb_train_params *p = &shape->p;
+    hb_part *pt = calloc(1, sizeof *pt);
+    if (!pt) return hb_fail(err, HB_ERR_NOMEM, "out of memory for a rank's training state");
+    pt->T = p->threads;
+    pt->nb = nb;
+    pt->blocks = blocks;
+    const int blocked = p->schedule != HB_SCHED_HOGWILD;
+    hb_status st = HB_OK;
+    if (!(pt->rng = calloc((size_t)nb, sizeof *pt->rng)) ||
+        !(pt->ws = calloc((size_t)pt->T, sizeof *pt->ws)) ||
+        (blocked && !(pt->grid = calloc((size_t)nb, sizeof *pt->grid))) ||
+        (!blocked && !(pt->order = calloc((size_t)nb, sizeof *pt->order))))
+        st = HB_ERR_NOMEM;
+    for (int b = 0; b < nb && st == HB_OK; b++) {
+        hb_rng_seed(&pt->rng[b], seed ^ ((uint64_t)(b + 1) * 0x9e3779b97f4a7c15ULL));
+        if (blocks[b].n_train == 0) continue;
+        if (blocked) {
+            hb_model *v = malloc(sizeof *v); /* the block's shape, for the grid */
+            if (!v) {
+                st = HB_ERR_NOMEM;
+                break;
+            }
+            *v = *shape;
+            v->n_items = blocks[b].n_items;
+            st = hb_grid_build(&pt->grid[b], v, &blocks[b], &pt->rng[b]);
+            free(v);
+        } else if ((pt->order[b] = malloc(blocks[b].n_train * sizeof(hb_rating)))) {
+            memcpy(pt->order[b], blocks[b].train, blocks[b].n_train * sizeof(hb_rating));
+        } else {
+            st = HB_ERR_NOMEM;
+        }
+    }
+    for (int t = 0; t < pt->T && st == HB_OK; t++)
+        if ((st = hb_worker_init(&pt->ws[t], shape)) == HB_OK) pt->workers++;
+    if (st == HB_OK && pt->T > 1 && hb_model_is_mlp(p->model)) {
+        if (pthread_mutex_init(&pt->dense_lock, NULL) == 0) pt->dense = 1;
+        else st = HB_ERR_NOMEM;
+    }
+    if (st != HB_OK) {
+        hb_part_free(&pt);
+        return hb_fail(err, HB_ERR_NOMEM, "out of memory for a rank's training state");
+    }
+    *out = pt;
+    return HB_OK;
+}
+
+uint32_t hb_part_blocks(const hb_part *pt, int b) { return pt->grid ? pt->grid[b].G : 0; }
+
+void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, float span,
+                 void (*progress)(void *), void *ctx, double *loss) {
+    *loss = 0;
+    const hb_dataset *ds = &pt->blocks[b];
+    if (ds->n_train == 0) {
+        if (progress) progress(ctx);
+        return;
+    }
+    const hb_kernels *k = hb_kernels_get();
+    const int T = pt->T;
+    hb_worker *ws = pt->ws;
+    pthread_mutex_t *dense = pt->dense ? &pt->dense_lock : NULL;
+    for (int t = 0; t < T; t++) /* the workers' MLP views: this block's rows, their own weights */
+        if (ws[t].view) {
+            hb_layer L[HB_MLP_MAX_LAYERS];
+            memcpy(L, ws[t].view->L, sizeof L);
+            *ws[t].view = *view;
+            memcpy(ws[t].view->L, L, sizeof L);
+        }
+    if (pt->grid) {
+        hb_grid *g = &pt->grid[b];
+        const uint32_t G = g->G;
+        hb_shuffle_u32(g->sorder, G, &pt->rng[b]);
+        hb_shuffle_u32(g->cperm, G, &pt->rng[b]);
+        const uint64_t eseed = hb_rng_next(&pt->rng[b]);
+#pragma omp parallel num_threads(T)
+        {
+            hb_fp_flush_subnormals();
+            hb_worker *w = &ws[omp_get_thread_num()];
+            if (!g->sorted) {
+#pragma omp for schedule(dynamic, 1)
+                for (size_t x = 0; x < (size_t)G * G; x++) {
+                    hb_rng br;
+                    hb_rng_seed(&br, eseed ^ (x * 0x9e3779b97f4a7c15ULL));
+                    hb_shuffle(g->r + g->off[x], g->off[x + 1] - g->off[x], &br);
+                }
+            }
+            for (uint32_t s = 0; s < G; s++) {
+#pragma omp for schedule(dynamic, 1)
+                for (uint32_t x = 0; x < G; x++) {
+                    const size_t blk = (size_t)x * G + g->cperm[(x + g->sorder[s]) % G];
+                    hb_worker_run(view, k, w, g->r + g->off[blk], g->off[blk + 1] - g->off[blk],
+                                  lr, r_min, span, dense);
+                }
+                if (progress && omp_get_thread_num() == 0) progress(ctx);
+            }
+        }
+    } else {
+        hb_shuffle(pt->order[b], ds->n_train, &pt->rng[b]);
+#pragma omp parallel num_threads(T)
+        {
+            hb_fp_flush_subnormals();
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            const size_t a = ds->n_train * (size_t)t / (size_t)nt,
+                         e = ds->n_train * (size_t)(t + 1) / (size_t)nt;
+            hb_worker_run(view, k, &ws[t], pt->order[b] + a, e - a, lr, r_min, span, dense);
+        }
+        if (progress) progress(ctx);
+    }
+    for (int t = 0; t < T; t++) {
+        *loss += ws[t].loss;
+        ws[t].loss = 0;
+    }
 }

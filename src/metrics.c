@@ -348,17 +348,53 @@ static void hb_score_mf_block(const hb_model *m, const hb_kernels *k, const uint
     }
 }
 
+void hb_eval_sample(uint64_t seed, uint32_t n_users, uint32_t n, uint32_t *out) {
+    for (uint32_t u = 0; u < n_users; u++) out[u] = u;
+    hb_rng rng;
+    hb_rng_seed(&rng, seed ^ 0x6576616c75736572ULL);
+    for (uint32_t j = 0; j < n && j < n_users; j++) {
+        const uint32_t r = j + (uint32_t)hb_rng_below(&rng, n_users - j), t = out[j];
+        out[j] = out[r];
+        out[r] = t;
+    }
+}
+
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out) {
     const double t0 = hb_now();
     memset(out, 0, sizeof *out);
+    /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
+     * RMSE/MAE always use every test row. */
+    uint32_t *sample = NULL, n_eval = ds->n_users;
+    if (m->p.eval_users && m->p.eval_users < ds->n_users) {
+        if (!(sample = malloc((size_t)ds->n_users * sizeof *sample))) return HB_ERR_NOMEM;
+        hb_eval_sample(m->p.seed, ds->n_users, m->p.eval_users, sample);
+        n_eval = m->p.eval_users;
+    }
+    hb_eval_sums s;
+    const hb_status st = hb_evaluate_part(m, ds, k, threads, sample, n_eval, &s);
+    free(sample);
+    if (st == HB_OK) {
+        out->rmse = s.n_test ? sqrt(s.se / (double)s.n_test) : NAN;
+        out->mae = s.n_test ? s.ae / (double)s.n_test : NAN;
+        /* sklearn averages over every row of the matrix (all users; or the sample's) */
+        for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = s.ndcg[q] / (double)n_eval;
+        out->ndcg_users = sample ? n_eval : 0;
+    }
+    out->eval_seconds = hb_now() - t0;
+    return st;
+}
+
+hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
+                           int threads, const uint32_t *sample, uint32_t n_eval,
+                           hb_eval_sums *sums) {
+    memset(sums, 0, sizeof *sums);
     const int binary = hb_model_is_binary(m->p.model);
     const float rmin = ds->r_min, span = ds->r_max - ds->r_min;
     /* NDCG over the full users x items matrix, train cells set to 0 */
     hb_csr tr = {0}, te = {0};
     float *item_h = NULL;
     double *rows = NULL;
-    uint32_t n_eval = ds->n_users, *sample = NULL; /* --eval-users (below) */
     hb_status st = HB_ERR_NOMEM;
     if (hb_csr_build(&tr, ds->train, ds->n_train, ds->n_users) ||
         hb_csr_build(&te, ds->test, ds->n_test, ds->n_users))
@@ -366,20 +402,6 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     const uint32_t ni = m->n_items;
     const int mlp = hb_model_is_mlp(m->p.model);
     if (mlp && !(item_h = hb_calloc_aligned((size_t)ni * m->L[0].out, 4))) goto done;
-    /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
-     * RMSE/MAE above always use every test row. */
-    if (m->p.eval_users && m->p.eval_users < ds->n_users) {
-        if (!(sample = malloc((size_t)ds->n_users * sizeof *sample))) goto done;
-        for (uint32_t u = 0; u < ds->n_users; u++) sample[u] = u;
-        hb_rng rng;
-        hb_rng_seed(&rng, m->p.seed ^ 0x6576616c75736572ULL);
-        for (uint32_t j = 0; j < m->p.eval_users; j++) {
-            const uint32_t r = j + (uint32_t)hb_rng_below(&rng, ds->n_users - j), t = sample[j];
-            sample[j] = sample[r];
-            sample[r] = t;
-        }
-        n_eval = m->p.eval_users;
-    }
     /* the most test ratings of one user (the binary models' gain buffer) */
     size_t max_te = 1;
     for (uint32_t u = 0; u < ds->n_users; u++)
@@ -472,22 +494,18 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         hb_free_aligned(bb);
     }
     if (bad) goto done;
-    out->rmse = ds->n_test ? sqrt(se / (double)ds->n_test) : NAN;
-    out->mae = ds->n_test ? ae / (double)ds->n_test : NAN;
-    double acc[HB_NDCG_KS] = {0};
+    sums->se = se;
+    sums->ae = ae;
+    sums->n_test = ds->n_test;
     for (uint32_t j = 0; j < n_eval; j++)
-        for (int q = 0; q < HB_NDCG_KS; q++) acc[q] += rows[(size_t)j * HB_NDCG_KS + q];
-    /* sklearn averages over every row of the matrix (all users; or the sample's) */
-    for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = acc[q] / (double)n_eval;
-    out->ndcg_users = sample ? n_eval : 0;
+        for (int q = 0; q < HB_NDCG_KS; q++) sums->ndcg[q] += rows[(size_t)j * HB_NDCG_KS + q];
+    sums->n_eval = n_eval;
     st = HB_OK;
 done:
     free(rows);
-    free(sample);
     hb_free_aligned(item_h);
     hb_csr_free(&tr);
     hb_csr_free(&te);
-    out->eval_seconds = hb_now() - t0;
     return st;
 }
 

@@ -35,4 +35,20 @@ void hb_ndcg_row_sparse(hb_ndcg_ws *w, size_t n, const float *scores, const uint
 
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out);
+
+/* The sums behind hb_metrics, so that parts evaluated apart (one per MPI rank, src/dist.c)
+ * add up: squared and absolute errors over n_test test rows, per-k NDCG sums over n_eval
+ * users (each user's NDCG added in the order given). */
+typedef struct hb_eval_sums {
+    double se, ae, ndcg[HB_NDCG_KS];
+    uint64_t n_test, n_eval;
+} hb_eval_sums;
+/* RMSE/MAE sums over every test row of ds, NDCG sums over users[0..n_eval) (users NULL: users
+ * 0..n_eval-1) with the notebook's protocol; m->p.eval_users is not looked at. */
+hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
+                           int threads, const uint32_t *users, uint32_t n_eval,
+                           hb_eval_sums *sums);
+/* --eval-users: out[0..n) is the sample of n of n_users users drawn from seed (out holds
+ * n_users entries: a partial Fisher-Yates over them). */
+void hb_eval_sample(uint64_t seed, uint32_t n_users, uint32_t n, uint32_t *out);
 #endif

@@ -52,7 +52,7 @@ const char *hb_row_get(const hb_row *r, const char *key) {
 
 const char *const hb_run_key_cols[] = {
     "model", "preset", "optimizer", "lr", "lr_decay", "reg", "reg_bias", "reg_rows", "batch",
-    "epochs", "dim", "threads", "isa", "schedule", "blocks", "seed", "global_mean",
+    "epochs", "dim", "threads", "ranks", "isa", "schedule", "blocks", "seed", "global_mean",
     "activation", "hidden", "layers", "init", "init_std", "init_offset", "beta1", "beta2", "eps",
     "eval_every", "eval_users", "dataset", "split", "dataset_xxh3"};
 const int hb_run_key_ncols = (int)(sizeof hb_run_key_cols / sizeof *hb_run_key_cols);

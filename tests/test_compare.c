@@ -682,3 +682,30 @@ Test(compare, normalize_cancels_a_drift_of_the_whole_machine) {
     cr_expect(strstr(out, "normalize: updates_per_second: 1 config with values on both sides, 3 "
                           "needed: not normalized"), "%s", out);
 }
+
+/* Rows written before the ranks column existed (one process) match rows with ranks 1, not
+ * rows of a model trained across 4 MPI ranks. */
+static void write_ranks_csv(const char *name, int ranks) {
+    FILE *f = fopen(path(name), "w");
+    cr_assert_not_null(f);
+    fputs("model,isa,threads,ranks,seed,dataset,run_key,repeat,status,message,"
+          "updates_per_second,rmse,mae,ndcg_at_10,git_sha,compiler\n", f);
+    for (int rep = 1; rep <= 5; rep++)
+        fprintf(f, "mf,avx2,1,%d,1,\"synthetic:users=10,items=10\",k,%d,ok,,%d,0.900000,0.7,"
+                   "0.300000,abc,GNU 12\n", ranks, rep, 1000 + rep);
+    fclose(f);
+}
+
+Test(compare, a_file_without_ranks_reads_as_one_process) {
+    static char out[16384];
+    write_csv("old.csv", BASE5("mf", "avx2"), NULL);
+    write_ranks_csv("one.csv", 1);
+    write_ranks_csv("four.csv", 4);
+    int rc = hb(out, sizeof out, "compare %s %s --require-all", path("old.csv"), path("one.csv"));
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "over 1 common config:") && strstr(out, "0 configs only in base"), "%s",
+              out);
+    rc = hb(out, sizeof out, "compare %s %s", path("old.csv"), path("four.csv"));
+    cr_expect_eq(rc, 3, "%s", out);
+    cr_expect(strstr(out, "ranks=4"), "%s", out);
+}

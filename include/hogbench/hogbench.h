@@ -308,8 +308,13 @@ typedef void (*hb_epoch_cb)(const hb_epoch_stats *s, void *ctx);
 typedef struct hb_train_result {
     double train_seconds, updates_per_second, final_loss;
     uint32_t epochs_done;
-    uint32_t blocks;      /* BLOCKED grid size used (0 under HOGWILD) */
+    uint32_t blocks;      /* BLOCKED grid size used (0 under HOGWILD); hb_train_mpi: item blocks */
     hb_metrics metrics;
+    /* distributed training (hb_train_mpi, include/hogbench/hogbench_mpi.h); hb_train: 0 */
+    int ranks, hosts;            /* MPI ranks and distinct hosts that trained the model */
+    double comm_seconds;         /* seconds waiting on communication during the epochs (mean
+                                    over ranks; evaluation excluded) */
+    double comm_bytes_per_epoch; /* bytes sent per epoch by all ranks together */
 } hb_train_result;
 
 /* Trains m on ds->train with Hogwild workers through the process-wide kernel table, calling

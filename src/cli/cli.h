@@ -107,6 +107,21 @@ int hb_cli_threads(const char *flag, const char *s, int *out, int cap);
 int hb_cli_load_data(const char *data, const char *split, hb_dataset **out, const char **used,
                      int quiet);
 
+/* A run trained across MPI ranks (src/cli/mpi.c, HB_WITH_MPI): every rank calls
+ * hb_cli_execute; rank 0 alone checks and writes the outputs and prints. */
+typedef struct hb_cli_dist {
+    int rank, ranks;
+    int (*agree)(int ok); /* collective: 1 when ok is 1 on every rank */
+    hb_status (*train)(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
+                       hb_train_result *res, hb_error *err);
+} hb_cli_dist;
+
+/* Where a worker rank of a distributed sweep sends its run's lines (the row, and the curve
+ * rows) instead of writing them: rank 0 writes them (src/cli/mpi.c). Returns 0 or 1. */
+struct hb_run_out;
+typedef int (*hb_rows_sink)(const hb_csv_buf *rows, const hb_csv_buf *curves,
+                            const struct hb_run_out *o, void *ctx);
+
 /* One configured run: what the CSV row needs besides the params. */
 typedef struct hb_run_cfg {
     hb_train_params p;
@@ -121,6 +136,11 @@ typedef struct hb_run_cfg {
     int record_errors;     /* a model that cannot be built gets an error row (sweep) */
     hb_epoch_cb on_epoch;  /* called after every epoch too (sweep's progress), with ctx */
     void *on_epoch_ctx;
+    /* MPI (src/cli/mpi.c); zero for one process */
+    int rank;              /* the rank that runs it (the row's rank column) */
+    const hb_cli_dist *dist; /* one model trained by every rank (row: ranks) */
+    hb_rows_sink sink;     /* a sweep's worker rank: lines to rank 0, no file touched */
+    void *sink_ctx;
 } hb_run_cfg;
 
 /* The outcome of hb_cli_execute. */
@@ -133,6 +153,7 @@ typedef struct hb_run_out {
     uint32_t repeat;
     long peak_rss_kib;
     int written;           /* the row (and curve rows) reached out_csv (and curves) */
+    int rank;              /* cfg->rank (the row's rank column) */
 } hb_run_out;
 
 /* The config columns of cfg's row (with run_key and repeat) into r, for isa. */
@@ -191,5 +212,34 @@ const char *hb_cli_data_flags_help(void);
 int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opts *o,
                           hb_dataset **out, const char **used, int quiet);
 int hb_cmd_data(int argc, char **argv);
+
+/* ---- MPI (src/cli/mpi.c, built with HB_WITH_MPI; one process otherwise) ---- */
+#ifdef HB_WITH_MPI
+/* MPI_Init_thread when started by an MPI launcher (mpirun sets OMPI_COMM_WORLD_SIZE, PMI_SIZE
+ * or PMIX_RANK), else nothing: a plain run stays one process. */
+void hb_mpi_init(int *argc, char ***argv);
+void hb_mpi_finalize(void);
+int hb_mpi_rank(void);
+int hb_mpi_size(void);
+/* Collective over every rank: 1 when ok is 1 on all of them. */
+int hb_mpi_agree(int ok);
+/* train under mpirun -np N > 1: cfg trains one model across the ranks. */
+void hb_mpi_train_setup(hb_run_cfg *cfg);
+/* The distributed sweep: rank 0 hands runs[0..nruns) (cfg index, repeat; done[] already in
+ * the file) to the worker ranks as they ask, and appends the lines they send back; the
+ * workers train. Returns the exit code; *ran, *diverged, *errors count rows written now. */
+int hb_mpi_sweep(const hb_run_cfg *const *cfgs, const int *run_cfg, const uint32_t *run_rep,
+                 const int *done, int nruns, const hb_dataset *ds, int *ran, int *diverged,
+                 int *errors);
+#else
+static inline int hb_mpi_rank(void) { return 0; }
+static inline int hb_mpi_size(void) { return 1; }
+static inline int hb_mpi_agree(int ok) { return ok; }
+#endif
+
+/* Appends lines a worker rank built (a distributed sweep) to cfg's files as one unit, with
+ * the signal thread held off (hb_csv_append_unit). 0, or 1 with the message printed. */
+int hb_cli_append_lines(const hb_run_cfg *cfg, uint64_t key, uint32_t repeat,
+                        const hb_csv_buf *rows, const hb_csv_buf *curves);
 
 #endif

@@ -255,6 +255,8 @@ static void *hb_sig_thread(void *arg) {
 }
 
 int hb_cli_signals_install(void) {
+    static int installed; /* once per process (the MPI start-up installs it early) */
+    if (installed) return 0;
     static sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -266,6 +268,7 @@ int hb_cli_signals_install(void) {
         return -1;
     }
     pthread_detach(th);
+    installed = 1;
     return 0;
 }
 
@@ -297,6 +300,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "epochs", "%u", p->epochs);
     hb_row_add(r, "dim", "%u", p->dim);
     hb_row_add(r, "threads", "%d", p->threads);
+    hb_row_add(r, "ranks", "%d", cfg->dist ? cfg->dist->ranks : 1); /* MPI ranks, one model */
     hb_row_add(r, "isa", "%s", isa);
     hb_row_add(r, "schedule", "%s", hb_schedule_name(p->schedule));
     hb_row_add(r, "blocks", "%u", p->blocks);
@@ -345,6 +349,11 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
     hb_row_add(r, "ndcg_protocol", "%s", hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
     hb_row_add(r, "status", "%s", ok ? "ok" : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
     hb_row_add(r, "message", "%s", ok ? "" : o->msg);
+    /* MPI: who trained it, and what training across ranks sent (0 for one process) */
+    hb_row_add(r, "rank", "%d", o->rank);
+    hb_row_add(r, "hosts", "%d", res->hosts > 0 ? res->hosts : 1);
+    hb_row_add(r, "comm_seconds", "%.6f", res->comm_seconds);
+    hb_row_add(r, "comm_bytes_per_epoch", "%.0f", res->comm_bytes_per_epoch);
 }
 
 void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
@@ -439,6 +448,15 @@ static int hb_write_rows(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out
     snprintf(key, sizeof key, "%016llx", (unsigned long long)o->key);
     hb_unit_ctx u = {cfg, ds, o, ctx};
     hb_error err = {{0}};
+    if (cfg->sink) { /* a sweep's worker rank: the lines go to rank 0, which writes them */
+        hb_csv_buf rows = {0}, curves = {0};
+        int rc = hb_unit_rows(cfg->repeat, &rows, &curves, &u) != HB_OK ||
+                 cfg->sink(&rows, &curves, o, cfg->sink_ctx) != 0;
+        hb_csv_buf_free(&rows);
+        hb_csv_buf_free(&curves);
+        o->written = !rc;
+        return rc;
+    }
     pthread_mutex_lock(&hb_sig_lock);
     const hb_status st = hb_csv_append_unit(cfg->out_csv, cfg->curves, key, cfg->repeat,
                                             hb_unit_rows, &u, &o->repeat, &err);
@@ -496,11 +514,16 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
         return 2;
     }
     o->isa = k->name;
+    o->rank = cfg->rank;
     static hb_row row;
     hb_cli_row_config(&row, cfg, ds, k->name, 1);
     o->key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
     o->repeat = cfg->repeat; /* 0: decided when the row is written */
-    if (hb_cli_outputs_check(cfg, ds, cfg->record_errors ? "sweep" : "train") != 0) return 1;
+    /* the files: checked by their writer (rank 0 under MPI; every rank learns the verdict) */
+    int bad = !cfg->sink && !(cfg->dist && cfg->dist->rank) &&
+              hb_cli_outputs_check(cfg, ds, cfg->record_errors ? "sweep" : "train") != 0;
+    if (cfg->dist) bad = !cfg->dist->agree(!bad);
+    if (bad) return 1;
     hb_model *m = NULL;
     o->st = hb_model_create(&cfg->p, ds, &m, &err);
     if (o->st == HB_ERR_ARG && !cfg->record_errors) {
@@ -520,11 +543,14 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
         return 1;
     }
     hb_rss_reset();
-    if (o->st == HB_OK) o->st = hb_train(m, ds, hb_progress, &ctx, &o->res, &err);
+    if (o->st == HB_OK)
+        o->st = cfg->dist ? cfg->dist->train(m, ds, hb_progress, &ctx, &o->res, &err)
+                          : hb_train(m, ds, hb_progress, &ctx, &o->res, &err);
+    const int writer = !(cfg->dist && cfg->dist->rank); /* MPI: rank 0 saves and writes */
     o->peak_rss_kib = hb_rss_peak_kib();
     int rc = 0;
     if (o->st != HB_OK) snprintf(o->msg, sizeof o->msg, "%s", err.msg);
-    if (o->st == HB_OK && cfg->save_dir) {
+    if (o->st == HB_OK && cfg->save_dir && writer) {
         hb_error e2 = {{0}};
         if (hb_model_save(m, ds, cfg->save_dir, &e2) != HB_OK) {
             fprintf(stderr, "hogbench: %s\n", e2.msg);
@@ -534,7 +560,7 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
         }
     }
     hb_model_free(&m);
-    if (rc == 0 && (cfg->out_csv || cfg->curves)) rc = hb_write_rows(cfg, ds, o, &ctx);
+    if (rc == 0 && writer && (cfg->out_csv || cfg->curves)) rc = hb_write_rows(cfg, ds, o, &ctx);
     free(ctx.stats);
     return rc;
 }
@@ -543,6 +569,7 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
     static hb_run_out o;
     int rc = hb_cli_execute(cfg, ds, &o);
     *res = o.res;
+    if (cfg->dist && cfg->dist->rank) return rc ? rc : o.st == HB_OK ? 0 : 1; /* rank 0 reports */
     if (rc == 2 || !o.isa || (rc && res->epochs_done == 0)) return rc; /* nothing ran */
     if (o.st != HB_OK) fprintf(stderr, "hogbench: %s\n", o.msg);
     if (o.st == HB_OK || o.st == HB_ERR_DIVERGED) {
@@ -561,4 +588,45 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
     }
     if (rc) return rc;
     return o.st == HB_OK ? 0 : 1;
+}
+
+/* ------------------------------------------------------ lines from another rank */
+
+typedef struct {
+    const hb_csv_buf *rows, *curves;
+} hb_lines_ctx;
+
+static hb_status hb_copy_lines(uint32_t repeat, hb_csv_buf *rows, hb_csv_buf *curves, void *vctx) {
+    (void)repeat;
+    const hb_lines_ctx *c = vctx;
+    const hb_csv_buf *src[2] = {c->rows, c->curves};
+    hb_csv_buf *dst[2] = {rows, curves};
+    for (int k = 0; k < 2; k++) {
+        if (!src[k] || !src[k]->head) continue;
+        dst[k]->head = malloc(src[k]->head_len);
+        dst[k]->data = malloc(src[k]->len ? src[k]->len : 1);
+        if (!dst[k]->head || !dst[k]->data) return HB_ERR_NOMEM;
+        memcpy(dst[k]->head, src[k]->head, src[k]->head_len);
+        memcpy(dst[k]->data, src[k]->data, src[k]->len);
+        dst[k]->head_len = src[k]->head_len;
+        dst[k]->len = dst[k]->cap = src[k]->len;
+    }
+    return HB_OK;
+}
+
+int hb_cli_append_lines(const hb_run_cfg *cfg, uint64_t key, uint32_t repeat,
+                        const hb_csv_buf *rows, const hb_csv_buf *curves) {
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)key);
+    hb_lines_ctx c = {rows, curves};
+    hb_error err = {{0}};
+    pthread_mutex_lock(&hb_sig_lock);
+    const hb_status st = hb_csv_append_unit(cfg->out_csv, cfg->curves, hex, repeat,
+                                            hb_copy_lines, &c, NULL, &err);
+    pthread_mutex_unlock(&hb_sig_lock);
+    if (st != HB_OK) {
+        fprintf(stderr, "hogbench: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
 }

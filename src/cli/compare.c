@@ -261,6 +261,12 @@ static int hb_cmp_csv_header(hb_cmp *c, int n, char **f) {
     return 0;
 }
 
+/* A run-key column a file lacks, because it was written before the column existed, reads as
+ * the value every row of that time had: ranks 1 (one process). Others read as empty. */
+static const char *hb_cmp_key_default(int k) {
+    return strcmp(hb_run_key_cols[k], "ranks") == 0 ? "1" : "";
+}
+
 static void hb_cmp_context(char *dst, size_t cap, int col, int n, char **f) {
     if (col >= 0 && col < n && !dst[0]) snprintf(dst, cap, "%s", f[col]);
 }
@@ -283,7 +289,7 @@ static int hb_cmp_csv_line(size_t line, int n, char **f, void *ctx) {
     size_t kl = 0, il = 0;
     key[0] = ign[0] = '\0';
     for (int k = 0; k < hb_run_key_ncols && k < HB_CMP_MAX_KEY; k++) {
-        const char *v = c->keycol[k] >= 0 ? f[c->keycol[k]] : "";
+        const char *v = c->keycol[k] >= 0 ? f[c->keycol[k]] : hb_cmp_key_default(k);
         const int ig = hb_cmp_ignored(c, hb_run_key_cols[k]);
         char *dst = ig ? ign : key;
         size_t *at = ig ? &il : &kl;
@@ -299,7 +305,7 @@ static int hb_cmp_csv_line(size_t line, int n, char **f, void *ctx) {
     if (g->rows == 0)
         for (int k = 0; k < hb_run_key_ncols && k < HB_CMP_MAX_KEY; k++)
             if (!hb_cmp_ignored(c, hb_run_key_cols[k]) &&
-                !(g->kv[k] = strdup(c->keycol[k] >= 0 ? f[c->keycol[k]] : ""))) {
+                !(g->kv[k] = strdup(c->keycol[k] >= 0 ? f[c->keycol[k]] : hb_cmp_key_default(k)))) {
                 fprintf(stderr, "hogbench compare: out of memory\n");
                 c->error = 1;
                 return 1;

@@ -44,8 +44,7 @@ static int hb_no_args(const char *cmd, int argc, char **argv, const char *help) 
     return -1;
 }
 
-int main(int argc, char **argv) {
-    hb_omp_passive_reexec(argv);
+static int hb_main(int argc, char **argv) {
     if (argc < 2) {
         hb_usage(stderr);
         return 2;
@@ -81,4 +80,18 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr, "hogbench: unknown command '%s' (try 'hogbench help')\n", cmd);
     return 2;
+}
+
+int main(int argc, char **argv) {
+    hb_omp_passive_reexec(argv);
+#ifdef HB_WITH_MPI
+    /* under mpirun, train and sweep run across the ranks (src/cli/mpi.c) */
+    if (argc >= 2 && (strcmp(argv[1], "train") == 0 || strcmp(argv[1], "sweep") == 0))
+        hb_mpi_init(&argc, &argv);
+    const int rc = hb_main(argc, argv);
+    hb_mpi_finalize();
+    return rc;
+#else
+    return hb_main(argc, argv);
+#endif
 }

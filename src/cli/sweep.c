@@ -485,22 +485,24 @@ int hb_cmd_sweep(int argc, char **argv) {
         w.cfgs[k].key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
     }
 
-    /* the files: a tail left by a killed writer goes, a foreign header stops us now */
-    if (hb_cli_outputs_check(&w.cfgs[0].rc, ds, "sweep") != 0) {
-        hb_dataset_free(&ds);
-        return 1;
-    }
+    /* the files: a tail left by a killed writer goes, a foreign header stops us now (under
+     * mpirun only rank 0, their writer, reads them; every rank learns the verdict) */
+    const int mrank = hb_mpi_rank(), msize = hb_mpi_size();
+    int files_ok = mrank != 0 || hb_cli_outputs_check(&w.cfgs[0].rc, ds, "sweep") == 0;
     int r = 0;
     for (uint32_t rep = 1; rep <= repeats; rep++)
         for (int k = 0; k < w.ncfg; k++) w.runs[r++] = (hb_sweep_run){k, rep, 0, 0};
-    if (access(w.out, F_OK) == 0) {
+    if (files_ok && mrank == 0 && access(w.out, F_OK) == 0) {
         hb_scan_ctx sc = {.w = &w};
         hb_error err = {{0}};
         if (hb_csv_scan(w.out, hb_scan_line, &sc, &err) != HB_OK) {
             fprintf(stderr, "hogbench sweep: %s\n", err.msg);
-            hb_dataset_free(&ds);
-            return 1;
+            files_ok = 0;
         }
+    }
+    if (!hb_mpi_agree(files_ok)) {
+        hb_dataset_free(&ds);
+        return 1;
     }
     int skipped = 0;
     for (int k = 0; k < w.nruns; k++) skipped += w.runs[k].done;
@@ -511,7 +513,35 @@ int hb_cmd_sweep(int argc, char **argv) {
 
     int diverged = 0, errors = 0, rc = 0;
     w.t0 = hb_now();
-    for (w.cur = 0; w.cur < w.nruns; w.cur++) {
+#ifdef HB_WITH_MPI
+    if (msize > 1) { /* rank 0 hands the runs out and writes every row; the others train */
+        const hb_run_cfg **cp = malloc((size_t)w.ncfg * sizeof *cp);
+        int *rcfg = malloc((size_t)w.nruns * sizeof *rcfg), *rdone = malloc((size_t)w.nruns * sizeof *rdone);
+        uint32_t *rrep = malloc((size_t)w.nruns * sizeof *rrep);
+        if (!cp || !rcfg || !rdone || !rrep) {
+            fprintf(stderr, "hogbench sweep: out of memory\n");
+            return 1;
+        }
+        for (int k = 0; k < w.ncfg; k++) cp[k] = &w.cfgs[k].rc;
+        for (int k = 0; k < w.nruns; k++) {
+            rcfg[k] = w.runs[k].cfg;
+            rrep[k] = w.runs[k].repeat;
+            rdone[k] = w.runs[k].done;
+        }
+        rc = hb_mpi_sweep(cp, rcfg, rrep, rdone, w.nruns, ds, &w.ndone_now, &diverged, &errors);
+        free(cp);
+        free(rcfg);
+        free(rdone);
+        free(rrep);
+        if (mrank != 0) { /* rank 0 sums up */
+            hb_dataset_free(&ds);
+            free(w.cfgs);
+            free(w.runs);
+            return rc;
+        }
+    }
+#endif
+    for (w.cur = msize > 1 ? w.nruns : 0; w.cur < w.nruns; w.cur++) {
         hb_sweep_run *run = &w.runs[w.cur];
         if (run->done) continue;
         hb_sweep_cfg *sc = &w.cfgs[run->cfg];

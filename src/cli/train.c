@@ -113,6 +113,9 @@ int hb_cmd_train(int argc, char **argv) {
     cfg.quiet = a.seen[HB_O_QUIET];
     if (hb_cli_signals_install() == 0)
         hb_cli_interrupt_note("\nhogbench train: interrupted; no row was written for this run\n");
+#ifdef HB_WITH_MPI
+    hb_mpi_train_setup(&cfg); /* under mpirun -np N > 1: one model across the ranks */
+#endif
     hb_dataset *ds = NULL;
     load.seed = cfg.p.seed; /* the split's seed unless the spec names one */
     if (a.val[HB_O_SPLIT] && hb_load_opts_set(&load, "split", a.val[HB_O_SPLIT], &err) != HB_OK) {

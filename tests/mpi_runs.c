@@ -1,0 +1,374 @@
+/* mpi_runs.c: the MPI variant under mpirun on this machine's loopback (-np 2 and -np 4,
+ * oversubscribed): the distributed sweep against the one-process sweep, a rank killed in the
+ * middle of a sweep (a message naming it, no torn row, resume), and distributed training. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_run.h"
+
+#define SYN "synthetic:users=100,items=120,ratings=3000"
+/* --bind-to none: several OpenMP threads per rank must not share the one core a rank is bound
+ * to; --oversubscribe: more ranks than this machine's 2 cores. */
+#define MPIRUN HB_MPIRUN " --allow-run-as-root --oversubscribe --bind-to none"
+
+static char *tmpdir(void) {
+    static char d[64];
+    snprintf(d, sizeof d, "/tmp/hbmpi.XXXXXX");
+    cr_assert_not_null(mkdtemp(d));
+    return d;
+}
+
+/* ---------------------------------------------------------- a CSV reader of its own */
+
+typedef struct {
+    int ncols, nrows, bad_rows; /* bad: a field count unlike the header's, or no '\n' */
+    char **head;
+    char ***rows;
+} csv_t;
+
+static int split(const char *line, char **f, int cap) {
+    int n = 0;
+    const char *s = line;
+    char buf[4096];
+    for (;;) {
+        size_t w = 0;
+        if (*s == '"') {
+            for (s++; *s; s++) {
+                if (*s == '"' && s[1] == '"') buf[w++] = *s++;
+                else if (*s == '"') {
+                    s++;
+                    break;
+                } else buf[w++] = *s;
+            }
+        } else {
+            while (*s && *s != ',' && *s != '\n') buf[w++] = *s++;
+        }
+        buf[w] = '\0';
+        if (n < cap) f[n] = strdup(buf);
+        n++;
+        if (*s != ',') break;
+        s++;
+    }
+    return n;
+}
+
+static csv_t csv_read(const char *path) {
+    csv_t c = {0};
+    FILE *f = fopen(path, "r");
+    if (!f) return c;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    c.head = calloc(256, sizeof *c.head);
+    c.rows = calloc(10000, sizeof *c.rows);
+    for (int no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
+        char **fl = calloc(256, sizeof *fl);
+        const int n = split(line, fl, 256);
+        if (no == 0) {
+            memcpy(c.head, fl, sizeof *fl * 256);
+            c.ncols = n;
+            free(fl);
+            continue;
+        }
+        if (n != c.ncols || line[len - 1] != '\n') c.bad_rows++;
+        if (c.nrows < 10000) c.rows[c.nrows++] = fl;
+    }
+    free(line);
+    fclose(f);
+    return c;
+}
+
+static int col(const csv_t *c, const char *name) {
+    for (int k = 0; k < c->ncols; k++)
+        if (strcmp(c->head[k], name) == 0) return k;
+    cr_assert_fail("column %s missing", name);
+    return -1;
+}
+
+static const char *cell(const csv_t *c, int row, const char *name) {
+    return c->rows[row][col(c, name)];
+}
+
+/* The row of c with run_key and repeat as row r of o, or -1. */
+static int find_run(const csv_t *c, const csv_t *o, int r) {
+    int hit = -1;
+    for (int q = 0; q < c->nrows; q++)
+        if (strcmp(cell(c, q, "run_key"), cell(o, r, "run_key")) == 0 &&
+            strcmp(cell(c, q, "repeat"), cell(o, r, "repeat")) == 0) {
+            cr_expect_eq(hit, -1, "run %s repeat %s twice", cell(o, r, "run_key"),
+                         cell(o, r, "repeat"));
+            hit = q;
+        }
+    return hit;
+}
+
+/* Every run of serial is in dist once, with the same metrics (one thread: deterministic),
+ * and nothing else is; each row names a worker rank. */
+static void expect_same_sweep(const csv_t *serial, const csv_t *dist, int np) {
+    cr_expect_eq(dist->bad_rows, 0);
+    cr_expect_eq(dist->nrows, serial->nrows, "-np %d: %d rows, one process: %d", np,
+                 dist->nrows, serial->nrows);
+    static const char *const same[] = {"status", "rmse", "mae", "ndcg_at_10", "ndcg_at_100",
+                                       "final_loss", "epochs_done", "ranks", "dataset_xxh3"};
+    for (int r = 0; r < serial->nrows; r++) {
+        const int q = find_run(dist, serial, r);
+        cr_expect_geq(q, 0, "-np %d: run %s repeat %s missing", np, cell(serial, r, "run_key"),
+                      cell(serial, r, "repeat"));
+        if (q < 0) continue;
+        for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+            cr_expect_str_eq(cell(dist, q, same[k]), cell(serial, r, same[k]),
+                             "-np %d, %s dim %s repeat %s: %s", np, cell(serial, r, "model"),
+                             cell(serial, r, "dim"), cell(serial, r, "repeat"), same[k]);
+        const int rank = atoi(cell(dist, q, "rank"));
+        cr_expect(rank >= 1 && rank < np, "-np %d: rank %d", np, rank);
+        cr_expect_str_eq(cell(serial, r, "rank"), "0");
+    }
+}
+
+static int count_lines(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int n = 0, ch;
+    while ((ch = fgetc(f)) != EOF) n += ch == '\n';
+    fclose(f);
+    return n;
+}
+
+#define SWEEP_ARGS "--data " SYN " --models all --dims 8,16 --threads 1 --epochs 3 --repeats 2"
+#define SWEEP_RUNS (5 * 2 * 2)
+
+/* ------------------------------------------------------------------------ sweeps */
+
+Test(mpi, sweep_equals_the_one_process_sweep) {
+    char out[65536], p1[128], p2[128], p4[128], c1[128], c4[128];
+    const char *dir = tmpdir();
+    snprintf(p1, sizeof p1, "%s/one.csv", dir);
+    snprintf(c1, sizeof c1, "%s/one-curves.csv", dir);
+    snprintf(p2, sizeof p2, "%s/np2.csv", dir);
+    snprintf(p4, sizeof p4, "%s/np4.csv", dir);
+    snprintf(c4, sizeof c4, "%s/np4-curves.csv", dir);
+    cr_assert_eq(run(out, sizeof out, "%s sweep %s --out %s --curves %s", HB_BIN, SWEEP_ARGS, p1,
+                     c1), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, MPIRUN " -np 2 %s sweep %s --out %s", HB_BIN, SWEEP_ARGS,
+                     p2), 0, "%s", out);
+    cr_expect(strstr(out, "20 run now"), "%s", out);
+    cr_assert_eq(run(out, sizeof out, MPIRUN " -np 4 %s sweep %s --out %s --curves %s", HB_BIN,
+                     SWEEP_ARGS, p4, c4), 0, "%s", out);
+    csv_t one = csv_read(p1), d2 = csv_read(p2), d4 = csv_read(p4);
+    cr_assert_eq(one.nrows, SWEEP_RUNS);
+    expect_same_sweep(&one, &d2, 2);
+    expect_same_sweep(&one, &d4, 4);
+    /* -np 4: three workers shared the runs */
+    int used[4] = {0};
+    for (int r = 0; r < d4.nrows; r++) used[atoi(cell(&d4, r, "rank")) & 3] = 1;
+    cr_expect(used[1] + used[2] + used[3] >= 2, "-np 4: the runs went to one worker only");
+    /* the curves: one row per run and epoch, as one process writes them */
+    cr_expect_eq(count_lines(c4), count_lines(c1));
+    cr_expect_eq(count_lines(c4), 1 + SWEEP_RUNS * 3);
+    /* a rerun under mpirun skips everything */
+    cr_assert_eq(run(out, sizeof out, MPIRUN " -np 2 %s sweep %s --out %s", HB_BIN, SWEEP_ARGS,
+                     p2), 0, "%s", out);
+    cr_expect(strstr(out, "0 run now") && strstr(out, "20 skipped"), "%s", out);
+    cr_expect_eq(count_lines(p2), 1 + SWEEP_RUNS);
+}
+
+Test(mpi, sweep_rank_killed_names_it_keeps_rows_and_resumes) {
+    char out[65536], p1[128], pk[128], ck[128];
+    const char *dir = tmpdir();
+    snprintf(p1, sizeof p1, "%s/one.csv", dir);
+    snprintf(pk, sizeof pk, "%s/killed.csv", dir);
+    snprintf(ck, sizeof ck, "%s/killed-curves.csv", dir);
+    cr_assert_eq(run(out, sizeof out, "%s sweep %s --out %s", HB_BIN, SWEEP_ARGS, p1), 0, "%s", out);
+    /* rank 1 dies (SIGKILL) after epoch 2 of its second run */
+    int rc = run(out, sizeof out, "HOGBENCH_TEST_KILL=1:2:2 " MPIRUN " -np 3 %s sweep %s --out %s "
+                 "--curves %s", HB_BIN, SWEEP_ARGS, pk, ck);
+    cr_expect_neq(rc, 0, "%s", out);
+    /* mpirun names the rank that died; rank 0 says what was kept and which run was dropped */
+    cr_expect(strstr(out, "process rank 1 "), "no message names rank 1: %s", out);
+    cr_expect(strstr(out, "keeps every finished row"), "rank 0 said nothing of the rows: %s", out);
+    cr_expect(strstr(out, "runs dropped: rank 1: "), "rank 0 did not name rank 1's run: %s", out);
+    csv_t k = csv_read(pk);
+    cr_expect_eq(k.bad_rows, 0, "a torn row");
+    cr_expect_geq(k.nrows, 1, "rank 1's first run was finished before it died: %s", out);
+    cr_expect_lt(k.nrows, SWEEP_RUNS, "%s", out);
+    /* every row kept is a finished run, as one process gives it */
+    csv_t one = csv_read(p1);
+    for (int r = 0; r < k.nrows; r++) {
+        const int q = find_run(&one, &k, r);
+        cr_expect_geq(q, 0);
+        if (q >= 0) cr_expect_str_eq(cell(&k, r, "rmse"), cell(&one, q, "rmse"));
+    }
+    /* rerunning resumes: only the missing runs, then the same sweep as one process */
+    cr_assert_eq(run(out, sizeof out, MPIRUN " -np 2 %s sweep %s --out %s --curves %s", HB_BIN,
+                     SWEEP_ARGS, pk, ck), 0, "%s", out);
+    char want[64];
+    snprintf(want, sizeof want, "%d skipped", k.nrows);
+    cr_expect(strstr(out, want), "%s", out);
+    csv_t done = csv_read(pk);
+    expect_same_sweep(&one, &done, 3);
+    cr_expect_eq(count_lines(ck), 1 + SWEEP_RUNS * 3, "curves without their row, or twice");
+}
+
+/* ------------------------------------------------------------------------ training */
+
+/* The float32 array of an .npy file hogbench wrote (its header, then little-endian data). */
+static float *npy_read(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    unsigned char h[10];
+    cr_assert_eq(fread(h, 1, 10, f), 10u);
+    cr_assert(memcmp(h, "\x93NUMPY", 6) == 0, "%s: not .npy", path);
+    const size_t hl = h[8] | (size_t)h[9] << 8;
+    char head[4096] = "";
+    cr_assert(hl < sizeof head && fread(head, 1, hl, f) == hl);
+    cr_assert(strstr(head, "'<f4'"), "%s: %s", path, head);
+    fseek(f, 0, SEEK_END);
+    const long end = ftell(f);
+    *n = (size_t)(end - 10 - (long)hl) / 4;
+    float *x = malloc(*n * 4 + 4);
+    fseek(f, 10 + (long)hl, SEEK_SET);
+    cr_assert_eq(fread(x, 4, *n, f), *n);
+    fclose(f);
+    return x;
+}
+
+/* |a - b| <= tol everywhere, same length. */
+static void expect_npy_close(const char *d1, const char *d2, const char *name, double tol) {
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/%s", d1, name);
+    snprintf(b, sizeof b, "%s/%s", d2, name);
+    size_t na, nb;
+    float *x = npy_read(a, &na), *y = npy_read(b, &nb);
+    cr_expect_eq(na, nb, "%s: %zu vs %zu values", name, na, nb);
+    double worst = 0;
+    size_t at = 0;
+    for (size_t k = 0; k < na && k < nb; k++)
+        if (fabs((double)x[k] - y[k]) > worst) worst = fabs((double)x[k] - y[k]), at = k;
+    cr_expect(worst <= tol, "%s: value %zu differs by %g (%g vs %g)", name, at, worst, x[at], y[at]);
+    free(x);
+    free(y);
+}
+
+static double num(const csv_t *c, int row, const char *name) { return atof(cell(c, row, name)); }
+
+/* With lr 1e-12 training moves no parameter by more than ~1e-12, so a run across N ranks and
+ * one process hold the same model: the distributed evaluation must give the one-process
+ * metrics (up to summation order), and the rows gathered back must land where they belong. */
+static void check_eval_and_gather(const char *model, const char *extra) {
+    char out[65536], one[256], dist[256], csv1[256], csvd[256];
+    const char *dir = tmpdir();
+    snprintf(csv1, sizeof csv1, "%s/one.csv", dir);
+    snprintf(csvd, sizeof csvd, "%s/dist.csv", dir);
+    const char *args = "--data synthetic:users=300,items=400,ratings=20000 --threads 1 "
+                       "--epochs 2 --lr 1e-12 --quiet";
+    snprintf(one, sizeof one, "%s/one", dir);
+    cr_assert_eq(run(out, sizeof out, "%s train %s --model %s %s --out %s --save-model %s",
+                     HB_BIN, args, model, extra, csv1, one), 0, "%s", out);
+    for (int np = 2; np <= 4; np++) { /* 3: an odd ring (the blocks come home in other slots) */
+        snprintf(dist, sizeof dist, "%s/np%d", dir, np);
+        cr_assert_eq(run(out, sizeof out, MPIRUN " -np %d %s train %s --model %s %s --out %s "
+                         "--save-model %s", np, HB_BIN, args, model, extra, csvd, dist),
+                     0, "%s", out);
+        csv_t a = csv_read(csv1), b = csv_read(csvd);
+        cr_assert_eq(b.nrows, np - 1, "-np %d: one row per run, from rank 0 only: %d rows", np,
+                     b.nrows);
+        cr_expect_eq(b.bad_rows, 0);
+        const int r = b.nrows - 1;
+        static const char *const metric[] = {"rmse", "mae", "ndcg_at_10", "ndcg_at_20",
+                                             "ndcg_at_30", "ndcg_at_100"};
+        for (size_t q = 0; q < sizeof metric / sizeof *metric; q++)
+            cr_expect(fabs(num(&a, 0, metric[q]) - num(&b, r, metric[q])) <= 2e-6,
+                      "%s -np %d: %s %s vs one process %s", model, np, metric[q],
+                      cell(&b, r, metric[q]), cell(&a, 0, metric[q]));
+        cr_expect_eq(atoi(cell(&b, r, "ranks")), np);
+        cr_expect_str_eq(cell(&a, 0, "ranks"), "1");
+        cr_expect_str_eq(cell(&b, r, "rank"), "0");
+        cr_expect_str_eq(cell(&b, r, "hosts"), "1");
+        cr_expect_str_neq(cell(&b, r, "run_key"), cell(&a, 0, "run_key"));
+        cr_expect_eq(atoi(cell(&b, r, "blocks_used")), 2 * np, "two item blocks per rank");
+        cr_expect_gt(num(&b, r, "comm_bytes_per_epoch"), 0);
+        cr_expect_geq(num(&b, r, "comm_seconds"), 0);
+        cr_expect_eq(num(&a, 0, "comm_bytes_per_epoch"), 0);
+        expect_npy_close(one, dist, "user_factors.npy", 1e-9);
+        expect_npy_close(one, dist, "item_factors.npy", 1e-9);
+        if (strstr(model, "mf_bias")) {
+            expect_npy_close(one, dist, "user_bias.npy", 1e-9);
+            expect_npy_close(one, dist, "item_bias.npy", 1e-9);
+        }
+        /* the dense weights are averaged over the ranks: (x + x + x) / 3 rounds */
+        if (strstr(model, "mlp")) expect_npy_close(one, dist, "dense0_W.npy", 1e-6);
+    }
+}
+
+Test(mpi, train_evaluates_and_gathers_as_one_process_mf_bias) {
+    check_eval_and_gather("mf_bias", "--eval-every 1");
+}
+
+Test(mpi, train_evaluates_and_gathers_as_one_process_mlp) {
+    check_eval_and_gather("mlp", "--eval-users 100");
+}
+
+Test(mpi, train_evaluates_and_gathers_as_one_process_binary_mf) {
+    check_eval_and_gather("mf_bias_bin", "");
+}
+
+/* Test RMSE of one process and of -np 2 and -np 4 at equal epochs. */
+static void check_rmse_close(const char *args, double tol) {
+    char out[65536], csv[256];
+    snprintf(csv, sizeof csv, "%s/r.csv", tmpdir());
+    cr_assert_eq(run(out, sizeof out, "%s train %s --out %s", HB_BIN, args, csv), 0, "%s", out);
+    for (int np = 2; np <= 4; np += 2)
+        cr_assert_eq(run(out, sizeof out, MPIRUN " -np %d %s train %s --out %s", np, HB_BIN,
+                         args, csv), 0, "%s", out);
+    csv_t c = csv_read(csv);
+    cr_assert_eq(c.nrows, 3);
+    for (int r = 1; r < 3; r++) {
+        cr_expect_eq(atoi(cell(&c, r, "ranks")), 2 * r);
+        cr_expect_str_eq(cell(&c, r, "epochs_done"), cell(&c, 0, "epochs_done"));
+        cr_expect(fabs(num(&c, r, "rmse") - num(&c, 0, "rmse")) <= tol,
+                  "%s: -np %d test RMSE %s, one process %s", args, 2 * r, cell(&c, r, "rmse"),
+                  cell(&c, 0, "rmse"));
+    }
+}
+
+Test(mpi, train_mf_bias_u1_rmse_as_one_process) {
+    const char *data = getenv("HOGBENCH_DATA");
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/u1.base", data ? data : "");
+    if (!data || access(probe, R_OK) != 0) {
+        cr_skip_test("HOGBENCH_DATA is not a MovieLens 100K folder: u1 not tested");
+        return;
+    }
+    char args[4400];
+    snprintf(args, sizeof args, "--data %s --split u1 --model mf_bias --threads 1 --quiet", data);
+    check_rmse_close(args, 0.003);
+}
+
+Test(mpi, train_mf_bias_1m_synthetic_rmse_as_one_process) {
+    check_rmse_close("--data synthetic:users=10000,items=2000,ratings=1000000 --model mf_bias "
+                     "--dim 32 --epochs 20 --threads 1 --quiet", 0.003);
+}
+
+Test(mpi, train_rank_killed_names_it_and_writes_no_row) {
+    char out[65536], csv[256];
+    snprintf(csv, sizeof csv, "%s/r.csv", tmpdir());
+    const char *args = "--data synthetic:users=2000,items=1000,ratings=100000 --model mf_bias "
+                       "--epochs 30 --threads 1";
+    cr_assert_eq(run(out, sizeof out, MPIRUN " -np 2 %s train %s --out %s --quiet", HB_BIN, args,
+                     csv), 0, "%s", out);
+    cr_assert_eq(count_lines(csv), 2);
+    /* rank 1 dies (SIGKILL) after epoch 3 */
+    const int rc = run(out, sizeof out, "HOGBENCH_TEST_KILL=1:1:3 " MPIRUN " -np 2 %s train %s "
+                       "--out %s", HB_BIN, args, csv);
+    cr_expect_neq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "process rank 1 "), "no message names rank 1: %s", out);
+    cr_expect(strstr(out, "no row was written"), "rank 0 did not say what was kept: %s", out);
+    csv_t c = csv_read(csv);
+    cr_expect_eq(c.nrows, 1, "the earlier row and nothing else");
+    cr_expect_eq(c.bad_rows, 0, "a torn row");
+}
