@@ -1121,7 +1121,7 @@ Test(compare, rerun_identical_sides_stop_ok_and_the_bound_holds) {
                  "%s", out);
     cr_expect(strstr(out, "rerun: 8 pairs run"), "%s", out);
     cr_expect(line_with(out, "updates_per_second", "unclear"), "%s", out);
-    cr_expect(strstr(out, "undecided after the bound of --max-repeats"), "%s", out);
+    cr_expect(strstr(out, "1 line undecided at the bound (--max-repeats 8)"), "%s", out);
     cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s --max-repeats 8 --metric "
                     "updates_per_second --unclear fail 2>/dev/null", path("c.csv"), path("d.csv"),
                     a, b), 1, "%s", out);

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1441,10 +1440,14 @@ int hb_cmd_compare(int argc, char **argv) {
            count[HB_V_REGRESSED], count[HB_V_FAILED], unclear, count[HB_V_IMPROVED],
            count[HB_V_OK], count[HB_V_NA], c.only[0], c.only[0] == 1 ? "" : "s", c.only[1]);
     if (unclear) {
-        if (c.sequential)
-            printf("compare: %zu line%s undecided after %s%s; %s\n", unclear,
-                   unclear == 1 ? "" : "s", rerun ? "the bound of --max-repeats " : "the pairs given",
-                   rerun ? "" : " (let compare add pairs: --rerun 'CMD_BASE' 'CMD_NEW')",
+        if (c.sequential && rerun)
+            printf("compare: %zu line%s undecided at the bound (--max-repeats %zu); %s\n",
+                   unclear, unclear == 1 ? "" : "s", c.max_pairs,
+                   c.unclear_fail ? "--unclear fail: that is a failure"
+                                  : "--unclear pass (the default) lets them through");
+        else if (c.sequential)
+            printf("compare: %zu line%s undecided after the pairs given (let compare add pairs: "
+                   "--rerun 'CMD_BASE' 'CMD_NEW'); %s\n", unclear, unclear == 1 ? "" : "s",
                    c.unclear_fail ? "--unclear fail: that is a failure"
                                   : "--unclear pass (the default) lets them through");
         else if (need_max > 0)
