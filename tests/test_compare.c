@@ -1039,6 +1039,9 @@ Test(compare, unclear_can_fail_and_says_how_many_repeats) {
     cr_expect_eq(hb(out, sizeof out, "compare %s %s --max-repeats 9", path("a.csv"), path("b.csv")),
                  2, "%s", out);
     cr_expect(strstr(out, "--max-repeats bounds --rerun"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --sequential --alpha 0.6 --beta 0.5",
+                    path("a.csv"), path("b.csv")), 2, "%s", out);
+    cr_expect(strstr(out, "alpha + beta < 1"), "%s", out);
 }
 
 /* A shell command that appends one row with updates/s UPS to FILE, and logs which side ran in

@@ -1147,8 +1147,8 @@ int hb_cmd_compare(int argc, char **argv) {
         case O_ALPHA:
         case O_BETA: {
             double *dst = o == O_ALPHA ? &c.alpha : &c.beta;
-            if (hb_cmp_number(optarg, dst) != 0 || !(*dst > 0 && *dst < 0.5)) {
-                fprintf(stderr, "hogbench compare: --%s '%s': expected a number in (0, 0.5)\n",
+            if (hb_cmp_number(optarg, dst) != 0 || !(*dst > 0 && *dst < 1)) {
+                fprintf(stderr, "hogbench compare: --%s '%s': expected a number in (0, 1)\n",
                         o == O_ALPHA ? "alpha" : "beta", optarg);
                 return HB_CMP_USAGE;
             }
@@ -1214,6 +1214,11 @@ int hb_cmd_compare(int argc, char **argv) {
     /* a gate makes one decision per change: 0.005, which the sequential test pays for with
      * ~15% more pairs when a slowdown is there and almost none when none is (README) */
     if (c.sequential && !alpha_set) c.alpha = 0.005;
+    if (c.sequential && !(c.alpha + c.beta < 1)) {
+        fprintf(stderr, "hogbench compare: the sequential test needs alpha + beta < 1 (its "
+                        "boundaries log(beta/(1-alpha)) < 0 < log((1-beta)/alpha))\n");
+        return HB_CMP_USAGE;
+    }
     if (c.sequential && c.min_pairs > c.max_pairs && rerun) c.max_pairs = c.min_pairs;
     c.side[0].path = argv[optind];
     c.side[1].path = argv[optind + 1];
