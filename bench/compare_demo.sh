@@ -11,6 +11,7 @@
 #   seq-noise [N]     N (default 20) comparisons of one build against itself, each by
 #                     'compare --rerun' (both sides rerun ABBA until the sequential test decides)
 #   seq-slow SLOWBIN [N]  the same against a build with -DHB_TEST_SLOW_KERNEL=sgd_mf
+#   seq-both SLOWBIN [N]  seq-noise and seq-slow alternated, comparison by comparison
 #   seq-counts [PREFIX]   verdicts recomputed from the rows (compare --sequential), pairs and
 #                     wall time of every PREFIX-NN comparison (default: seq-noise, then seq-slow)
 # env: BIN (default build/hogbench), OUT (default results/compare), R (repetitions, default 5),
@@ -62,9 +63,9 @@ interleave() { # BIN_A FILE_A FLAGS_A BIN_B FILE_B FLAGS_B
 # The sequential experiments' workload: one mf_bias SGD config (batch 1, one thread), whose
 # time is mostly the fused sgd_mf kernel; ~0.3 s of training per run.
 seq_wl="train --data $data --model mf_bias --optimizer sgd --batch 1 --threads 1 --epochs 100 --seed 1 --quiet"
-seq_run() { # PREFIX BIN_A BIN_B N
+seq_run() { # PREFIX BIN_A BIN_B N [FIRST]
     local i f
-    for i in $(seq -w 1 "$4"); do
+    for i in $(seq -f %02g "${5:-1}" "$4"); do
         f=$out/$1-$i
         rm -f "$f-a.csv" "$f-b.csv"
         set +e
@@ -82,6 +83,11 @@ seq-noise)
     seq_run seq-noise "$bin" "$bin" "${2:-20}" ;;
 seq-slow)
     seq_run seq-slow "$bin" "${2:?usage: compare_demo.sh seq-slow SLOWBIN [N]}" "${3:-20}" ;;
+seq-both) # the two alternated, so that both meet the same hours of the machine
+    for i in $(seq 1 "${3:-20}"); do
+        seq_run seq-noise "$bin" "$bin" "$i" "$i"
+        seq_run seq-slow "$bin" "${2:?usage: compare_demo.sh seq-both SLOWBIN [N]}" "$i" "$i"
+    done ;;
 seq-counts) # recomputed from the rows: the test's verdict depends only on their order
     for prefix in ${2:-seq-noise seq-slow}; do
         n=0 reg=0 ok=0 other=0 pairs=0 secs=0 pmin=999999 pmax=0
@@ -109,6 +115,19 @@ seq-counts) # recomputed from the rows: the test's verdict depends only on their
         echo "$prefix: $n comparisons: $reg REGRESSED, $ok ok/improved, $other undecided;" \
              "pairs per comparison $pmin..$pmax (mean $(awk -v p=$pairs -v n=$n 'BEGIN { printf "%.1f", p / n }'));" \
              "wall time $(awk -v s=$secs -v n=$n 'BEGIN { printf "%.0f s in all, %.1f s mean", s, s / n }')"
+        # what the pairs themselves say: the change NEW/BASE over every pair of every comparison
+        python3 - "$out/$prefix" <<'PY'
+import csv, glob, math, statistics, sys
+s = []
+for a in sorted(glob.glob(sys.argv[1] + "-[0-9]*-a.csv")):
+    rows = [[float(r["updates_per_second"]) for r in csv.DictReader(open(f, newline=""))]
+            for f in (a, a[:-6] + "-b.csv")]
+    s += [math.log(y / x) for x, y in zip(*rows)]
+m, sd = statistics.mean(s), statistics.stdev(s)
+print(f"  {len(s)} pairs: NEW/BASE geometric mean {math.exp(m) - 1:+.2%} "
+      f"(95% CI {math.exp(m - 1.96 * sd / len(s) ** .5) - 1:+.2%} .. "
+      f"{math.exp(m + 1.96 * sd / len(s) ** .5) - 1:+.2%}), pair sd {sd:.1%}")
+PY
     done ;;
 noise)
     for i in $(seq -w 1 "${2:-11}"); do
