@@ -1103,7 +1103,7 @@ Test(compare, rerun_adds_abba_pairs_until_decided) {
 Test(compare, rerun_identical_sides_stop_ok_and_the_bound_holds) {
     static char out[32768];
     /* files that do not exist yet: the first pair creates them */
-    char a[1024], b[1024], hdr[1024];
+    char a[2048], b[2048], hdr[256];
     snprintf(hdr, sizeof hdr, "%s", HEADER);
     hdr[strlen(hdr) - 1] = '\0';
     snprintf(a, sizeof a, "'[ -s %s ] || echo \"%s\" > %s; echo \"mf,avx2,1,1,d,k,1,ok,,1000,0.9,"
