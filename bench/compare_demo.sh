@@ -8,7 +8,14 @@
 #   slow-kernel SLOWBIN  the same on the sgd_mf-heavy workload (WL=kernel)
 #   report [PREFIX]   hogbench compare on every pair PREFIX-*-a.csv / -b.csv (default noise)
 #   counts [PREFIX [compare flags]]  how many of those pairs and lines were flagged
-# env: BIN (default build/hogbench), OUT (default results/compare), R (repetitions, default 5)
+#   seq-noise [N]     N (default 20) comparisons of one build against itself, each by
+#                     'compare --rerun' (both sides rerun ABBA until the sequential test decides)
+#   seq-slow SLOWBIN [N]  the same against a build with -DHB_TEST_SLOW_KERNEL=sgd_mf
+#   seq-both SLOWBIN [N]  seq-noise and seq-slow alternated, comparison by comparison
+#   seq-counts [PREFIX]   verdicts recomputed from the rows (compare --sequential), pairs and
+#                     wall time of every PREFIX-NN comparison (default: seq-noise, then seq-slow)
+# env: BIN (default build/hogbench), OUT (default results/compare), R (repetitions, default 5),
+#      MAXREP (the --rerun bound, default 150), SEQ_FLAGS (more compare flags)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-build/hogbench}
@@ -53,7 +60,75 @@ interleave() { # BIN_A FILE_A FLAGS_A BIN_B FILE_B FLAGS_B
     done
 }
 
+# The sequential experiments' workload: one mf_bias SGD config (batch 1, one thread), whose
+# time is mostly the fused sgd_mf kernel; ~0.3 s of training per run.
+seq_wl="train --data $data --model mf_bias --optimizer sgd --batch 1 --threads 1 --epochs 100 --seed 1 --quiet"
+seq_run() { # PREFIX BIN_A BIN_B N [FIRST]
+    local i f
+    for i in $(seq -f %02g "${5:-1}" "$4"); do
+        f=$out/$1-$i
+        rm -f "$f-a.csv" "$f-b.csv"
+        set +e
+        "$bin" compare "$f-a.csv" "$f-b.csv" --rerun "$2 $seq_wl --out $f-a.csv" \
+            "$3 $seq_wl --out $f-b.csv" --max-repeats "${MAXREP:-150}" ${SEQ_FLAGS:-} \
+            >"$f.txt" 2>/dev/null
+        echo "exit $?" >>"$f.txt"
+        set -e
+        echo "compare_demo: $1 $i: $(grep -E '^(rerun|compare: [A-Z])' "$f.txt" | tr '\n' ' ')"
+    done
+}
+
 case "${1:-}" in
+seq-noise)
+    seq_run seq-noise "$bin" "$bin" "${2:-20}" ;;
+seq-slow)
+    seq_run seq-slow "$bin" "${2:?usage: compare_demo.sh seq-slow SLOWBIN [N]}" "${3:-20}" ;;
+seq-both) # the two alternated, so that both meet the same hours of the machine
+    for i in $(seq 1 "${3:-20}"); do
+        seq_run seq-noise "$bin" "$bin" "$i" "$i"
+        seq_run seq-slow "$bin" "${2:?usage: compare_demo.sh seq-both SLOWBIN [N]}" "$i" "$i"
+    done ;;
+seq-counts) # recomputed from the rows: the test's verdict depends only on their order
+    for prefix in ${2:-seq-noise seq-slow}; do
+        n=0 reg=0 ok=0 other=0 pairs=0 secs=0 pmin=999999 pmax=0
+        for a in "$out/$prefix"-[0-9]*-a.csv; do
+            f=${a%-a.csv}
+            set +e
+            res=$("$bin" compare "$a" "$f-b.csv" --sequential --metric updates_per_second \
+                ${SEQ_FLAGS:-})
+            set -e
+            line=$(grep ' updates_per_second ' <<<"$res")
+            p=$(sed -n 's/.*SPRT \([0-9]*\) pairs.*/\1/p' <<<"$line")
+            s=$(sed -n 's/^rerun: .* in \([0-9.]*\) s .*/\1/p' "$f.txt")
+            n=$((n + 1)) pairs=$((pairs + p))
+            ((p < pmin)) && pmin=$p
+            ((p > pmax)) && pmax=$p
+            secs=$(awk -v a="$secs" -v b="${s:-0}" 'BEGIN { print a + b }')
+            case "$line" in
+            *REGRESSED*) reg=$((reg + 1)) ;;
+            *' ok'* | *improved*) ok=$((ok + 1)) ;;
+            *) other=$((other + 1)) ;;
+            esac
+            # the verdict recomputed from the rows is the one the run printed
+            grep -qF -- "${line##*  }" "$f.txt" || echo "$f: recomputed verdict differs from $f.txt" >&2
+        done
+        echo "$prefix: $n comparisons: $reg REGRESSED, $ok ok/improved, $other undecided;" \
+             "pairs per comparison $pmin..$pmax (mean $(awk -v p=$pairs -v n=$n 'BEGIN { printf "%.1f", p / n }'));" \
+             "wall time $(awk -v s=$secs -v n=$n 'BEGIN { printf "%.0f s in all, %.1f s mean", s, s / n }')"
+        # what the pairs themselves say: the change NEW/BASE over every pair of every comparison
+        python3 - "$out/$prefix" <<'PY'
+import csv, glob, math, statistics, sys
+s = []
+for a in sorted(glob.glob(sys.argv[1] + "-[0-9]*-a.csv")):
+    rows = [[float(r["updates_per_second"]) for r in csv.DictReader(open(f, newline=""))]
+            for f in (a, a[:-6] + "-b.csv")]
+    s += [math.log(y / x) for x, y in zip(*rows)]
+m, sd = statistics.mean(s), statistics.stdev(s)
+print(f"  {len(s)} pairs: NEW/BASE geometric mean {math.exp(m) - 1:+.2%} "
+      f"(95% CI {math.exp(m - 1.96 * sd / len(s) ** .5) - 1:+.2%} .. "
+      f"{math.exp(m + 1.96 * sd / len(s) ** .5) - 1:+.2%}), pair sd {sd:.1%}")
+PY
+    done ;;
 noise)
     for i in $(seq -w 1 "${2:-11}"); do
         interleave "$bin" "$out/noise-$i-a.csv" "" "$bin" "$out/noise-$i-b.csv" ""

@@ -1,8 +1,10 @@
 /* json.c: a small recursive-descent JSON reader with positioned error messages. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "json.h"
 
@@ -11,6 +13,7 @@ typedef struct hb_jp {
     hb_error *err;
     int failed;
     hb_status st;
+    size_t values; /* nodes made so far (at most HB_JSON_MAX_VALUES) */
 } hb_jp;
 
 /* Line and column (1-based, in bytes) of p. */
@@ -283,6 +286,8 @@ static hb_json *hb_jp_number(hb_jp *j, const char **pp) {
 static hb_json *hb_jp_value(hb_jp *j, const char **pp, int depth) {
     const char *p = hb_jp_ws(j, *pp);
     if (depth > HB_JSON_MAX_DEPTH) return hb_jp_fail(j, p, "nesting at most 64 deep");
+    if (++j->values > HB_JSON_MAX_VALUES)
+        return hb_jp_fail(j, p, "at most 2097152 values in the document");
     if (p >= j->end) return hb_jp_fail(j, p, "a value");
     hb_json *v = NULL;
     switch (*p) {
@@ -344,32 +349,44 @@ hb_status hb_json_parse(const char *text, size_t len, const char *name, hb_json 
 
 hb_status hb_json_load(const char *path, hb_json **out, hb_error *err) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    int fd;
+    hb_status st = hb_file_open(path, O_RDONLY, 1, &fd, err);
+    if (st != HB_OK) return st;
     struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return hb_fail(err, HB_ERR_IO, "%s: not a regular file", path);
+    if (fstat(fd, &sb) != 0) {
+        const int e = errno;
+        close(fd);
+        return hb_fail(err, HB_ERR_IO, "%s: %s", path, strerror(e));
     }
-    if (sb.st_size > (off_t)1 << 30) {
-        fclose(f);
-        return hb_fail(err, HB_ERR_IO, "%s: larger than 1 GiB", path);
+    if ((unsigned long long)sb.st_size > HB_JSON_MAX_BYTES) {
+        close(fd);
+        return hb_fail(err, HB_ERR_IO, "%s: %lld bytes, more than the %zu MiB a benchmark JSON "
+                       "file may have", path, (long long)sb.st_size, HB_JSON_MAX_BYTES >> 20);
     }
+    /* what fstat said, and not a byte more: a file that grows meanwhile is read as it was */
     const size_t n = (size_t)sb.st_size;
     char *buf = malloc(n + 1);
     if (!buf) {
-        fclose(f);
+        close(fd);
         return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", path);
     }
-    const size_t got = fread(buf, 1, n, f);
-    const int bad = ferror(f);
-    fclose(f);
-    if (bad || got != n) {
+    size_t got = 0;
+    errno = 0;
+    while (got < n) {
+        const ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    const int e = errno;
+    close(fd);
+    if (got != n) {
         free(buf);
-        return hb_fail(err, HB_ERR_IO, "%s: read failed", path);
+        return hb_fail(err, HB_ERR_IO, "%s: read failed: %s", path,
+                       e ? strerror(e) : "the file shrank while it was read");
     }
     buf[n] = '\0';
-    hb_status st = hb_json_parse(buf, n, path, out, err);
+    st = hb_json_parse(buf, n, path, out, err);
     free(buf);
     return st;
 }

@@ -28,16 +28,25 @@ typedef struct hb_json {
 } hb_json;
 
 #define HB_JSON_MAX_DEPTH 64
+/* Bounds on what one document may cost: its size in bytes (hb_json_load) and its number of
+ * values (every value is a node of about 64 bytes). Google Benchmark's output for this
+ * project's micro-suite is ~1 MiB and ~20K values; beyond these it is not such a file. */
+#define HB_JSON_MAX_BYTES ((size_t)64 << 20)
+#define HB_JSON_MAX_VALUES ((size_t)2 << 20)
 
 /* Parses len bytes of text (name is used in messages). Accepts standard JSON plus the
  * non-finite numbers Google Benchmark writes (NaN, Infinity, -Infinity), a UTF-8 BOM, and
  * raw control characters inside strings. Fails with HB_ERR_PARSE and "name:LINE:COL:
  * expected ..., found ..." for anything else (trailing text, nesting deeper than
- * HB_JSON_MAX_DEPTH, bad escapes, truncation); *out is then NULL. */
+ * HB_JSON_MAX_DEPTH, more than HB_JSON_MAX_VALUES values, bad escapes, truncation); *out is
+ * then NULL. */
 hb_status hb_json_parse(const char *text, size_t len, const char *name, hb_json **out,
                         hb_error *err);
 
-/* Reads and parses a file (HB_ERR_IO when it cannot be read, HB_ERR_PARSE as above). */
+/* Reads and parses a file: opened with hb_file_open (never blocks; a FIFO, device or directory
+ * is HB_ERR_IO "PATH: is a FIFO, not a regular file" with nothing read), at most
+ * HB_JSON_MAX_BYTES (a larger file is HB_ERR_IO before anything is read). HB_ERR_PARSE as
+ * above. */
 hb_status hb_json_load(const char *path, hb_json **out, hb_error *err);
 
 /* Frees a tree and nulls *j. */

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compare_decide.h"
 #include "json.h"
 #include "stats.h"
 
@@ -708,4 +710,497 @@ Test(compare, a_file_without_ranks_reads_as_one_process) {
     rc = hb(out, sizeof out, "compare %s %s", path("old.csv"), path("four.csv"));
     cr_expect_eq(rc, 3, "%s", out);
     cr_expect(strstr(out, "ranks=4"), "%s", out);
+}
+
+/* ------------------------------------------------------------------ the verdicts as functions */
+
+static hb_decide_opts opts_higher(void) {
+    hb_decide_opts o;
+    hb_decide_opts_default(&o);
+    return o;
+}
+
+Test(decide, fixed_regression_and_unclear_with_repeats_needed) {
+    hb_decide_opts o = opts_higher();
+    hb_decision r;
+    const double b[] = {1000, 1010, 990, 1020, 980}, x[] = {800, 810, 790, 820, 780};
+    hb_decide_fixed(b, 5, x, 5, &o, &r);
+    cr_expect_eq(r.v, HB_V_REGRESSED);
+    cr_expect_float_eq(r.p, 1.0 / 252, 1e-12);
+    cr_expect_float_eq(r.change, -20, 1e-9);
+    /* overlapping runs, medians 20% apart: against base * 0.95 (950 475 1425 665 1235) the new
+     * runs are above 2+4+0+1+3 = 10 of the 25 pairs, so a new run is worse with q = 0.6;
+     * Noether: (z_.95 + z_.95)^2 / (6 (0.6 - 0.5)^2) = 10.8222 / 0.06 = 180.4 -> 181 per side */
+    const double b2[] = {1000, 500, 1500, 700, 1300}, x2[] = {800, 1400, 450, 600, 1200};
+    hb_decide_fixed(b2, 5, x2, 5, &o, &r);
+    cr_expect_eq(r.v, HB_V_UNCLEAR);
+    cr_expect_eq(r.need, 181, "need %g", r.need);
+    cr_expect(strstr(r.note, "needs ~181 repeats per side (has 5/5)"), "%s", r.note);
+    /* lower is better (seconds): the same numbers read the other way are an improvement that
+     * is not significant, with the mirror q */
+    o.higher = 0;
+    hb_decide_fixed(b2, 5, x2, 5, &o, &r);
+    cr_expect_eq(r.v, HB_V_UNCLEAR);
+    cr_expect(r.need > 5, "need %g", r.need);
+    /* within the threshold: ok, nothing needed */
+    o.higher = 1;
+    const double x3[] = {995, 1005, 985, 1015, 975};
+    hb_decide_fixed(b, 5, x3, 5, &o, &r);
+    cr_expect_eq(r.v, HB_V_OK);
+    cr_expect(isnan(r.need));
+}
+
+Test(decide, non_finite_values_fail_on_either_side) {
+    hb_decide_opts o = opts_higher();
+    hb_decision r;
+    const double good[] = {1000, 1010, 990}, nan_new[] = {1000, NAN, 990},
+                 inf_base[] = {1000, 1010, INFINITY};
+    hb_decide_fixed(good, 3, nan_new, 3, &o, &r);
+    cr_expect_eq(r.v, HB_V_FAILED);
+    cr_expect(strstr(r.note, "new value 2 is nan"), "%s", r.note);
+    hb_decide_fixed(inf_base, 3, good, 3, &o, &r);
+    cr_expect_eq(r.v, HB_V_FAILED);
+    cr_expect(strstr(r.note, "base value 3 is inf"), "%s", r.note);
+    hb_decide_sequential(good, nan_new, 3, &o, &r);
+    cr_expect_eq(r.v, HB_V_FAILED);
+    o.absolute = 1;
+    hb_decide_fixed(good, 3, nan_new, 3, &o, &r);
+    cr_expect_eq(r.v, HB_V_FAILED, "accuracy metrics too");
+}
+
+Test(decide, sprt_llr) {
+    cr_expect_float_eq(hb_sprt_llr(4, 1, 2), log(4.0), 1e-12); /* n/2 log(q0/q1) */
+    cr_expect_float_eq(hb_sprt_llr(1, 4, 6), -3 * log(4.0), 1e-12);
+    cr_expect(isinf(hb_sprt_llr(1, 0, 3)) && hb_sprt_llr(1, 0, 3) > 0);
+    cr_expect(isinf(hb_sprt_llr(0, 1, 3)) && hb_sprt_llr(0, 1, 3) < 0);
+    cr_expect_eq(hb_sprt_llr(0, 0, 3), 0);
+}
+
+/* n pairs with new = base * exp(-s_i) (higher is better: slowdown s_i). */
+static void pairs_from(const double *s, size_t n, double *b, double *x) {
+    for (size_t i = 0; i < n; i++) {
+        b[i] = 1e7 * (1 + 0.01 * (double)(i % 7)); /* the machine's speed moves; ratios count */
+        x[i] = b[i] * exp(-s[i]);
+    }
+}
+
+Test(decide, sequential_stops_where_the_boundaries_say) {
+    hb_decide_opts o = opts_higher();
+    o.alpha = 0.005;
+    hb_decision r;
+    double s[40], b[40], x[40];
+    /* every pair 0.2 slower: log LR = n/2 log(0.2^2 / (0.2 - d)^2) with d = -log(0.95), i.e.
+     * 0.29635 n; the upper boundary log(0.95 / 0.005) = 5.247 is crossed at n = 18 */
+    for (int i = 0; i < 40; i++) s[i] = 0.2;
+    pairs_from(s, 40, b, x);
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_REGRESSED);
+    cr_expect_eq(r.n_used, 18);
+    cr_expect_float_eq(r.llr, 9 * log(0.04 / pow(0.2 + log(0.95), 2)), 1e-9);
+    cr_expect_float_eq(r.change, (exp(-0.2) - 1) * 100, 1e-9);
+    cr_expect_str_eq(r.test, "SPRT 18 pairs");
+    /* 17 pairs: still open, and it says how many more (one) */
+    hb_decide_sequential(b, x, 17, &o, &r);
+    cr_expect_eq(r.v, HB_V_UNCLEAR);
+    cr_expect_eq(r.need, 1, "need %g", r.need);
+    /* every pair 0.02 slower: log LR = -0.448 n; the lower boundary log(0.05 / 0.995) = -2.991
+     * is crossed at n = 7 */
+    for (int i = 0; i < 40; i++) s[i] = 0.02;
+    pairs_from(s, 40, b, x);
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_OK);
+    cr_expect_eq(r.n_used, 7);
+    /* no change at all: V0 = 0, decided at the first look (min_pairs) */
+    for (int i = 0; i < 40; i++) s[i] = 0;
+    pairs_from(s, 40, b, x);
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_OK);
+    cr_expect_eq(r.n_used, 5);
+    /* 20% faster every time: not regressed, and the mirror test says improved */
+    for (int i = 0; i < 40; i++) s[i] = -0.2;
+    pairs_from(s, 40, b, x);
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_IMPROVED, "%s", r.note);
+    /* lower is better: new = base * exp(+0.2) is the slowdown */
+    o.higher = 0;
+    for (int i = 0; i < 40; i++) {
+        b[i] = 2.0;
+        x[i] = 2.0 * exp(0.2);
+    }
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_REGRESSED);
+    /* non-positive values cannot be compared by their logarithms */
+    x[3] = 0;
+    hb_decide_sequential(b, x, 40, &o, &r);
+    cr_expect_eq(r.v, HB_V_FAILED);
+}
+
+Test(decide, sequential_verdict_of_a_prefix_never_changes) {
+    hb_decide_opts o = opts_higher();
+    hb_rng g;
+    hb_rng_seed(&g, 7);
+    double s[120], b[120], x[120];
+    for (int rep = 0; rep < 50; rep++) {
+        const double mu = (rep % 3) * 0.05;
+        for (int i = 0; i < 120; i++) s[i] = mu + 0.15 * hb_rng_normal(&g);
+        pairs_from(s, 120, b, x);
+        hb_decision full, part;
+        hb_decide_sequential(b, x, 120, &o, &full);
+        if (full.v == HB_V_UNCLEAR) continue;
+        for (size_t k = full.n_used; k <= 120; k += 7) {
+            hb_decide_sequential(b, x, k, &o, &part);
+            cr_assert_eq(part.v == HB_V_REGRESSED, full.v == HB_V_REGRESSED, "rep %d k %zu", rep, k);
+            cr_assert_eq(part.n_used, full.n_used, "rep %d k %zu", rep, k);
+        }
+        if (full.n_used > 5) {
+            hb_decide_sequential(b, x, full.n_used - 1, &o, &part);
+            cr_expect_eq(part.v, HB_V_UNCLEAR, "rep %d: decided before its stop", rep);
+        }
+    }
+}
+
+/* The error rates the test is designed for, by simulation (seeded): pairs whose log ratios are
+ * normal with sd 0.15 (what this project's shared VM gives for 0.3 s runs), no change and a 10%
+ * slowdown, and the same with heavy tails (Student t, 3 degrees of freedom). */
+static void simulate(double mu, int heavy, int runs, double *p_reg, double *p_open, double *asn) {
+    hb_decide_opts o = opts_higher();
+    o.alpha = 0.005;
+    hb_rng g;
+    hb_rng_seed(&g, 12345);
+    enum { N = 300 };
+    static double s[N], b[N], x[N];
+    int reg = 0, open = 0;
+    double pairs = 0;
+    for (int k = 0; k < runs; k++) {
+        for (int i = 0; i < N; i++) {
+            double e = hb_rng_normal(&g);
+            if (heavy) { /* t3 scaled to sd 1 */
+                double c = 0;
+                for (int j = 0; j < 3; j++) {
+                    const double z = hb_rng_normal(&g);
+                    c += z * z;
+                }
+                e = e / sqrt(c / 3) / sqrt(3.0);
+            }
+            s[i] = mu + 0.15 * e;
+        }
+        pairs_from(s, N, b, x);
+        hb_decision r;
+        hb_decide_sequential(b, x, N, &o, &r);
+        reg += r.v == HB_V_REGRESSED;
+        open += r.v == HB_V_UNCLEAR;
+        pairs += (double)r.n_used;
+    }
+    *p_reg = (double)reg / runs;
+    *p_open = (double)open / runs;
+    *asn = pairs / runs;
+}
+
+Test(decide, sequential_error_rates_by_simulation) {
+    double reg, open, asn;
+    const double slow10 = -log(0.9);
+    for (int heavy = 0; heavy < 2; heavy++) {
+        simulate(0, heavy, 2000, &reg, &open, &asn);
+        /* Wald: alpha / (1 - beta) = 0.0053; the variance estimated from the pairs adds a
+         * little: allow 0.01 (at most 20 of 2000) */
+        cr_expect(reg <= 0.01, "heavy %d: false alarms %.4f", heavy, reg);
+        cr_expect(open <= 0.01, "heavy %d: undecided after 300 pairs %.4f", heavy, open);
+        cr_expect(asn > 20 && asn < 80, "heavy %d: mean pairs %.1f", heavy, asn);
+        simulate(slow10, heavy, 2000, &reg, &open, &asn);
+        cr_expect(reg >= 0.99, "heavy %d: 10%% slowdown caught %.4f", heavy, reg);
+        cr_expect(asn < 60, "heavy %d: mean pairs %.1f", heavy, asn);
+    }
+}
+
+/* ------------------------------------------------------------------ what compare reads and writes */
+
+Test(json, a_document_of_too_many_values_is_refused) {
+    const size_t n = HB_JSON_MAX_VALUES + 1; /* "[0,0,...]": the array and n - 1 zeros */
+    char *text = malloc(2 * n + 2);
+    cr_assert_not_null(text);
+    text[0] = '[';
+    for (size_t i = 0; i < n - 1; i++) {
+        text[1 + 2 * i] = '0';
+        text[2 + 2 * i] = i + 2 < n ? ',' : ']';
+    }
+    text[2 * n - 1] = '\0';
+    hb_json *j = NULL;
+    hb_error err = {{0}};
+    cr_expect_eq(hb_json_parse(text, strlen(text), "big.json", &j, &err), HB_ERR_PARSE);
+    cr_expect(strstr(err.msg, "at most 2097152 values"), "%s", err.msg);
+    cr_expect_null(j);
+    text[2 * n - 4] = ']'; /* one value fewer: accepted */
+    text[2 * n - 3] = '\0';
+    cr_expect_eq(hb_json_parse(text, strlen(text), "big.json", &j, &err), HB_OK, "%s", err.msg);
+    hb_json_free(&j);
+    free(text);
+}
+
+/* hogbench with args under a 20 s timeout (a blocked open would otherwise hang the test). */
+static int hb_t(char *out, size_t cap, const char *args) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "timeout 20 %s %s", HB_BIN, args);
+    FILE *p = popen(buf, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    const int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(compare, fifos_devices_and_endless_lines_are_refused) {
+    static char out[16384];
+    char args[1024];
+    write_csv("a.csv", BASE5("mf", "avx2"), NULL);
+    cr_assert_eq(mkfifo(path("fifo"), 0644), 0);
+    /* a FIFO nobody writes to: refused at once (it used to block in open() forever) */
+    snprintf(args, sizeof args, "compare %s %s 2>&1", path("fifo"), path("a.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "fifo: is a FIFO, not a regular file"), "%s", out);
+    snprintf(args, sizeof args, "compare %s %s 2>&1", path("a.csv"), path("fifo"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    /* an endless device (it used to read one unbounded line into memory) */
+    snprintf(args, sizeof args, "compare /dev/zero %s 2>&1", path("a.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "/dev/zero: is a character device"), "%s", out);
+    /* a directory */
+    snprintf(args, sizeof args, "compare %s %s 2>&1", dir, path("a.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "is a directory"), "%s", out);
+    /* a regular file with a 2 MiB line: refused, not read into memory */
+    FILE *f = fopen(path("long.csv"), "w");
+    cr_assert_not_null(f);
+    fputs(HEADER, f);
+    for (int i = 0; i < 2 << 20; i++) fputc('x', f);
+    fputc('\n', f);
+    fclose(f);
+    snprintf(args, sizeof args, "compare %s %s 2>&1", path("a.csv"), path("long.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "long.csv:2: a line longer than 1048576 bytes"), "%s", out);
+    /* benchmark JSON: a FIFO, and a file beyond the size bound (sparse: nothing is read) */
+    f = fopen(path("b.json"), "w");
+    fputs("{\"benchmarks\": []}", f);
+    fclose(f);
+    snprintf(args, sizeof args, "compare %s %s 2>&1", path("b.json"), path("fifo"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "is a FIFO"), "%s", out);
+    f = fopen(path("huge.json"), "w");
+    fputs("{\"benchmarks\": [", f);
+    fclose(f);
+    cr_assert_eq(truncate(path("huge.json"), (off_t)HB_JSON_MAX_BYTES + 1), 0);
+    snprintf(args, sizeof args, "compare %s %s 2>&1", path("b.json"), path("huge.json"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "more than the 64 MiB"), "%s", out);
+}
+
+Test(compare, csv_output_is_checked_first_and_replaced_atomically) {
+    static char out[16384];
+    char args[1024];
+    write_csv("a.csv", BASE5("mf", "avx2"), NULL);
+    /* a FIFO, a device, a symbolic link, a missing folder: refused before any work, untouched */
+    cr_assert_eq(mkfifo(path("fifo.csv"), 0644), 0);
+    snprintf(args, sizeof args, "compare %s %s --csv %s 2>&1", path("a.csv"), path("a.csv"),
+             path("fifo.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "--csv") && strstr(out, "is a FIFO"), "%s", out);
+    cr_expect_null(strstr(out, "config"), "refused before the table: %s", out);
+    struct stat sb;
+    cr_expect(stat(path("fifo.csv"), &sb) == 0 && S_ISFIFO(sb.st_mode), "the FIFO is still there");
+    snprintf(args, sizeof args, "compare %s %s --csv /dev/null 2>&1", path("a.csv"), path("a.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "character device"), "%s", out);
+    FILE *f = fopen(path("target.csv"), "w");
+    fputs("keep me\n", f);
+    fclose(f);
+    cr_assert_eq(symlink(path("target.csv"), path("link.csv")), 0);
+    snprintf(args, sizeof args, "compare %s %s --csv %s 2>&1", path("a.csv"), path("a.csv"),
+             path("link.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "is a symbolic link"), "%s", out);
+    char line[64] = "";
+    f = fopen(path("target.csv"), "r");
+    cr_expect(fgets(line, sizeof line, f) && strcmp(line, "keep me\n") == 0, "%s", line);
+    fclose(f);
+    snprintf(args, sizeof args, "compare %s %s --csv %s/none/x.csv 2>&1", path("a.csv"),
+             path("a.csv"), dir);
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "folder"), "%s", out);
+    snprintf(args, sizeof args, "compare %s %s --csv %s 2>&1", path("a.csv"), path("a.csv"),
+             path("a.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 2, "%s", out);
+    cr_expect(strstr(out, "is the BASE file"), "%s", out);
+    /* a regular file is replaced by a new one (rename: another inode), no temporary left */
+    cr_assert_eq(stat(path("target.csv"), &sb), 0);
+    const ino_t before = sb.st_ino;
+    snprintf(args, sizeof args, "compare %s %s --csv %s 2>&1", path("a.csv"), path("a.csv"),
+             path("target.csv"));
+    cr_expect_eq(hb_t(out, sizeof out, args), 0, "%s", out);
+    cr_assert_eq(stat(path("target.csv"), &sb), 0);
+    cr_expect_neq(sb.st_ino, before);
+    f = fopen(path("target.csv"), "r");
+    cr_expect(fgets(line, sizeof line, f) && strncmp(line, "config,match_key,", 17) == 0, "%s",
+              line);
+    fclose(f);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c 'target.csv.' || true", dir);
+    FILE *p = popen(cmd, "r");
+    cr_expect(fgets(line, sizeof line, p) && strcmp(line, "0\n") == 0, "temporaries: %s", line);
+    pclose(p);
+}
+
+Test(compare, non_finite_values_are_failures) {
+    static char out[16384];
+    write_csv("a.csv", BASE5("mf", "avx2"), NULL);
+    /* new: updates_per_second nan in its 2nd row (line 3): FAILED, not "n/a", and exit 1 */
+    FILE *f = fopen(path("nan.csv"), "w");
+    fputs(HEADER, f);
+    fputs("mf,avx2,1,1,\"synthetic:users=10,items=10\",k,1,ok,,1000,0.9,0.7,0.3,abc,GNU 12\n"
+          "mf,avx2,1,1,\"synthetic:users=10,items=10\",k,2,ok,,nan,0.9,0.7,0.3,abc,GNU 12\n", f);
+    fclose(f);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("a.csv"), path("nan.csv")), 1, "%s", out);
+    const char *l = line_with(out, "updates_per_second", NULL);
+    cr_expect(l && strstr(l, "FAILED: new line 3: updates_per_second = nan, not a finite number"),
+              "%s", out);
+    cr_expect(line_with(out, "rmse", " ok"), "%s", out);
+    cr_expect(strstr(out, "compare: REGRESSION"), "%s", out);
+    /* on the base side too (inf), and for an accuracy metric */
+    f = fopen(path("inf.csv"), "w");
+    fputs(HEADER, f);
+    fputs("mf,avx2,1,1,\"synthetic:users=10,items=10\",k,1,ok,,inf,0.9,0.7,0.3,abc,GNU 12\n"
+          "mf,avx2,1,1,\"synthetic:users=10,items=10\",k,2,ok,,1000,-inf,0.7,0.3,abc,GNU 12\n", f);
+    fclose(f);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("inf.csv"), path("a.csv")), 1, "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "FAILED: base line 2: updates_per_second = inf"),
+              "%s", out);
+    cr_expect(line_with(out, "rmse", "FAILED: base line 3: rmse = -inf"), "%s", out);
+    /* benchmark JSON */
+    f = fopen(path("nan.json"), "w");
+    fputs("{\"benchmarks\": [{\"name\": \"dot/avx2/16\", \"run_type\": \"iteration\", "
+          "\"cpu_time\": NaN, \"time_unit\": \"ns\"}]}", f);
+    fclose(f);
+    f = fopen(path("ok.json"), "w");
+    fputs("{\"benchmarks\": [{\"name\": \"dot/avx2/16\", \"run_type\": \"iteration\", "
+          "\"cpu_time\": 10, \"time_unit\": \"ns\"}]}", f);
+    fclose(f);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("ok.json"), path("nan.json")), 1, "%s",
+                 out);
+    cr_expect(line_with(out, "dot/avx2/16", "FAILED: new benchmarks[0]: cpu_time = nan"), "%s", out);
+}
+
+Test(compare, unclear_can_fail_and_says_how_many_repeats) {
+    static char out[16384];
+    write_csv("a.csv", "mf,avx2,ok,1000,0.9,0.3", "mf,avx2,ok,500,0.9,0.3", "mf,avx2,ok,1500,0.9,0.3",
+              "mf,avx2,ok,700,0.9,0.3", "mf,avx2,ok,1300,0.9,0.3", NULL);
+    write_csv("b.csv", "mf,avx2,ok,800,0.9,0.3", "mf,avx2,ok,1400,0.9,0.3", "mf,avx2,ok,450,0.9,0.3",
+              "mf,avx2,ok,600,0.9,0.3", "mf,avx2,ok,1200,0.9,0.3", NULL);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s", path("a.csv"), path("b.csv")), 0, "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "unclear: needs ~181 repeats per side"), "%s",
+              out);
+    cr_expect(strstr(out, "1 line unclear: ~181 repeats per side would decide them"), "%s", out);
+    cr_expect(strstr(out, "--unclear pass (the default) lets them through"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --unclear fail", path("a.csv"), path("b.csv")),
+                 1, "%s", out);
+    cr_expect(strstr(out, "compare: UNDECIDED (--unclear fail)"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --unclear maybe", path("a.csv"), path("b.csv")),
+                 2, "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --max-repeats 9", path("a.csv"), path("b.csv")),
+                 2, "%s", out);
+    cr_expect(strstr(out, "--max-repeats bounds --rerun"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --sequential --alpha 0.6 --beta 0.5",
+                    path("a.csv"), path("b.csv")), 2, "%s", out);
+    cr_expect(strstr(out, "alpha + beta < 1"), "%s", out);
+}
+
+/* A shell command that appends one row with updates/s UPS to FILE, and logs which side ran in
+ * which pair (HB_SIDE, HB_PAIR) to order.log. */
+static const char *append_cmd(const char *file, const char *ups) {
+    static char cmd[2][1024];
+    static int k;
+    k ^= 1;
+    snprintf(cmd[k], sizeof cmd[k],
+             "'echo \"$HB_SIDE $HB_PAIR\" >> %s; echo \"mf,avx2,1,1,d,k,1,ok,,%s,0.9,0.7,0.3,abc,"
+             "GNU 12\" >> %s'", path("order.log"), ups, file);
+    return cmd[k];
+}
+
+static void header_only(const char *name) {
+    FILE *f = fopen(path(name), "w");
+    cr_assert_not_null(f);
+    fputs(HEADER, f);
+    fclose(f);
+}
+
+Test(compare, rerun_adds_abba_pairs_until_decided) {
+    static char out[32768];
+    header_only("a.csv");
+    header_only("b.csv");
+    /* 1000 against 800 every time: log LR = n/2 log(s^2 / (s - d)^2) with s = log(1.25),
+     * d = -log(0.95): 0.26119 n crosses log(0.95 / 0.005) = 5.247 at n = 21 */
+    char a[1024], b[1024];
+    snprintf(a, sizeof a, "%s", append_cmd(path("a.csv"), "1000"));
+    snprintf(b, sizeof b, "%s", append_cmd(path("b.csv"), "800"));
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s --metric updates_per_second "
+                    "2>/dev/null", path("a.csv"), path("b.csv"), a, b), 1, "%s", out);
+    cr_expect(strstr(out, "rerun: 21 pairs run (ABBA)"), "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "SPRT 21 pairs"), "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "REGRESSED"), "%s", out);
+    /* the order: base new, new base, base new, ... */
+    FILE *f = fopen(path("order.log"), "r");
+    cr_assert_not_null(f);
+    char line[64];
+    for (int i = 0; i < 42; i++) {
+        const int pair = i / 2 + 1, base_first = pair % 2, base_now = (i % 2 == 0) == base_first;
+        char want[64];
+        snprintf(want, sizeof want, "%s %d\n", base_now ? "base" : "new", pair);
+        cr_assert_not_null(fgets(line, sizeof line, f));
+        cr_expect_str_eq(line, want, "run %d", i);
+    }
+    cr_expect_null(fgets(line, sizeof line, f), "no run after the decision");
+    fclose(f);
+    /* the verdict is a function of the rows: --sequential on the files says the same */
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --sequential --metric updates_per_second",
+                    path("a.csv"), path("b.csv")), 1, "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "SPRT 21 pairs"), "%s", out);
+    /* rerun again on the decided files: nothing to run */
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s --metric updates_per_second "
+                    "2>/dev/null", path("a.csv"), path("b.csv"), a, b), 1, "%s", out);
+    cr_expect(strstr(out, "rerun: 0 pairs run"), "%s", out);
+}
+
+Test(compare, rerun_identical_sides_stop_ok_and_the_bound_holds) {
+    static char out[32768];
+    /* files that do not exist yet: the first pair creates them */
+    char a[2048], b[2048], hdr[256];
+    snprintf(hdr, sizeof hdr, "%s", HEADER);
+    hdr[strlen(hdr) - 1] = '\0';
+    snprintf(a, sizeof a, "'[ -s %s ] || echo \"%s\" > %s; echo \"mf,avx2,1,1,d,k,1,ok,,1000,0.9,"
+             "0.7,0.3,abc,GNU 12\" >> %s'", path("a.csv"), hdr, path("a.csv"), path("a.csv"));
+    snprintf(b, sizeof b, "'[ -s %s ] || echo \"%s\" > %s; echo \"mf,avx2,1,1,d,k,1,ok,,1000,0.9,"
+             "0.7,0.3,abc,GNU 12\" >> %s'", path("b.csv"), hdr, path("b.csv"), path("b.csv"));
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s 2>/dev/null", path("a.csv"),
+                    path("b.csv"), a, b), 0, "%s", out);
+    cr_expect(strstr(out, "rerun: 5 pairs run"), "the first look, at 5 pairs: %s", out);
+    cr_expect(line_with(out, "updates_per_second", " ok"), "%s", out);
+    /* a change of exactly half the threshold never leaves the middle: the bound stops it */
+    header_only("c.csv");
+    header_only("d.csv");
+    snprintf(a, sizeof a, "%s", append_cmd(path("c.csv"), "1000"));
+    snprintf(b, sizeof b, "%s", append_cmd(path("d.csv"), "974.679434"));
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s --max-repeats 8 --metric "
+                    "updates_per_second 2>/dev/null", path("c.csv"), path("d.csv"), a, b), 0,
+                 "%s", out);
+    cr_expect(strstr(out, "rerun: 8 pairs run"), "%s", out);
+    cr_expect(line_with(out, "updates_per_second", "unclear"), "%s", out);
+    cr_expect(strstr(out, "1 line undecided at the bound (--max-repeats 8)"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s %s --max-repeats 8 --metric "
+                    "updates_per_second --unclear fail 2>/dev/null", path("c.csv"), path("d.csv"),
+                    a, b), 1, "%s", out);
+    cr_expect(strstr(out, "rerun: 0 pairs run"), "the files already hold 8: %s", out);
+    /* a command that fails stops everything */
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s false", path("c.csv"),
+                    path("d.csv"), a), 2, "%s", out);
+    cr_expect(strstr(out, "the new command exited with status 1"), "%s", out);
+    cr_expect_eq(hb(out, sizeof out, "compare %s %s --rerun %s", path("c.csv"), path("d.csv"), a),
+                 2, "%s", out);
+    cr_expect(strstr(out, "--rerun needs two commands"), "%s", out);
 }

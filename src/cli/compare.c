@@ -3,14 +3,19 @@
  * status says whether anything regressed beyond the threshold with significance. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "cli.h"
+#include "compare_decide.h"
 #include "json.h"
 #include "stats.h"
 
@@ -21,7 +26,8 @@ enum { HB_CMP_MAX_METRICS = 32, HB_CMP_MAX_KEY = 64, HB_CMP_MAX_IGNORE = 32 };
 
 static void hb_compare_usage(FILE *f) {
     fprintf(f,
-        "usage: hogbench compare BASE NEW [options]\n\n"
+        "usage: hogbench compare BASE NEW [options]\n"
+        "       hogbench compare BASE.csv NEW.csv --rerun 'CMD_BASE' 'CMD_NEW' [options]\n\n"
         "Compares two results files: hogbench CSV rows (train --out, sweep --out) or Google\n"
         "Benchmark JSON (bench/kernels_bench --benchmark_out=F --benchmark_out_format=json\n"
         "--benchmark_repetitions=R). Rows are matched by config: the run-key columns (results/\n"
@@ -32,7 +38,10 @@ static void hb_compare_usage(FILE *f) {
         "                        mae, ndcg_at_10 for CSV; cpu_time for JSON). Direction is known\n"
         "                        for hogbench's columns, ir, real_time, cpu_time and rate counters\n"
         "  --threshold P[%%]      relative change that counts, in percent (default 5%%)\n"
-        "  --alpha A             significance level (default 0.05)\n"
+        "  --alpha A             false-alarm rate per line (default 0.05; 0.005 with --sequential\n"
+        "                        and --rerun)\n"
+        "  --beta B              miss rate for a change of the threshold (default 0.05): the\n"
+        "                        sequential test, and the repeats an unclear line is told it needs\n"
         "  --tolerance X|M=X,... absolute tolerance for accuracy metrics (rmse, mae, final_loss,\n"
         "                        ndcg_at_*; default 0.005); M=X sets one metric's tolerance and\n"
         "                        compares it by that tolerance\n"
@@ -41,11 +50,25 @@ static void hb_compare_usage(FILE *f) {
         "                        component of benchmark names\n"
         "  --method auto|mwu|mad test for timings (default auto: Mann-Whitney U when the sample\n"
         "                        sizes can reach --alpha, else the median+MAD bound)\n"
+        "  --unclear pass|fail   what an undecided timing line does to the exit status (default\n"
+        "                        pass: 0; fail: 1). Either way the line says how many repeats\n"
+        "                        would decide it\n"
+        "  --sequential          timings by the paired sequential test (below) on the rows as\n"
+        "                        they are: the k-th row of a config in BASE with the k-th in NEW\n"
+        "  --rerun CMD_BASE CMD_NEW  run the two shell commands alternately (ABBA: base new, new\n"
+        "                        base, ...), each appending one repetition of every config to BASE\n"
+        "                        resp. NEW, until the sequential test has decided every line or\n"
+        "                        the files hold --max-repeats repetitions; rows already there\n"
+        "                        count. The commands see HB_PAIR (1, 2, ...) and HB_SIDE (base or\n"
+        "                        new); their output goes to stderr\n"
+        "  --max-repeats N       the bound of --rerun (default 60 repetitions per side)\n"
+        "  --min-repeats N       the sequential test's first look (default 5 pairs)\n"
         "  --require-all         a config present on one side only is a failure\n"
         "  --normalize           divide NEW's timings by their median NEW/BASE ratio over all\n"
         "                        configs (printed): cancels a drift of the whole machine between\n"
         "                        the runs, and hides a change that moves every config alike\n"
-        "  --csv FILE            also write the comparison as CSV\n"
+        "  --csv FILE            also write the comparison as CSV (checked before any work,\n"
+        "                        replaced atomically; never a FIFO, device or symbolic link)\n"
         "  --help\n\n"
         "Timing metrics (relative, e.g. updates_per_second, cpu_time, ir): a regression is a\n"
         "median change worse than the threshold that is also significant: a one-sided\n"
@@ -53,12 +76,19 @@ static void hb_compare_usage(FILE *f) {
         "BASE by more than the threshold) gives p <= alpha; the smallest p it can give is\n"
         "1/C(n+m,n) (0.05 for 3 vs 3, 0.004 for 5 vs 5), so smaller samples use the bound\n"
         "median(NEW) beyond the shifted median(BASE) by more than t(1-alpha, n+m-2) times the\n"
-        "medians' standard error estimated from the MADs. Accuracy metrics: medians differ by\n"
-        "more than the tolerance in the worse direction.\n\n"
-        "Verdicts: ok, improved, unclear (beyond the threshold, not significant), REGRESSED,\n"
-        "FAILED (NEW has no finished run where BASE has), n/a.\n"
+        "medians' standard error estimated from the MADs. An unclear line gets the repeats per\n"
+        "side that would decide it (Noether's sample size for the U test at the effect seen).\n"
+        "Sequential (--sequential, --rerun): Wald's sequential probability ratio test on the\n"
+        "pairs' log ratios, H0 no change against H1 worse by the threshold, the variance\n"
+        "estimated from the pairs, looked at after every pair; it stops at log LR >=\n"
+        "log((1-beta)/alpha) (REGRESSED) or <= log(beta/(1-alpha)) (ok). Accuracy metrics:\n"
+        "medians differ by more than the tolerance in the worse direction.\n\n"
+        "Verdicts: ok, improved, unclear (not decided: beyond the threshold, not significant; or\n"
+        "the sequential test still open), REGRESSED, FAILED (NEW has no finished run where BASE\n"
+        "has, or a value is present but not a finite number, on either side), n/a.\n"
         "Exit status: 0 no regression; 1 a regression or failure (or, with --require-all, a\n"
-        "config on one side only); 2 usage or unreadable input; 3 no config in common.\n");
+        "config on one side only; with --unclear fail, an unclear line); 2 usage, unreadable\n"
+        "input or a failed --rerun command; 3 no config in common.\n");
 }
 
 /* ------------------------------------------------------------------ metrics */
@@ -100,7 +130,10 @@ static const hb_cmp_known *hb_cmp_find_known(const char *name) {
 
 typedef struct hb_cmp_vals {
     double *v;
+    size_t *row;    /* the group's row (0-based, every status counted) each value came from */
     size_t n, cap;
+    size_t bad;     /* values present but not finite (nan, inf): a failure */
+    char bad_msg[96];
 } hb_cmp_vals;
 
 typedef struct hb_cmp_group {
@@ -129,10 +162,16 @@ typedef struct hb_cmp {
     double threshold, alpha, tol;
     char ignore[HB_CMP_MAX_IGNORE][64];
     int nignore;
+    double beta;    /* the sequential test's (and the repeats estimate's) miss rate */
     int method; /* 0 auto, 1 mwu, 2 mad */
     int require_all;
     int normalize;  /* divide NEW's timings by their median NEW/BASE ratio over all configs */
+    int sequential; /* timings by the paired sequential test (--sequential, --rerun) */
+    int unclear_fail;
+    size_t min_pairs, max_pairs;
+    const char *rerun[2]; /* --rerun: the commands that append one repetition to BASE, NEW */
     hb_cmp_side side[2];
+    size_t common, only[2]; /* after matching */
     /* CSV scan state */
     int cur, ncols, keycol[HB_CMP_MAX_KEY], status_col, msg_col, sha_col, comp_col, flags_col,
         host_col;
@@ -145,16 +184,26 @@ static int hb_cmp_ignored(const hb_cmp *c, const char *col) {
     return 0;
 }
 
-static int hb_cmp_push(hb_cmp_vals *a, double v) {
+static int hb_cmp_push(hb_cmp_vals *a, double v, size_t row) {
     if (a->n == a->cap) {
         const size_t cap = a->cap ? 2 * a->cap : 8;
         double *p = realloc(a->v, cap * sizeof *p);
         if (!p) return -1;
         a->v = p;
+        size_t *r = realloc(a->row, cap * sizeof *r);
+        if (!r) return -1;
+        a->row = r;
         a->cap = cap;
     }
-    a->v[a->n++] = v;
+    a->v[a->n] = v;
+    a->row[a->n++] = row;
     return 0;
+}
+
+/* A value that is there but not a finite number: counted, the first one named. */
+static void hb_cmp_bad(hb_cmp_vals *a, const char *where, const char *metric, const char *text) {
+    if (!a->bad++)
+        snprintf(a->bad_msg, sizeof a->bad_msg, "%s: %s = %.24s", where, metric, text);
 }
 
 /* "a=1\nb=2\n" -> "a=1 b=2", in place. */
@@ -333,8 +382,13 @@ static int hb_cmp_csv_line(size_t line, int n, char **f, void *ctx) {
             c->error = 1;
             return 1;
         }
-        if (!isfinite(v)) continue; /* a degenerate timing (0 s): no value */
-        if (hb_cmp_push(&g->vals[m], v) != 0) {
+        if (!isfinite(v)) { /* hogbench writes 0 for a degenerate timing, never nan or inf */
+            char where[48];
+            snprintf(where, sizeof where, "%s line %zu", c->cur ? "new" : "base", line + 1);
+            hb_cmp_bad(&g->vals[m], where, c->m[m].name, f[col]);
+            continue;
+        }
+        if (hb_cmp_push(&g->vals[m], v, g->rows - 1) != 0) {
             fprintf(stderr, "hogbench compare: out of memory\n");
             c->error = 1;
             return 1;
@@ -487,8 +541,14 @@ static int hb_cmp_read_json(hb_cmp *c, int s) {
                 }
                 x *= scale;
             }
-            if (!isfinite(x)) continue;
-            if (hb_cmp_push(&g->vals[m], x) != 0) {
+            if (!isfinite(x)) {
+                char where[48], text[32];
+                snprintf(where, sizeof where, "%s benchmarks[%zu]", s ? "new" : "base", idx);
+                snprintf(text, sizeof text, "%g", v->number);
+                hb_cmp_bad(&g->vals[m], where, c->m[m].name, text);
+                continue;
+            }
+            if (hb_cmp_push(&g->vals[m], x, g->rows - 1) != 0) {
                 fprintf(stderr, "hogbench compare: out of memory\n");
                 goto out;
             }
@@ -500,122 +560,41 @@ out:
     return rc;
 }
 
-/* JSON when the first non-blank byte is '{' or '[' (a BOM allowed). */
-static int hb_cmp_sniff_json(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    int ch, json = 0;
-    unsigned char bom[3];
-    if (fread(bom, 1, 3, f) != 3 || memcmp(bom, "\xef\xbb\xbf", 3) != 0) rewind(f);
-    while ((ch = fgetc(f)) != EOF)
-        if (!isspace(ch)) {
-            json = ch == '{' || ch == '[';
+/* Opens path the way every reader here does (hb_file_open: never blocks, regular files only)
+ * and tells JSON from CSV: JSON when the first non-blank byte is '{' or '[' (a BOM allowed).
+ * Reads at most HB_LINE_MAX bytes of leading blanks. -1 with a message on stderr. */
+static int hb_cmp_sniff(const char *path, int *json) {
+    int fd;
+    hb_error err = {{0}};
+    if (hb_file_open(path, O_RDONLY, 1, &fd, &err) != HB_OK) {
+        fprintf(stderr, "hogbench compare: %s\n", err.msg);
+        return -1;
+    }
+    unsigned char buf[4096];
+    size_t seen = 0;
+    int first = 1;
+    *json = 0;
+    for (;;) {
+        const ssize_t got = read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            fprintf(stderr, "hogbench compare: %s: read failed: %s\n", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (got == 0) break;
+        size_t i = 0;
+        if (first && got >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) i = 3;
+        first = 0;
+        while (i < (size_t)got && isspace(buf[i])) i++;
+        if (i < (size_t)got) {
+            *json = buf[i] == '{' || buf[i] == '[';
             break;
         }
-    fclose(f);
-    return json;
-}
-
-/* ------------------------------------------------------------------ verdicts */
-
-typedef enum hb_verdict {
-    HB_V_OK = 0, HB_V_IMPROVED, HB_V_UNCLEAR, HB_V_REGRESSED, HB_V_FAILED, HB_V_NA
-} hb_verdict;
-
-static const char *const hb_verdict_name[] = {"ok", "improved", "unclear", "REGRESSED",
-                                              "FAILED", "n/a"};
-
-typedef struct hb_cmp_result {
-    hb_verdict v;
-    double mb, mn, change; /* medians, relative change in percent */
-    char test[48];         /* "p=0.004 U", "+-3.1% MAD", "tol 0.005" */
-    char method[8];        /* "U", "U~", "MAD", "abs" */
-    double p, bound;
-    char note[160];
-} hb_cmp_result;
-
-static void hb_cmp_scaled(const double *x, size_t n, double f, double *out) {
-    for (size_t i = 0; i < n; i++) out[i] = x[i] * f;
-}
-
-/* One metric of one config: base values b (nb), new values x (nn). */
-static void hb_cmp_decide(const hb_cmp *c, const hb_cmp_metric *m, const hb_cmp_vals *b,
-                          const hb_cmp_vals *x, const hb_cmp_group *gb, const hb_cmp_group *gn,
-                          hb_cmp_result *r) {
-    memset(r, 0, sizeof *r);
-    r->mb = hb_median(b->v, b->n);
-    r->mn = hb_median(x->v, x->n);
-    r->p = r->bound = NAN;
-    r->change = r->mb != 0 ? (r->mn / r->mb - 1) * 100 : NAN;
-    if (x->n == 0 && b->n > 0 && gn->failed) {
-        r->v = HB_V_FAILED;
-        snprintf(r->note, sizeof r->note, "%s", gn->fail_msg);
-        return;
+        if ((seen += (size_t)got) > HB_LINE_MAX) break; /* blanks only: not JSON */
     }
-    if (x->n == 0 || b->n == 0) {
-        r->v = HB_V_NA;
-        snprintf(r->note, sizeof r->note, "no %s value%s", b->n == 0 ? "base" : "new",
-                 gb->failed && b->n == 0 ? " (base runs failed)" : "");
-        return;
-    }
-    const double sign = m->higher ? 1 : -1; /* > 0: better */
-    if (m->absolute) {
-        const double d = (r->mn - r->mb) * sign;
-        snprintf(r->method, sizeof r->method, "abs");
-        snprintf(r->test, sizeof r->test, "d=%+.3g tol %g", r->mn - r->mb, m->tol);
-        r->v = d < -m->tol ? HB_V_REGRESSED : d > m->tol ? HB_V_IMPROVED : HB_V_OK;
-        return;
-    }
-    const double t = c->threshold;
-    /* medians beyond the threshold, either way */
-    const double worse_lim = r->mb * (1 - sign * t), better_lim = r->mb * (1 + sign * t);
-    const int worse = (r->mn - worse_lim) * sign < 0, better = (r->mn - better_lim) * sign > 0;
-    const hb_alternative alt_worse = m->higher ? HB_ALT_LESS : HB_ALT_GREATER;
-    const hb_alternative alt_better = m->higher ? HB_ALT_GREATER : HB_ALT_LESS;
-    int use_u = c->method == 1 ||
-                (c->method == 0 && hb_mwu_min_p(x->n, b->n, alt_worse) <= c->alpha);
-    int sig_worse = 0, sig_better = 0;
-    if (use_u) {
-        double *sh = malloc(b->n * sizeof *sh);
-        hb_mwu uw, ub;
-        int ok = sh != NULL;
-        if (ok) {
-            hb_cmp_scaled(b->v, b->n, 1 - sign * t, sh);
-            ok = hb_mann_whitney(x->v, x->n, sh, b->n, alt_worse, &uw) == 0;
-            hb_cmp_scaled(b->v, b->n, 1 + sign * t, sh);
-            ok = ok && hb_mann_whitney(x->v, x->n, sh, b->n, alt_better, &ub) == 0;
-        }
-        free(sh);
-        if (!ok) {
-            r->v = HB_V_NA;
-            snprintf(r->note, sizeof r->note, "test failed (out of memory or NaN)");
-            return;
-        }
-        sig_worse = uw.p <= c->alpha;
-        sig_better = ub.p <= c->alpha;
-        r->p = (r->mn - r->mb) * sign < 0 ? uw.p : ub.p;
-        snprintf(r->method, sizeof r->method, "%s", uw.method == HB_MWU_NORMAL ? "U~" : "U");
-        snprintf(r->test, sizeof r->test, "p=%.3g %s", r->p, r->method);
-    } else {
-        /* se(median) ~ 1.2533 sigma / sqrt(n), sigma ~ 1.4826 MAD; the scale comes from a few
-         * runs, hence Student's t with n_b + n_n - 2 degrees of freedom rather than z */
-        const double k = 1.2533 * 1.4826;
-        const double madb = hb_mad(b->v, b->n), madn = hb_mad(x->v, x->n);
-        const double se = k * sqrt(madb * madb / (double)b->n + madn * madn / (double)x->n);
-        const double df = (double)(b->n + x->n) - 2;
-        r->bound = (df >= 1 ? hb_t_quantile(1 - c->alpha, df) : 0) * se;
-        sig_worse = (worse_lim - r->mn) * sign > r->bound;
-        sig_better = (r->mn - better_lim) * sign > r->bound;
-        snprintf(r->method, sizeof r->method, "MAD");
-        if (b->n == 1 && x->n == 1) snprintf(r->test, sizeof r->test, "1 vs 1: threshold");
-        else if (r->mb != 0)
-            snprintf(r->test, sizeof r->test, "+-%.2g%% MAD", r->bound / fabs(r->mb) * 100);
-        else snprintf(r->test, sizeof r->test, "+-%.3g MAD", r->bound);
-    }
-    if (worse && sig_worse) r->v = HB_V_REGRESSED;
-    else if (better && sig_better) r->v = HB_V_IMPROVED;
-    else if (worse || better) r->v = HB_V_UNCLEAR;
-    else r->v = HB_V_OK;
+    close(fd);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ output */
@@ -793,9 +772,15 @@ static void hb_cmp_free(hb_cmp *c) {
             free(g->ignored);
             free(g->label);
             for (int k = 0; k < HB_CMP_MAX_KEY; k++) free(g->kv[k]);
-            for (int m = 0; m < HB_CMP_MAX_METRICS; m++) free(g->vals[m].v);
+            for (int m = 0; m < HB_CMP_MAX_METRICS; m++) {
+                free(g->vals[m].v);
+                free(g->vals[m].row);
+            }
         }
         free(c->side[s].g);
+        c->side[s].g = NULL;
+        c->side[s].ng = c->side[s].cap = c->side[s].rows = 0;
+        c->side[s].sha[0] = c->side[s].compiler[0] = c->side[s].flags[0] = c->side[s].host[0] = 0;
     }
 }
 
@@ -803,7 +788,7 @@ static void hb_cmp_free(hb_cmp *c) {
  * of median(NEW)/median(BASE), so that a drift of the whole machine between the two runs (or a
  * change that moves everything alike) cancels and what moved relative to the rest stands out.
  * Needs 3 configs at least; the factor is printed. */
-static int hb_cmp_normalize(hb_cmp *c) {
+static int hb_cmp_normalize(hb_cmp *c, int print) {
     double *r = malloc((c->side[0].ng + 1) * sizeof *r);
     if (!r) {
         fprintf(stderr, "hogbench compare: out of memory\n");
@@ -821,37 +806,333 @@ static int hb_cmp_normalize(hb_cmp *c) {
             if (b->n && x->n && mb > 0 && mn > 0) r[k++] = mn / mb;
         }
         if (k < 3) {
-            printf("normalize: %s: %zu config%s with values on both sides, 3 needed: not "
+            if (print)
+                printf("normalize: %s: %zu config%s with values on both sides, 3 needed: not "
                    "normalized\n", mm->name, k, k == 1 ? "" : "s");
             continue;
         }
         const double f = hb_median(r, k);
         for (size_t j = 0; j < c->side[1].ng; j++)
             for (size_t v = 0; v < c->side[1].g[j].vals[m].n; v++) c->side[1].g[j].vals[m].v[v] /= f;
-        printf("normalize: %s: NEW divided by %.4f, the median NEW/BASE ratio over %zu configs "
+        if (print)
+            printf("normalize: %s: NEW divided by %.4f, the median NEW/BASE ratio over %zu configs "
                "(NEW as a whole %+.2f%%)\n", mm->name, f, k, (f - 1) * 100);
     }
     free(r);
     return 0;
 }
 
+/* ------------------------------------------------------------------ one line's verdict */
+
+/* The verdict of metric m of the common config gb (base) / gn (new). */
+static void hb_cmp_line(const hb_cmp *c, int m, const hb_cmp_group *gb, const hb_cmp_group *gn,
+                        hb_decision *r) {
+    const hb_cmp_metric *mm = &c->m[m];
+    const hb_cmp_vals *b = &gb->vals[m], *x = &gn->vals[m];
+    hb_decide_opts o;
+    hb_decide_opts_default(&o);
+    o.higher = mm->higher;
+    o.absolute = mm->absolute;
+    o.tol = mm->tol;
+    o.threshold = c->threshold;
+    o.alpha = c->alpha;
+    o.beta = c->beta;
+    o.method = (hb_decide_method)c->method;
+    o.min_pairs = c->min_pairs;
+    if (c->sequential && !mm->absolute && b->n && x->n) {
+        /* pairs: the k-th row of the config in BASE with the k-th in NEW */
+        const size_t cap = b->n < x->n ? b->n : x->n;
+        double *pb = malloc(cap * sizeof *pb), *px = malloc(cap * sizeof *px);
+        size_t k = 0;
+        if (pb && px)
+            for (size_t i = 0, j = 0; i < b->n && j < x->n;) {
+                if (b->row[i] == x->row[j]) {
+                    pb[k] = b->v[i++];
+                    px[k++] = x->v[j++];
+                } else if (b->row[i] < x->row[j]) i++;
+                else j++;
+            }
+        if (pb && px) hb_decide_sequential(pb, px, k, &o, r);
+        else {
+            hb_decide_fixed(b->v, 0, x->v, 0, &o, r);
+            snprintf(r->note, sizeof r->note, "out of memory");
+        }
+        free(pb);
+        free(px);
+    } else {
+        hb_decide_fixed(b->v, b->n, x->v, x->n, &o, r);
+    }
+    if (b->bad || x->bad) { /* present but not a number: a broken run, on either side */
+        r->v = HB_V_FAILED;
+        snprintf(r->note, sizeof r->note, "%s, not a finite number%s",
+                 x->bad ? x->bad_msg : b->bad_msg, b->bad + x->bad > 1 ? " (and more)" : "");
+    } else if (x->n == 0 && b->n > 0 && gn->failed) {
+        r->v = HB_V_FAILED;
+        snprintf(r->note, sizeof r->note, "%s", gn->fail_msg);
+    } else if (r->v == HB_V_NA && b->n == 0 && gb->failed) {
+        snprintf(r->note, sizeof r->note, "no base value (base runs failed)");
+    }
+}
+
+/* ------------------------------------------------------------------ reading both sides */
+
+/* Reads both files (again), matches their configs and normalizes: the state every verdict is
+ * computed from. -1 (message printed) on unreadable input. */
+static int hb_cmp_load(hb_cmp *c, int print) {
+    hb_cmp_free(c);
+    for (int m = 0; m < c->nm; m++) {
+        c->m[m].col[0] = c->m[m].col[1] = -1;
+        c->m[m].present[0] = c->m[m].present[1] = 0;
+    }
+    const int json = c->side[0].json;
+    for (int s = 0; s < 2; s++)
+        if ((json ? hb_cmp_read_json(c, s) : hb_cmp_read_csv(c, s)) != 0) return -1;
+    /* metrics: one asked for must exist in both files; a default one in neither is dropped */
+    for (int m = 0; m < c->nm; m++) {
+        const hb_cmp_metric *mm = &c->m[m];
+        if (mm->present[0] && mm->present[1]) continue;
+        if (!mm->given && !mm->present[0] && !mm->present[1]) continue;
+        if (json && !mm->present[0] && !mm->present[1]) {
+            fprintf(stderr, "hogbench compare: metric %s: no benchmark in either file has it\n",
+                    mm->name);
+            return -1;
+        }
+        fprintf(stderr, "hogbench compare: metric %s: no such column in %s\n", mm->name,
+                c->side[mm->present[0] ? 1 : 0].path);
+        return -1;
+    }
+    if (hb_cmp_labels(c) != 0) return -1;
+    c->common = c->only[0] = c->only[1] = 0;
+    for (size_t i = 0; i < c->side[0].ng; i++) {
+        hb_cmp_group *a = &c->side[0].g[i];
+        for (size_t j = 0; j < c->side[1].ng; j++) {
+            hb_cmp_group *b = &c->side[1].g[j];
+            if (b->other < 0 && a->hash == b->hash && strcmp(a->key, b->key) == 0) {
+                a->other = (int)j;
+                b->other = (int)i;
+                c->common++;
+                break;
+            }
+        }
+    }
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < c->side[s].ng; i++) c->only[s] += c->side[s].g[i].other < 0;
+    if (c->normalize) {
+        if (print) { /* the header first: normalize prints its factors below it */
+            printf("base: %s (%zu %s, %zu configs)", c->side[0].path, c->side[0].rows,
+                   json ? "runs" : "rows", c->side[0].ng);
+            printf("\nnew:  %s (%zu %s, %zu configs)\n", c->side[1].path, c->side[1].rows,
+                   json ? "runs" : "rows", c->side[1].ng);
+        }
+        if (hb_cmp_normalize(c, print) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Lines (common config x timing metric) still unclear. */
+static size_t hb_cmp_open_lines(const hb_cmp *c, size_t *lines) {
+    size_t open = 0;
+    *lines = 0;
+    for (size_t i = 0; i < c->side[0].ng; i++) {
+        const hb_cmp_group *gb = &c->side[0].g[i];
+        if (gb->other < 0) continue;
+        for (int m = 0; m < c->nm; m++) {
+            if (!(c->m[m].present[0] && c->m[m].present[1])) continue;
+            hb_decision r;
+            hb_cmp_line(c, m, gb, &c->side[1].g[gb->other], &r);
+            (*lines)++;
+            open += r.v == HB_V_UNCLEAR;
+        }
+    }
+    return open;
+}
+
+/* The fewest repetitions a common config has on either side. */
+static size_t hb_cmp_min_rows(const hb_cmp *c) {
+    size_t lo = SIZE_MAX;
+    for (size_t i = 0; i < c->side[0].ng; i++) {
+        const hb_cmp_group *gb = &c->side[0].g[i];
+        if (gb->other < 0) continue;
+        const size_t n = c->side[1].g[gb->other].rows;
+        if (gb->rows < lo) lo = gb->rows;
+        if (n < lo) lo = n;
+    }
+    return lo == SIZE_MAX ? 0 : lo;
+}
+
+/* ------------------------------------------------------------------ --rerun */
+
+/* Runs one side's command through /bin/sh (its stdout to our stderr, so that the table stays
+ * clean), with HB_PAIR (1, 2, ...) and HB_SIDE (base or new) in its environment. */
+static int hb_cmp_run_cmd(const char *side, const char *cmd, size_t pair) {
+    fflush(stdout);
+    fflush(stderr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "hogbench compare: --rerun: fork: %s\n", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        char v[32];
+        snprintf(v, sizeof v, "%zu", pair);
+        if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0 || setenv("HB_PAIR", v, 1) != 0 ||
+            setenv("HB_SIDE", side, 1) != 0)
+            _exit(126);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            fprintf(stderr, "hogbench compare: --rerun: waitpid: %s\n", strerror(errno));
+            return -1;
+        }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+    if (WIFEXITED(st))
+        fprintf(stderr, "hogbench compare: --rerun: the %s command exited with status %d "
+                        "(pair %zu): %s\n", side, WEXITSTATUS(st), pair, cmd);
+    else
+        fprintf(stderr, "hogbench compare: --rerun: the %s command was killed by signal %d "
+                        "(pair %zu): %s\n", side, WTERMSIG(st), pair, cmd);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ --csv, written atomically */
+
+typedef struct hb_cmp_out {
+    FILE *f;
+    char tmp[4096];
+} hb_cmp_out;
+
+/* A temporary file next to path (same folder: rename is atomic), mode as path's or 0666 less
+ * the umask. */
+static int hb_cmp_out_open(hb_cmp_out *o, const char *path) {
+    o->f = NULL;
+    if (snprintf(o->tmp, sizeof o->tmp, "%s.XXXXXX", path) >= (int)sizeof o->tmp) {
+        fprintf(stderr, "hogbench compare: --csv %s: path too long\n", path);
+        return -1;
+    }
+    const int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "hogbench compare: --csv %s: cannot create a file next to it: %s\n",
+                path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    mode_t mode;
+    if (stat(path, &sb) == 0) {
+        mode = sb.st_mode & 07777;
+    } else {
+        const mode_t um = umask(0);
+        umask(um);
+        mode = 0666 & ~um;
+    }
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "hogbench compare: --csv %s: %s\n", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static void hb_cmp_out_abort(hb_cmp_out *o) {
+    if (!o->f) return;
+    fclose(o->f);
+    unlink(o->tmp);
+    o->f = NULL;
+}
+
+/* Flushed, synced, then renamed over path, which is checked once more first (a FIFO, device
+ * or symbolic link put there meanwhile is left alone). */
+static int hb_cmp_out_commit(hb_cmp_out *o, const char *path) {
+    hb_error err = {{0}};
+    int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
+    bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad) fprintf(stderr, "hogbench compare: --csv %s: write failed\n", path);
+    else if (hb_out_check("--csv", path, HB_OUT_REPLACE, &err) != HB_OK) {
+        fprintf(stderr, "hogbench compare: %s\n", err.msg);
+        bad = 1;
+    } else if (rename(o->tmp, path) != 0) {
+        fprintf(stderr, "hogbench compare: --csv %s: rename: %s\n", path, strerror(errno));
+        bad = 1;
+    }
+    if (bad) unlink(o->tmp);
+    return bad ? -1 : 0;
+}
+
+/* 1 when a and b name the same existing file. */
+static int hb_cmp_same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 /* ------------------------------------------------------------------ the command */
 
+/* --rerun takes two arguments, which getopt cannot: it is taken out of argv first. */
+static int hb_cmp_take_rerun(hb_cmp *c, int *argc, char **argv) {
+    int w = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0) { /* the rest are operands */
+            while (i < *argc) argv[w++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--rerun") == 0) {
+            if (i + 2 >= *argc || !argv[i + 1][0] || !argv[i + 2][0]) {
+                fprintf(stderr, "hogbench compare: --rerun needs two commands: --rerun "
+                                "'CMD_BASE' 'CMD_NEW'\n");
+                return -1;
+            }
+            c->rerun[0] = argv[i + 1];
+            c->rerun[1] = argv[i + 2];
+            i += 2;
+            continue;
+        }
+        argv[w++] = argv[i];
+    }
+    *argc = w;
+    argv[w] = NULL;
+    return 0;
+}
+
+static int hb_cmp_size(const char *flag, const char *s, size_t lo, size_t *out) {
+    char *end;
+    errno = 0;
+    const unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-' || v < lo || v > 100000) {
+        fprintf(stderr, "hogbench compare: %s '%s': expected a whole number in [%zu, 100000]\n",
+                flag, s, lo);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
 int hb_cmd_compare(int argc, char **argv) {
-    enum { O_METRIC = 1000, O_THRESH, O_ALPHA, O_TOL, O_IGNORE, O_METHOD, O_REQALL, O_CSV,
-           O_NORM, O_HELP };
+    enum { O_METRIC = 1000, O_THRESH, O_ALPHA, O_BETA, O_TOL, O_IGNORE, O_METHOD, O_REQALL,
+           O_CSV, O_NORM, O_SEQ, O_UNCLEAR, O_MAXREP, O_MINREP, O_HELP };
     static const struct option opts[] = {
         {"metric", 1, 0, O_METRIC},   {"metrics", 1, 0, O_METRIC}, {"threshold", 1, 0, O_THRESH},
-        {"alpha", 1, 0, O_ALPHA},     {"tolerance", 1, 0, O_TOL},  {"ignore", 1, 0, O_IGNORE},
-        {"method", 1, 0, O_METHOD},   {"require-all", 0, 0, O_REQALL}, {"csv", 1, 0, O_CSV},
-        {"normalize", 0, 0, O_NORM},  {"help", 0, 0, O_HELP},     {0, 0, 0, 0}};
+        {"alpha", 1, 0, O_ALPHA},     {"beta", 1, 0, O_BETA},      {"tolerance", 1, 0, O_TOL},
+        {"ignore", 1, 0, O_IGNORE},   {"method", 1, 0, O_METHOD},  {"require-all", 0, 0, O_REQALL},
+        {"csv", 1, 0, O_CSV},         {"normalize", 0, 0, O_NORM}, {"sequential", 0, 0, O_SEQ},
+        {"unclear", 1, 0, O_UNCLEAR}, {"max-repeats", 1, 0, O_MAXREP},
+        {"min-repeats", 1, 0, O_MINREP}, {"help", 0, 0, O_HELP},   {0, 0, 0, 0}};
     static hb_cmp c;
+    hb_cmp_free(&c);
     memset(&c, 0, sizeof c);
     hb_cmp_ntols = 0;
     c.threshold = 0.05;
     c.alpha = 0.05;
+    c.beta = 0.05;
     c.tol = 0.005;
+    c.min_pairs = 5;
+    c.max_pairs = 60;
     const char *metrics = NULL, *csv_out = NULL;
+    int alpha_set = 0, maxrep_set = 0;
+    if (hb_cmp_take_rerun(&c, &argc, argv) != 0) return HB_CMP_USAGE;
     optind = 1;
     opterr = 0;
     int o, rc = HB_CMP_USAGE;
@@ -873,12 +1154,16 @@ int hb_cmd_compare(int argc, char **argv) {
             break;
         }
         case O_ALPHA:
-            if (hb_cmp_number(optarg, &c.alpha) != 0 || !(c.alpha > 0 && c.alpha < 1)) {
-                fprintf(stderr, "hogbench compare: --alpha '%s': expected a number in (0, 1)\n",
-                        optarg);
+        case O_BETA: {
+            double *dst = o == O_ALPHA ? &c.alpha : &c.beta;
+            if (hb_cmp_number(optarg, dst) != 0 || !(*dst > 0 && *dst < 1)) {
+                fprintf(stderr, "hogbench compare: --%s '%s': expected a number in (0, 1)\n",
+                        o == O_ALPHA ? "alpha" : "beta", optarg);
                 return HB_CMP_USAGE;
             }
+            alpha_set |= o == O_ALPHA;
             break;
+        }
         case O_TOL:
             if (hb_cmp_list("--tolerance", optarg, hb_cmp_add_tol, &c) != 0) return HB_CMP_USAGE;
             break;
@@ -895,8 +1180,25 @@ int hb_cmd_compare(int argc, char **argv) {
                 return HB_CMP_USAGE;
             }
             break;
+        case O_UNCLEAR:
+            if (strcmp(optarg, "pass") == 0) c.unclear_fail = 0;
+            else if (strcmp(optarg, "fail") == 0) c.unclear_fail = 1;
+            else {
+                fprintf(stderr, "hogbench compare: --unclear '%s': expected pass or fail\n",
+                        optarg);
+                return HB_CMP_USAGE;
+            }
+            break;
+        case O_MAXREP:
+            if (hb_cmp_size("--max-repeats", optarg, 1, &c.max_pairs) != 0) return HB_CMP_USAGE;
+            maxrep_set = 1;
+            break;
+        case O_MINREP:
+            if (hb_cmp_size("--min-repeats", optarg, 2, &c.min_pairs) != 0) return HB_CMP_USAGE;
+            break;
         case O_REQALL: c.require_all = 1; break;
         case O_NORM: c.normalize = 1; break;
+        case O_SEQ: c.sequential = 1; break;
         case O_CSV: csv_out = optarg; break;
         case 'h':
         case O_HELP: hb_compare_usage(stdout); return HB_CMP_OK;
@@ -911,91 +1213,126 @@ int hb_cmd_compare(int argc, char **argv) {
                         "compare --help')\n");
         return HB_CMP_USAGE;
     }
-    c.side[0].path = argv[optind];
-    c.side[1].path = argv[optind + 1];
-    for (int s = 0; s < 2; s++) {
-        FILE *f = fopen(c.side[s].path, "rb");
-        if (!f) {
-            fprintf(stderr, "hogbench compare: %s: cannot open: %s\n", c.side[s].path,
-                    strerror(errno));
-            return HB_CMP_USAGE;
-        }
-        fclose(f);
-        c.side[s].json = hb_cmp_sniff_json(c.side[s].path);
-    }
-    if (c.side[0].json != c.side[1].json) {
-        fprintf(stderr, "hogbench compare: %s is %s but %s is %s: compare like with like\n",
-                c.side[0].path, c.side[0].json ? "JSON" : "CSV", c.side[1].path,
-                c.side[1].json ? "JSON" : "CSV");
+    const int rerun = c.rerun[0] != NULL;
+    if (maxrep_set && !rerun) {
+        fprintf(stderr, "hogbench compare: --max-repeats bounds --rerun; without it compare "
+                        "reruns nothing\n");
         return HB_CMP_USAGE;
     }
-    const int json = c.side[0].json;
-    if (metrics) {
-        if (hb_cmp_list("--metric", metrics, hb_cmp_add_metric, &c) != 0) return HB_CMP_USAGE;
-    } else if (json) {
-        hb_cmp_add_metric(&c, "cpu_time", 0);
-    } else {
-        hb_cmp_add_metric(&c, "updates_per_second", 0);
-        hb_cmp_add_metric(&c, "rmse", 0);
-        hb_cmp_add_metric(&c, "mae", 0);
-        hb_cmp_add_metric(&c, "ndcg_at_10", 0);
+    if (rerun) c.sequential = 1;
+    /* a gate makes one decision per change: 0.005, which the sequential test pays for with
+     * ~15% more pairs when a slowdown is there and almost none when none is (README) */
+    if (c.sequential && !alpha_set) c.alpha = 0.005;
+    if (c.sequential && !(c.alpha + c.beta < 1)) {
+        fprintf(stderr, "hogbench compare: the sequential test needs alpha + beta < 1 (its "
+                        "boundaries log(beta/(1-alpha)) < 0 < log((1-beta)/alpha))\n");
+        return HB_CMP_USAGE;
     }
-    for (int m = 0; m < c.nm; m++) c.m[m].tol = c.tol;
-    for (int t = 0; t < hb_cmp_ntols; t++) {
-        int found = 0;
-        for (int m = 0; m < c.nm; m++)
-            if (strcmp(c.m[m].name, hb_cmp_tols[t].name) == 0) {
-                c.m[m].tol = hb_cmp_tols[t].v;
-                c.m[m].absolute = 1;
-                found = 1;
-            }
-        if (!found) {
-            fprintf(stderr, "hogbench compare: --tolerance %s=...: not one of the metrics "
-                            "compared\n", hb_cmp_tols[t].name);
+    if (c.sequential && c.min_pairs > c.max_pairs && rerun) c.max_pairs = c.min_pairs;
+    c.side[0].path = argv[optind];
+    c.side[1].path = argv[optind + 1];
+    if (strcmp(c.side[0].path, c.side[1].path) == 0 && rerun) {
+        fprintf(stderr, "hogbench compare: --rerun: BASE and NEW are the same file\n");
+        return HB_CMP_USAGE;
+    }
+    /* outputs are checked before any work */
+    if (csv_out) {
+        hb_error err = {{0}};
+        if (hb_out_check("--csv", csv_out, HB_OUT_REPLACE, &err) != HB_OK) {
+            fprintf(stderr, "hogbench compare: %s\n", err.msg);
             return HB_CMP_USAGE;
         }
+        for (int s = 0; s < 2; s++)
+            if (strcmp(csv_out, c.side[s].path) == 0 || hb_cmp_same_file(csv_out, c.side[s].path)) {
+                fprintf(stderr, "hogbench compare: --csv %s: is the %s file\n", csv_out,
+                        s ? "NEW" : "BASE");
+                return HB_CMP_USAGE;
+            }
     }
 
-    for (int s = 0; s < 2; s++)
-        if ((json ? hb_cmp_read_json(&c, s) : hb_cmp_read_csv(&c, s)) != 0) goto done;
-    /* metrics: one asked for must exist in both files; a default one in neither is dropped */
-    for (int m = 0; m < c.nm; m++) {
-        const hb_cmp_metric *mm = &c.m[m];
-        if (mm->present[0] && mm->present[1]) continue;
-        if (!mm->given && !mm->present[0] && !mm->present[1]) continue;
-        if (json && !mm->present[0] && !mm->present[1]) {
-            fprintf(stderr, "hogbench compare: metric %s: no benchmark in either file has it\n",
-                    mm->name);
-            goto done;
+    /* --rerun: what the files already hold counts; pairs are added, ABBA, until every timing
+     * line is decided or the files hold --max-repeats repetitions of every config */
+    hb_cmp_out out = {0};
+    const double t0 = hb_now();
+    double cmd_s[2] = {0, 0};
+    size_t pairs_run = 0, open = 0, lines = 0;
+    int setup = 0;
+    for (;;) {
+        int have = 1;
+        if (rerun) {
+            struct stat sb;
+            for (int s = 0; s < 2; s++) have &= stat(c.side[s].path, &sb) == 0;
         }
-        fprintf(stderr, "hogbench compare: metric %s: no such column in %s\n", mm->name,
-                c.side[mm->present[0] ? 1 : 0].path);
+        if (have) {
+            if (!setup) {
+                for (int s = 0; s < 2; s++)
+                    if (hb_cmp_sniff(c.side[s].path, &c.side[s].json) != 0) goto done;
+                if (c.side[0].json != c.side[1].json) {
+                    fprintf(stderr, "hogbench compare: %s is %s but %s is %s: compare like with "
+                                    "like\n", c.side[0].path, c.side[0].json ? "JSON" : "CSV",
+                            c.side[1].path, c.side[1].json ? "JSON" : "CSV");
+                    goto done;
+                }
+                if (metrics) {
+                    if (hb_cmp_list("--metric", metrics, hb_cmp_add_metric, &c) != 0) goto done;
+                } else if (c.side[0].json) {
+                    hb_cmp_add_metric(&c, "cpu_time", 0);
+                } else {
+                    hb_cmp_add_metric(&c, "updates_per_second", 0);
+                    hb_cmp_add_metric(&c, "rmse", 0);
+                    hb_cmp_add_metric(&c, "mae", 0);
+                    hb_cmp_add_metric(&c, "ndcg_at_10", 0);
+                }
+                for (int m = 0; m < c.nm; m++) c.m[m].tol = c.tol;
+                for (int t = 0; t < hb_cmp_ntols; t++) {
+                    int found = 0;
+                    for (int m = 0; m < c.nm; m++)
+                        if (strcmp(c.m[m].name, hb_cmp_tols[t].name) == 0) {
+                            c.m[m].tol = hb_cmp_tols[t].v;
+                            c.m[m].absolute = 1;
+                            found = 1;
+                        }
+                    if (!found) {
+                        fprintf(stderr, "hogbench compare: --tolerance %s=...: not one of the "
+                                        "metrics compared\n", hb_cmp_tols[t].name);
+                        goto done;
+                    }
+                }
+                setup = 1;
+            }
+            if (!rerun) break;
+            if (hb_cmp_load(&c, 0) != 0) goto done;
+            open = hb_cmp_open_lines(&c, &lines);
+            if (pairs_run)
+                fprintf(stderr, "hogbench compare: pair %zu done (%.1f s): %zu of %zu lines "
+                                "decided\n", pairs_run, hb_now() - t0, lines - open, lines);
+            if (c.common && !open) break;
+            if (c.common && hb_cmp_min_rows(&c) >= c.max_pairs) break;
+        }
+        if (pairs_run >= c.max_pairs) break;
+        pairs_run++;
+        for (int k = 0; k < 2; k++) { /* ABBA: base first in odd pairs, new first in even */
+            const int s = (pairs_run % 2) ? k : 1 - k;
+            const double t = hb_now();
+            if (hb_cmp_run_cmd(s ? "new" : "base", c.rerun[s], pairs_run) != 0) goto done;
+            cmd_s[s] += hb_now() - t;
+        }
+    }
+    if (!setup) {
+        fprintf(stderr, "hogbench compare: --rerun: the commands did not write %s and %s\n",
+                c.side[0].path, c.side[1].path);
         goto done;
     }
-    if (hb_cmp_labels(&c) != 0) goto done;
-
-    /* match */
-    size_t common = 0, only[2] = {0, 0};
-    for (size_t i = 0; i < c.side[0].ng; i++) {
-        hb_cmp_group *a = &c.side[0].g[i];
-        for (size_t j = 0; j < c.side[1].ng; j++) {
-            hb_cmp_group *b = &c.side[1].g[j];
-            if (a->hash == b->hash && strcmp(a->key, b->key) == 0) {
-                a->other = (int)j;
-                b->other = (int)i;
-                common++;
-                break;
-            }
-        }
-    }
-    for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < c.side[s].ng; i++) only[s] += c.side[s].g[i].other < 0;
+    const int json = c.side[0].json;
+    if (hb_cmp_load(&c, 1) != 0) goto done;
 
     /* header */
-    printf("base: %s (%zu %s, %zu configs)", c.side[0].path, c.side[0].rows,
-           json ? "runs" : "rows", c.side[0].ng);
-    printf("\nnew:  %s (%zu %s, %zu configs)\n", c.side[1].path, c.side[1].rows,
-           json ? "runs" : "rows", c.side[1].ng);
+    if (!c.normalize) {
+        printf("base: %s (%zu %s, %zu configs)", c.side[0].path, c.side[0].rows,
+               json ? "runs" : "rows", c.side[0].ng);
+        printf("\nnew:  %s (%zu %s, %zu configs)\n", c.side[1].path, c.side[1].rows,
+               json ? "runs" : "rows", c.side[1].ng);
+    }
     for (int s = 0; s < 2; s++)
         if (c.side[s].sha[0] || c.side[s].compiler[0])
             printf("%s build: git %s, %s, %s%s%s\n", s ? "new " : "base",
@@ -1015,20 +1352,24 @@ int hb_cmd_compare(int argc, char **argv) {
         }
         printf("\n");
     }
-    if (c.normalize && hb_cmp_normalize(&c) != 0) goto done;
-    printf("test: timings: change beyond %g%% and significant at alpha %g (%s); accuracy: "
-           "beyond the absolute tolerance\n\n", c.threshold * 100, c.alpha,
-           c.method == 1 ? "Mann-Whitney U" : c.method == 2 ? "median+MAD bound"
-                                             : "Mann-Whitney U, or median+MAD bound for small R");
+    if (rerun)
+        printf("rerun: %zu pair%s run (ABBA) in %.1f s (commands: base %.1f s, new %.1f s); "
+               "bound %zu repeats\n", pairs_run, pairs_run == 1 ? "" : "s", hb_now() - t0,
+               cmd_s[0], cmd_s[1], c.max_pairs);
+    if (c.sequential)
+        printf("test: timings: paired sequential probability ratio test on log ratios (H0 no "
+               "change, H1 %g%% worse; alpha %g, beta %g; from %zu pairs); accuracy: beyond the "
+               "absolute tolerance\n\n", c.threshold * 100, c.alpha, c.beta, c.min_pairs);
+    else
+        printf("test: timings: change beyond %g%% and significant at alpha %g (%s); accuracy: "
+               "beyond the absolute tolerance\n\n", c.threshold * 100, c.alpha,
+               c.method == 1 ? "Mann-Whitney U" : c.method == 2 ? "median+MAD bound"
+                                                : "Mann-Whitney U, or median+MAD bound for small R");
 
-    FILE *csv = NULL;
     if (csv_out) {
-        if (!(csv = fopen(csv_out, "w"))) {
-            fprintf(stderr, "hogbench compare: %s: cannot write: %s\n", csv_out, strerror(errno));
-            goto done;
-        }
-        fprintf(csv, "config,match_key,metric,n_base,n_new,base_median,new_median,change_pct,"
-                     "method,p_value,bound,verdict,note\n");
+        if (hb_cmp_out_open(&out, csv_out) != 0) goto done;
+        fprintf(out.f, "config,match_key,metric,n_base,n_new,base_median,new_median,change_pct,"
+                       "method,p_value,bound,verdict,note,pairs_used,log_lr,repeats_needed\n");
     }
     int w = 6;
     for (size_t i = 0; i < c.side[0].ng; i++)
@@ -1044,6 +1385,7 @@ int hb_cmd_compare(int argc, char **argv) {
     printf("%-*s  %-*s  %5s  %14s  %14s  %8s  %-22s  %s\n", w, "config", wm, "metric", "n",
            "base median", "new median", "change", "test", "verdict");
     size_t count[HB_V_NA + 1] = {0};
+    double need_max = 0;
     for (size_t i = 0; i < c.side[0].ng; i++) {
         const hb_cmp_group *gb = &c.side[0].g[i];
         if (gb->other < 0) continue;
@@ -1051,9 +1393,10 @@ int hb_cmd_compare(int argc, char **argv) {
         for (int m = 0; m < c.nm; m++) {
             const hb_cmp_metric *mm = &c.m[m];
             if (!(mm->present[0] && mm->present[1])) continue;
-            hb_cmp_result r;
-            hb_cmp_decide(&c, mm, &gb->vals[m], &gn->vals[m], gb, gn, &r);
+            hb_decision r;
+            hb_cmp_line(&c, m, gb, gn, &r);
             count[r.v]++;
+            if (r.v == HB_V_UNCLEAR && !isnan(r.need) && r.need > need_max) need_max = r.need;
             char sb[32], sn[32], ch[32], n[16];
             hb_cmp_fmt(sb, sizeof sb, r.mb);
             hb_cmp_fmt(sn, sizeof sn, r.mn);
@@ -1063,27 +1406,27 @@ int hb_cmd_compare(int argc, char **argv) {
             printf("%-*.*s  %-*s  %5s  %14s  %14s  %8s  %-22s  %s%s%s\n", w, w, gb->label, wm,
                    mm->name, n, sb, sn, ch, r.test, hb_verdict_name[r.v], r.note[0] ? ": " : "",
                    r.note);
-            if (csv) {
-                hb_csv_out_field(csv, gb->label);
-                fprintf(csv, ",%016llx,", (unsigned long long)gb->hash);
-                hb_csv_out_field(csv, mm->name);
-                fprintf(csv, ",%zu,%zu,%.9g,%.9g,%.4f,%s,%.6g,%.6g,%s,", gb->vals[m].n,
+            if (out.f) {
+                hb_csv_out_field(out.f, gb->label);
+                fprintf(out.f, ",%016llx,", (unsigned long long)gb->hash);
+                hb_csv_out_field(out.f, mm->name);
+                fprintf(out.f, ",%zu,%zu,%.9g,%.9g,%.4f,%s,%.6g,%.6g,%s,", gb->vals[m].n,
                         gn->vals[m].n, r.mb, r.mn, r.change, r.method, r.p, r.bound,
                         hb_verdict_name[r.v]);
-                hb_csv_out_field(csv, r.note);
-                fputc('\n', csv);
+                hb_csv_out_field(out.f, r.note);
+                if (r.method[0] == 'S') fprintf(out.f, ",%zu,%.6g", r.n_used, r.llr);
+                else fputs(",,", out.f);
+                if (!isnan(r.need)) fprintf(out.f, ",%.0f\n", r.need);
+                else fputs(",\n", out.f);
             }
         }
     }
-    if (csv && fclose(csv) != 0) {
-        fprintf(stderr, "hogbench compare: %s: write failed\n", csv_out);
-        goto done;
-    }
+    if (out.f && hb_cmp_out_commit(&out, csv_out) != 0) goto done;
     /* one-sided configs and aggregate-only benchmarks: listed, never dropped silently */
     for (int s = 0; s < 2; s++) {
-        if (!only[s]) continue;
-        printf("\nonly in %s (%s): %zu config%s\n", s ? "new" : "base", c.side[s].path, only[s],
-               only[s] == 1 ? "" : "s");
+        if (!c.only[s]) continue;
+        printf("\nonly in %s (%s): %zu config%s\n", s ? "new" : "base", c.side[s].path,
+               c.only[s], c.only[s] == 1 ? "" : "s");
         for (size_t i = 0; i < c.side[s].ng; i++) {
             const hb_cmp_group *g = &c.side[s].g[i];
             if (g->other >= 0) continue;
@@ -1102,30 +1445,57 @@ int hb_cmd_compare(int argc, char **argv) {
                "--benchmark_report_aggregates_only\n", aggr_only[0], aggr_only[1]);
 
     const size_t bad = count[HB_V_REGRESSED] + count[HB_V_FAILED];
+    const size_t unclear = count[HB_V_UNCLEAR];
     size_t total = 0;
     for (int v = 0; v <= HB_V_NA; v++) total += count[v];
     printf("\ncompare: %zu comparison%s over %zu common config%s: %zu regressed, %zu failed, "
            "%zu unclear, %zu improved, %zu ok, %zu n/a; %zu config%s only in base, %zu only in "
-           "new\n", total, total == 1 ? "" : "s", common, common == 1 ? "" : "s",
-           count[HB_V_REGRESSED], count[HB_V_FAILED], count[HB_V_UNCLEAR], count[HB_V_IMPROVED],
-           count[HB_V_OK], count[HB_V_NA], only[0], only[0] == 1 ? "" : "s", only[1]);
-    if (common == 0 || total == count[HB_V_NA]) {
+           "new\n", total, total == 1 ? "" : "s", c.common, c.common == 1 ? "" : "s",
+           count[HB_V_REGRESSED], count[HB_V_FAILED], unclear, count[HB_V_IMPROVED],
+           count[HB_V_OK], count[HB_V_NA], c.only[0], c.only[0] == 1 ? "" : "s", c.only[1]);
+    if (unclear) {
+        if (c.sequential && rerun)
+            printf("compare: %zu line%s undecided at the bound (--max-repeats %zu); %s\n",
+                   unclear, unclear == 1 ? "" : "s", c.max_pairs,
+                   c.unclear_fail ? "--unclear fail: that is a failure"
+                                  : "--unclear pass (the default) lets them through");
+        else if (c.sequential)
+            printf("compare: %zu line%s undecided after the pairs given (let compare add pairs: "
+                   "--rerun 'CMD_BASE' 'CMD_NEW'); %s\n", unclear, unclear == 1 ? "" : "s",
+                   c.unclear_fail ? "--unclear fail: that is a failure"
+                                  : "--unclear pass (the default) lets them through");
+        else if (need_max > 0)
+            printf("compare: %zu line%s unclear: ~%.0f repeats per side would decide them at "
+                   "this noise, or let compare rerun both sides until decided (--rerun 'CMD_BASE' "
+                   "'CMD_NEW'); %s\n", unclear, unclear == 1 ? "" : "s", need_max,
+                   c.unclear_fail ? "--unclear fail: that is a failure"
+                                  : "--unclear pass (the default) lets them through");
+        else
+            printf("compare: %zu line%s unclear; %s\n", unclear, unclear == 1 ? "" : "s",
+                   c.unclear_fail ? "--unclear fail: that is a failure"
+                                  : "--unclear pass (the default) lets them through");
+    }
+    if (c.common == 0 || total == count[HB_V_NA]) {
         printf("compare: NOTHING COMPARED (%s)\n",
-               common == 0  ? "no config is in both files"
-               : total == 0 ? "no metric in both files"
-                            : "no config has values on both sides");
+               c.common == 0 ? "no config is in both files"
+               : total == 0  ? "no metric in both files"
+                             : "no config has values on both sides");
         rc = HB_CMP_NOTHING;
     } else if (bad) {
         printf("compare: REGRESSION\n");
         rc = HB_CMP_REGRESSED;
-    } else if (c.require_all && (only[0] || only[1])) {
+    } else if (c.require_all && (c.only[0] || c.only[1])) {
         printf("compare: FAIL (--require-all: configs on one side only)\n");
+        rc = HB_CMP_REGRESSED;
+    } else if (unclear && c.unclear_fail) {
+        printf("compare: UNDECIDED (--unclear fail)\n");
         rc = HB_CMP_REGRESSED;
     } else {
         printf("compare: OK\n");
         rc = HB_CMP_OK;
     }
 done:
+    if (out.f) hb_cmp_out_abort(&out);
     fflush(stdout);
     hb_cmp_free(&c);
     return rc;
