@@ -35,4 +35,8 @@ void hb_ndcg_row_sparse(hb_ndcg_ws *w, size_t n, const float *scores, const uint
 
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out);
+hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
+                                     const hb_kernels *k, int threads, hb_metrics *out);
+/* The value of target t's metric in m (NaN for NONE or a metric m lacks). */
+double hb_target_of(hb_target_metric t, const hb_metrics *m);
 #endif

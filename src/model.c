@@ -125,6 +125,14 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
                        "hidden layers", HB_MLP_MAX_LAYERS - 1);
     if (!(p->beta1 >= 0 && p->beta1 < 1) || !(p->beta2 >= 0 && p->beta2 < 1) || !(p->eps > 0))
         return hb_fail(err, HB_ERR_ARG, "Nadam: expected 0 <= beta1, beta2 < 1 and eps > 0");
+    if ((unsigned)p->target >= HB_TARGET_COUNT || !(p->target_value >= 0) ||
+        !isfinite(p->target_value))
+        return hb_fail(err, HB_ERR_ARG, "--target: unknown metric or value");
+    if ((p->target == HB_TARGET_LOGLOSS || p->target == HB_TARGET_AUC) &&
+        !hb_model_is_binary(p->model))
+        return hb_fail(err, HB_ERR_ARG, "--target %s: only the binary models (mf_bias_bin, "
+                       "mlp_bin) have one; expected rmse, mae or ndcg_at_10 for %s",
+                       hb_target_name(p->target), hb_model_name(p->model));
     if (p->init == HB_INIT_NORMAL && !(p->init_std > 0))
         return hb_fail(err, HB_ERR_ARG, "--init-std %g: expected a positive number", p->init_std);
     return HB_OK;

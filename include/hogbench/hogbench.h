@@ -189,6 +189,25 @@ typedef enum hb_model_kind {
 } hb_model_kind;
 
 typedef enum hb_optimizer { HB_OPT_SGD = 0, HB_OPT_NADAM } hb_optimizer;
+
+/* --target METRIC=VALUE: the metric a run is timed to (time to quality, as MLPerf Training
+ * times to a target). RMSE, MAE and LOGLOSS are reached at or below the value, NDCG@10 and AUC
+ * at or above it; LOGLOSS and AUC exist for the binary models only. */
+typedef enum hb_target_metric {
+    HB_TARGET_NONE = 0,
+    HB_TARGET_RMSE,
+    HB_TARGET_MAE,
+    HB_TARGET_NDCG10,
+    HB_TARGET_LOGLOSS,
+    HB_TARGET_AUC,
+    HB_TARGET_COUNT
+} hb_target_metric;
+/* "rmse", "mae", "ndcg_at_10", "logloss", "auc" ("" for NONE). */
+const char *hb_target_name(hb_target_metric t);
+/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). Returns 0, or -1. */
+int hb_target_parse(const char *spec, hb_target_metric *t, double *value);
+/* 1 when higher values are better (NDCG, AUC). */
+int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
 typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
 /* BLOCKED: the rating matrix is cut into a G x G grid of user x item blocks; each epoch runs G
@@ -245,6 +264,11 @@ typedef struct hb_train_params {
     int verbose;          /* progress lines on stderr */
     uint32_t eval_users;  /* NDCG over a sample of this many users drawn from seed (0: every
                              user, the notebook's protocol); RMSE/MAE always use every test row */
+    /* --- time to target (appended) --- */
+    hb_target_metric target;  /* NONE: no target */
+    double target_value;
+    int target_stop;      /* 1: stop at the first check that meets the target (else run every
+                             epoch asked for and only record when it was met) */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
@@ -278,6 +302,9 @@ typedef struct hb_metrics {
     double ndcg[HB_NDCG_KS];
     double eval_seconds;
     uint32_t ndcg_users;  /* users NDCG was averaged over when sampled (--eval-users), else 0 */
+    double logloss, auc;  /* binary models: test BCE and ROC AUC against the 0/1 labels (NaN
+                             for rating models) */
+    int pointwise;        /* 1: only RMSE/MAE (and logloss/AUC) were computed, NDCG is NaN */
 } hb_metrics;
 
 /* "seed-full-ranking", or "seed-full-ranking-sampled:N" when NDCG used a sample of N users. */
@@ -299,6 +326,11 @@ typedef struct hb_train_result {
     uint32_t epochs_done;
     uint32_t blocks;      /* BLOCKED grid size used (0 under HOGWILD) */
     hb_metrics metrics;
+    /* time to target: 0 / NaN when no target was given or it was not met */
+    uint32_t epochs_to_target;        /* the first checked epoch whose metric met the target */
+    double seconds_to_target;         /* training seconds up to the end of that epoch */
+    double seconds_to_target_with_eval; /* the same plus every target check up to that one */
+    double check_seconds;             /* every target check's evaluation, in all */
 } hb_train_result;
 
 /* Trains m on ds->train with Hogwild workers through the process-wide kernel table, calling
@@ -308,6 +340,10 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
 
 /* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol. */
 hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out);
+/* The pointwise metrics only (RMSE, MAE; binary models also logloss and AUC): one pass over
+ * the test ratings, what a target check on those metrics needs. NDCG fields are NaN. */
+hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
+                                hb_metrics *out);
 
 /* ------------------------------------------------------------- metrics */
 

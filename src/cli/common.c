@@ -128,6 +128,14 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         if (!e) p->init_mean = (int)t;
         return e;
     }
+    case HB_O_TARGET:
+        if (hb_target_parse(val, &p->target, &p->target_value) != 0) {
+            fprintf(stderr, "hogbench: --target '%s': expected METRIC=VALUE with METRIC rmse, "
+                            "mae, ndcg_at_10, logloss or auc and VALUE >= 0\n", val);
+            return -1;
+        }
+        return 0;
+    case HB_O_TARGETSTOP: p->target_stop = 1; return 0;
     case HB_O_REGROWS: p->reg_rows = 1; return 0;
     case HB_O_GM: p->global_mean = 1; return 0;
     case HB_O_NOGM: p->global_mean = 0; return 0;
@@ -316,6 +324,9 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "dataset", "%s", ds->name);
     hb_row_add(r, "split", "%s", ds->split);
     hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
+    hb_row_add(r, "target_metric", "%s", hb_target_name(p->target));
+    hb_row_add(r, "target_value", p->target ? "%.9g" : "", p->target_value);
+    hb_row_add(r, "target_stop", "%d", p->target_stop);
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);
@@ -343,8 +354,15 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
         hb_row_add(r, nk[q], ok ? "%.6f" : "", res->metrics.ndcg[q]);
     char proto[64];
     hb_row_add(r, "ndcg_protocol", "%s", hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
-    hb_row_add(r, "status", "%s", ok ? "ok" : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
+    const int missed = ok && o->cfg_target && !res->epochs_to_target;
+    hb_row_add(r, "status", "%s", missed ? "target_missed" : ok ? "ok"
+                                   : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
     hb_row_add(r, "message", "%s", ok ? "" : o->msg);
+    const int hit = ok && res->epochs_to_target;
+    hb_row_add(r, "epochs_to_target", hit ? "%u" : "", res->epochs_to_target);
+    hb_row_add(r, "seconds_to_target", hit ? "%.6f" : "", res->seconds_to_target);
+    hb_row_add(r, "seconds_to_target_with_eval", hit ? "%.6f" : "",
+               res->seconds_to_target_with_eval);
 }
 
 void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
@@ -378,7 +396,8 @@ static void hb_curve_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
     hb_row_add(r, "train_loss", have ? "%.6g" : "", have ? s->loss : 0.0);
     hb_row_add(r, "test_rmse", ev ? "%.6f" : "", ev ? m->rmse : 0.0);
     hb_row_add(r, "test_mae", ev ? "%.6f" : "", ev ? m->mae : 0.0);
-    hb_row_add(r, "test_ndcg_at_10", ev ? "%.6f" : "", ev ? m->ndcg[0] : 0.0);
+    const int nd = ev && isfinite(m->ndcg[0]); /* a pointwise target check has no NDCG */
+    hb_row_add(r, "test_ndcg_at_10", nd ? "%.6f" : "", nd ? m->ndcg[0] : 0.0);
 }
 
 void hb_cli_curve_row_sample(hb_row *r) { hb_curve_row(r, NULL, NULL, NULL, NULL, 0); }
@@ -429,7 +448,12 @@ static void hb_progress(const hb_epoch_stats *s, void *vctx) {
     if (c->cfg->quiet) return;
     fprintf(stderr, "epoch %3u/%u  loss %.5f  elapsed %7.3fs  %6.2fM upd/s", s->epoch,
             c->cfg->p.epochs, s->loss, s->elapsed, s->updates_per_second / 1e6);
-    if (s->evaluated)
+    if (s->evaluated && s->metrics.pointwise && isfinite(s->metrics.auc))
+        fprintf(stderr, "  test rmse %.4f logloss %.4f auc %.4f", s->metrics.rmse,
+                s->metrics.logloss, s->metrics.auc);
+    else if (s->evaluated && s->metrics.pointwise)
+        fprintf(stderr, "  test rmse %.4f mae %.4f", s->metrics.rmse, s->metrics.mae);
+    else if (s->evaluated)
         fprintf(stderr, "  test rmse %.4f mae %.4f ndcg@10 %.4f", s->metrics.rmse,
                 s->metrics.mae, s->metrics.ndcg[0]);
     fputc('\n', stderr);
@@ -481,6 +505,7 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
         return 2;
     }
     o->isa = k->name;
+    o->cfg_target = cfg->p.target != HB_TARGET_NONE;
     static hb_row row;
     hb_cli_row_config(&row, cfg, ds, k->name, 1);
     o->key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
@@ -542,6 +567,14 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
                    res->metrics.rmse, res->metrics.mae, res->metrics.ndcg[0], res->metrics.ndcg[1],
                    res->metrics.ndcg[2], res->metrics.ndcg[3], res->metrics.eval_seconds,
                    hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
+        if (o.st == HB_OK && o.cfg_target && res->epochs_to_target)
+            printf("target %s=%g reached: epochs_to_target=%u seconds_to_target=%.4f "
+                   "seconds_to_target_with_eval=%.4f\n", hb_target_name(cfg->p.target),
+                   cfg->p.target_value, res->epochs_to_target, res->seconds_to_target,
+                   res->seconds_to_target_with_eval);
+        else if (o.st == HB_OK && o.cfg_target)
+            printf("target %s=%g missed in %u epochs (status target_missed)\n",
+                   hb_target_name(cfg->p.target), cfg->p.target_value, res->epochs_done);
     }
     if (rc) return rc;
     return o.st == HB_OK ? 0 : 1;

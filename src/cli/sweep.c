@@ -196,12 +196,19 @@ static void hb_sweep_on_epoch(const hb_epoch_stats *s, void *ctx) {
 
 /* -------------------------------------------------------------- resume, summary */
 
+/* The summary's columns: seconds_per_epoch, updates_per_second, rmse, mae, ndcg@10, and the
+ * time to target (its min..max over the repeats that reached it; "k/n" says how many). */
+#define HB_SUM_NV 6
+static const char *const hb_sum_cols[HB_SUM_NV] = {"seconds_per_epoch", "updates_per_second",
+                                                   "rmse", "mae", "ndcg_at_10",
+                                                   "seconds_to_target"};
+
 typedef struct {
     hb_sweep *w;
-    int kcol, rcol, scol, col[5]; /* seconds_per_epoch, updates_per_second, rmse, mae, ndcg@10 */
+    int kcol, rcol, scol, col[HB_SUM_NV]; /* hb_sum_cols */
     /* resume: mark runs; summary: collect values */
     int summary;
-    double *vals; /* 5 per row */
+    double *vals; /* HB_SUM_NV per row */
     int *cfg_of, *status;
     size_t n, cap;
 } hb_scan_ctx;
@@ -217,16 +224,15 @@ static int hb_find_cfg(const hb_sweep *w, const char *hex) {
 
 static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     hb_scan_ctx *c = vctx;
-    static const char *const names[5] = {"seconds_per_epoch", "updates_per_second", "rmse", "mae",
-                                         "ndcg_at_10"};
+    const char *const *names = hb_sum_cols;
     if (line == 0) {
         c->kcol = c->rcol = c->scol = -1;
-        for (int q = 0; q < 5; q++) c->col[q] = -1;
+        for (int q = 0; q < HB_SUM_NV; q++) c->col[q] = -1;
         for (int k = 0; k < n; k++) {
             if (strcmp(f[k], "run_key") == 0) c->kcol = k;
             if (strcmp(f[k], "repeat") == 0) c->rcol = k;
             if (strcmp(f[k], "status") == 0) c->scol = k;
-            for (int q = 0; q < 5; q++)
+            for (int q = 0; q < HB_SUM_NV; q++)
                 if (strcmp(f[k], names[q]) == 0) c->col[q] = k;
         }
         return c->kcol < 0 || c->rcol < 0 || c->scol < 0;
@@ -242,7 +248,7 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     }
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
-        double *v = realloc(c->vals, cap * 5 * sizeof *v);
+        double *v = realloc(c->vals, cap * HB_SUM_NV * sizeof *v);
         if (v) c->vals = v;
         int *a = realloc(c->cfg_of, cap * sizeof *a);
         if (a) c->cfg_of = a;
@@ -251,13 +257,16 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
         if (!v || !a || !s) return 1;
         c->cap = cap;
     }
-    for (int q = 0; q < 5; q++) {
+    for (int q = 0; q < HB_SUM_NV; q++) {
         const char *v = c->col[q] >= 0 && c->col[q] < n ? f[c->col[q]] : "";
-        c->vals[c->n * 5 + q] = *v ? strtod(v, NULL) : NAN;
+        c->vals[c->n * HB_SUM_NV + q] = *v ? strtod(v, NULL) : NAN;
     }
     c->cfg_of[c->n] = cfg;
     const char *st = f[c->scol];
-    c->status[c->n] = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "diverged") == 0 ? 1 : 2;
+    c->status[c->n] = strcmp(st, "ok") == 0              ? 0
+                      : strcmp(st, "target_missed") == 0 ? 3
+                      : strcmp(st, "diverged") == 0      ? 1
+                                                         : 2;
     c->n++;
     return 0;
 }
@@ -300,26 +309,32 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
     printf("%d configs x %d repeats = %d runs: %d run now (%d diverged, %d errors), %d skipped "
            "(already in %s); %s\n",
            w->ncfg, R, w->nruns, w->ndone_now, diverged, errors, skipped, w->out, took);
-    printf("%-12s %-5s %4s %3s %-6s %3s  %-30s %-27s %8s %8s %8s  %s\n", "model", "opt", "dim",
+    int targets = 0; /* a time-to-target column when any config has a target */
+    for (int k = 0; k < w->ncfg; k++) targets |= w->cfgs[k].rc.p.target != HB_TARGET_NONE;
+    printf("%-12s %-5s %4s %3s %-6s %3s  %-30s %-27s %8s %8s %8s  ", "model", "opt", "dim",
            "thr", "isa", "n", "s/epoch median [min..max]", "updates/s median [min..max]", "rmse",
-           "mae", "ndcg@10", "status");
+           "mae", "ndcg@10");
+    if (targets) printf("%-30s  ", "s to target median [min..max]");
+    printf("status\n");
     double *tmp = malloc((c.n + 1) * sizeof *tmp);
     for (int k = 0; k < w->ncfg && tmp; k++) {
         const hb_run_cfg *rc = &w->cfgs[k].rc;
-        int nr = 0, nst[3] = {0};
+        int nr = 0, nst[4] = {0};
         for (size_t r = 0; r < c.n; r++)
             if (c.cfg_of[r] == k) {
                 nr++;
                 nst[c.status[r]]++;
             }
-        char sp[64] = "-", up[64] = "-", met[3][16] = {"-", "-", "-"}, st[48];
-        for (int q = 0; q < 5; q++) {
+        char sp[64] = "-", up[64] = "-", met[3][16] = {"-", "-", "-"}, st[64], tt[64] = "-";
+        for (int q = 0; q < HB_SUM_NV; q++) {
             int m = 0;
             for (size_t r = 0; r < c.n; r++)
-                if (c.cfg_of[r] == k && (q < 2 || c.status[r] == 0)) tmp[m++] = c.vals[r * 5 + q];
+                if (c.cfg_of[r] == k && (q < 2 || c.status[r] == 0 || c.status[r] == 3))
+                    tmp[m++] = c.vals[r * HB_SUM_NV + q];
             double med, lo, hi;
             if (!hb_stats(tmp, m, &med, &lo, &hi)) continue;
-            if (q == 0) snprintf(sp, sizeof sp, "%.5f [%.5f..%.5f]", med, lo, hi);
+            if (q == 5) snprintf(tt, sizeof tt, "%.4f [%.4f..%.4f] %d/%d", med, lo, hi, m, nr);
+            else if (q == 0) snprintf(sp, sizeof sp, "%.5f [%.5f..%.5f]", med, lo, hi);
             else if (q == 1) {
                 char a[16], b[16], d[16];
                 hb_fmt_rate(a, sizeof a, med);
@@ -329,18 +344,20 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
             } else if (q == 2 || q == 4) snprintf(met[q == 2 ? 0 : 2], 16, "%.4f", med);
             else snprintf(met[1], 16, "%.4f", med);
         }
-        static const char *const sn[3] = {"ok", "diverged", "error"};
+        static const char *const sn[4] = {"ok", "diverged", "error", "target_missed"};
         if (!nr) snprintf(st, sizeof st, "not run");
-        for (int q = 0, at = 0; q < 3; q++) {
+        for (int q = 0, at = 0; q < 4; q++) {
             if (nst[q] == nr) snprintf(st, sizeof st, "%s", sn[q]);
             else if (nst[q])
                 at += snprintf(st + at, sizeof st - (size_t)at, "%s%d %s", at ? ", " : "", nst[q],
                                sn[q]);
         }
-        printf("%-12s %-5s %4u %3d %-6s %3d  %-30s %-27s %8s %8s %8s  %s\n",
+        printf("%-12s %-5s %4u %3d %-6s %3d  %-30s %-27s %8s %8s %8s  ",
                hb_model_name(rc->p.model), rc->p.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
                rc->p.dim, rc->p.threads, hb_isa_name(rc->isa), nr, sp, up, met[0], met[1],
-               met[2], st);
+               met[2]);
+        if (targets) printf("%-30s  ", tt);
+        printf("%s\n", st);
     }
     free(tmp);
     free(c.vals);
