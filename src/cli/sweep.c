@@ -489,7 +489,8 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "without a note\n");
     hb_dataset *ds = NULL;
     const char *data = NULL;
-    load.seed = w.cfgs[0].rc.p.seed; /* the split's seed unless the spec names one */
+    /* the split's seed is its own (the spec's :SEED, else the loader's fixed default),
+     * never the training --seed: repeats with other seeds share the test set */
     if (hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
                               a.seen[HB_O_QUIET]) != 0)
         return 1;

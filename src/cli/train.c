@@ -17,7 +17,8 @@ static void hb_train_usage(FILE *f) {
         "                        users, items, ratings, dim, seed, zipf, test\n"
         "  --split S             u1..u5, ua, ub (ML-100K; default u1), random:F[:SEED],\n"
         "                        kfold:N:K[:SEED], per-user:F[:SEED], time:F (default random:0.2\n"
-        "                        seeded by --seed for data without splits)\n"
+        "                        for data without splits). SEED is the split's own (default 42),\n"
+        "                        independent of --seed; the row's split column records it\n"
         "  (loader flags, see 'hogbench data --help': --format --columns --header --ids\n"
         "   --rating-range --duplicates --seed-filter --no-cache)\n"
         "model:\n"
@@ -119,7 +120,8 @@ int hb_cmd_train(int argc, char **argv) {
     if (hb_cli_signals_install() == 0)
         hb_cli_interrupt_note("\nhogbench train: interrupted; no row was written for this run\n");
     hb_dataset *ds = NULL;
-    load.seed = cfg.p.seed; /* the split's seed unless the spec names one */
+    /* the split's seed is its own (the spec's :SEED, else the loader's fixed default),
+     * never the training --seed: repeats with other seeds share the test set */
     if (a.val[HB_O_SPLIT] && hb_load_opts_set(&load, "split", a.val[HB_O_SPLIT], &err) != HB_OK) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;
