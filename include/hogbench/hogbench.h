@@ -188,7 +188,27 @@ typedef enum hb_model_kind {
     HB_MODEL_COUNT
 } hb_model_kind;
 
-typedef enum hb_optimizer { HB_OPT_SGD = 0, HB_OPT_NADAM } hb_optimizer;
+/* SGD; Nadam (Keras/PyTorch); ADAGRAD: per-coordinate AdaGrad (w -= lr g / (sqrt(G) + eps),
+ * G += g^2 first, as PyTorch's Adagrad); ADAGRAD_ROW: LIBMF's row-wise adaptive SGD (one G per
+ * embedding row, starting at 1: the row steps by lr / sqrt(G), then G += mean over the row of
+ * g^2). The AdaGrad pair runs in the fused per-sample MF kernels (mf, mf_bias, --batch 1). */
+typedef enum hb_optimizer {
+    HB_OPT_SGD = 0,
+    HB_OPT_NADAM,
+    HB_OPT_ADAGRAD,
+    HB_OPT_ADAGRAD_ROW,
+    HB_OPT_COUNT
+} hb_optimizer;
+/* "sgd", "nadam", "adagrad", "adagrad-row". */
+const char *hb_optimizer_name(hb_optimizer o);
+int hb_optimizer_parse(const char *s, hb_optimizer *out);
+
+/* Nadam on embedding rows. LAZY: a row's moments and step count advance only when a mini-batch
+ * touches it (O(touched rows) per step: the fast option for large data). DENSE: Keras' and
+ * PyTorch's semantics: one global step count, and every step decays every row's moments and
+ * moves every row by its momentum (O(all rows) per step), so mini-batches run one after the
+ * other and --threads parallelizes the step over the tables. */
+typedef enum hb_nadam_mode { HB_NADAM_LAZY = 0, HB_NADAM_DENSE } hb_nadam_mode;
 
 /* --target METRIC=VALUE: the metric a run is timed to (time to quality, as MLPerf Training
  * times to a target). RMSE, MAE and LOGLOSS are reached at or below the value, NDCG@10 and AUC
@@ -269,6 +289,7 @@ typedef struct hb_train_params {
     double target_value;
     int target_stop;      /* 1: stop at the first check that meets the target (else run every
                              epoch asked for and only record when it was met) */
+    hb_nadam_mode nadam;  /* embedding rows under Nadam: lazy or dense */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */

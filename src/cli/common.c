@@ -94,7 +94,8 @@ static int hb_cli_enum(const char *flag, const char *val, const char *const *nam
 }
 
 int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
-    static const char *const opts[] = {"sgd", "nadam"}, *const acts[] = {"linear", "relu"},
+    static const char *const opts[] = {"sgd", "nadam", "adagrad", "adagrad-row"},
+                             *const nadams[] = {"lazy", "dense"}, *const acts[] = {"linear", "relu"},
                              *const inits[] = {"keras", "normal"},
                              *const scheds[] = {"blocked", "hogwild", "blocked-shuffle", "blocked-sorted"};
     int e = 0, t;
@@ -140,8 +141,12 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
     case HB_O_GM: p->global_mean = 1; return 0;
     case HB_O_NOGM: p->global_mean = 0; return 0;
     case HB_O_OPT:
-        e = hb_cli_enum("--optimizer", val, opts, 2, &t);
+        e = hb_cli_enum("--optimizer", val, opts, HB_OPT_COUNT, &t);
         if (!e) p->optimizer = (hb_optimizer)t;
+        return e;
+    case HB_O_NADAM:
+        e = hb_cli_enum("--nadam", val, nadams, 2, &t);
+        if (!e) p->nadam = (hb_nadam_mode)t;
         return e;
     case HB_O_ACT:
         e = hb_cli_enum("--activation", val, acts, 2, &t);
@@ -285,7 +290,7 @@ void hb_cli_interrupt_note(const char *note) {
 
 /* --------------------------------------------------------------------- rows */
 
-static const char *hb_opt_name(hb_optimizer o) { return o == HB_OPT_SGD ? "sgd" : "nadam"; }
+static const char *hb_opt_name(hb_optimizer o) { return hb_optimizer_name(o); }
 
 /* Every column before "data" is config and goes into the run key (results/SCHEMA.md): add a
  * parameter here, before "data", and the key covers it. */
@@ -327,6 +332,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "target_metric", "%s", hb_target_name(p->target));
     hb_row_add(r, "target_value", p->target ? "%.9g" : "", p->target_value);
     hb_row_add(r, "target_stop", "%d", p->target_stop);
+    hb_row_add(r, "nadam", "%s", p->optimizer != HB_OPT_NADAM ? "" : p->nadam == HB_NADAM_DENSE ? "dense" : "lazy");
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);

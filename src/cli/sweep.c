@@ -18,7 +18,7 @@ static void hb_sweep_usage(FILE *f) {
         "run (see 'hogbench train --help'); a list left out takes the preset's value.\n\n"
         "lists (comma-separated):\n"
         "  --models M,...|all    models (default: all five: mf,mf_bias,mlp,mf_bias_bin,mlp_bin)\n"
-        "  --optimizers O,...    sgd, nadam (default: the preset's for each model)\n"
+        "  --optimizers O,...    sgd, nadam, adagrad, adagrad-row (default: the preset's)\n"
         "  --dims N,...          embedding sizes (default: the preset's)\n"
         "  --threads T,...       counts, max (logical CPUs) and ranges A-B, e.g. 1-4,max\n"
         "                        (default: the preset's)\n"
@@ -108,8 +108,8 @@ static int hb_parse_model(const char *s, int *v) {
 }
 
 static int hb_parse_opt(const char *s, int *v) {
-    if (strcmp(s, "sgd") == 0) *v = HB_OPT_SGD;
-    else if (strcmp(s, "nadam") == 0) *v = HB_OPT_NADAM;
+    hb_optimizer o;
+    if (hb_optimizer_parse(s, &o) == 0) *v = (int)o;
     else return -1;
     return 0;
 }
@@ -353,7 +353,7 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
                                sn[q]);
         }
         printf("%-12s %-5s %4u %3d %-6s %3d  %-30s %-27s %8s %8s %8s  ",
-               hb_model_name(rc->p.model), rc->p.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
+               hb_model_name(rc->p.model), hb_optimizer_name(rc->p.optimizer),
                rc->p.dim, rc->p.threads, hb_isa_name(rc->isa), nr, sp, up, met[0], met[1],
                met[2]);
         if (targets) printf("%-30s  ", tt);
@@ -394,7 +394,7 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "rerunning resumes)\n");
         return 2;
     }
-    static int models[HB_MODEL_COUNT], optz[2], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
+    static int models[HB_MODEL_COUNT], optz[HB_OPT_COUNT], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
         threads[HB_SWEEP_MAX_LIST];
     int nm = HB_MODEL_COUNT, no = 1, nd = 1, ni = 1, nt = 1;
     for (int k = 0; k < HB_MODEL_COUNT; k++) models[k] = k;
@@ -408,7 +408,7 @@ int hb_cmd_sweep(int argc, char **argv) {
                                    "mf, mf_bias, mlp, mf_bias_bin or mlp_bin", models,
                                    HB_MODEL_COUNT)) < 0;
     if ((v = a.val[HB_O_OPT]))
-        bad |= (no = hb_sweep_list("--optimizers", v, hb_parse_opt, "sgd or nadam", optz, 2)) < 0;
+        bad |= (no = hb_sweep_list("--optimizers", v, hb_parse_opt, "sgd, nadam, adagrad or adagrad-row", optz, HB_OPT_COUNT)) < 0;
     if ((v = a.val[HB_O_DIM]))
         bad |= (nd = hb_sweep_list("--dims", v, hb_parse_dim, "an integer in 1..4096", dims,
                                    HB_SWEEP_MAX_LIST)) < 0;
@@ -548,7 +548,7 @@ int hb_cmd_sweep(int argc, char **argv) {
         hb_run_cfg cfg = sc->rc;
         cfg.repeat = run->repeat;
         snprintf(w.label, sizeof w.label, "%s %s dim %u, %d thr, %s, repeat %u/%u",
-                 hb_model_name(cfg.p.model), cfg.p.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
+                 hb_model_name(cfg.p.model), hb_optimizer_name(cfg.p.optimizer),
                  cfg.p.dim, cfg.p.threads, hb_isa_name(cfg.isa), run->repeat, repeats);
         char note[1024];
         snprintf(note, sizeof note,
