@@ -128,7 +128,8 @@ void bm_sgd_mf_run(benchmark::State &st, hb_isa isa) {
         s ^= s << 17;
         x = {static_cast<uint32_t>(s % nu), static_cast<uint32_t>((s >> 20) % ni), 1.0f + (s >> 40) % 5};
     }
-    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P.p, Q.p, bu.p, bi.p, rw.p, rw.p};
+    const hb_mf_args a = {n,    n,    0.0f,    0.05f,   0.01f,   3.5f,    P.p,  Q.p,    bu.p,
+                          bi.p, rw.p, rw.p, nullptr, nullptr, nullptr, nullptr, 0.0f};
     for (auto _ : st) {
         benchmark::DoNotOptimize(k->sgd_mf_run(&a, r.data(), nr));
         benchmark::ClobberMemory();
@@ -136,6 +137,36 @@ void bm_sgd_mf_run(benchmark::State &st, hb_isa isa) {
     st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * nr));
     set_rates(st, 12.0 * n * nr, 16.0 * n * nr);
 }
+
+// The AdaGrad runs on the same workload (lr = 0: the rows stay put, the accumulators grow).
+void bm_adagrad_run(benchmark::State &st, hb_isa isa, bool row) {
+    const hb_kernels *k = table_or_skip(st, isa);
+    if (!k) return;
+    const size_t n = static_cast<size_t>(st.range(0)), nu = 943, ni = 1682, nr = 4096;
+    Buf P(nu * n, -0.3f, 0.3f, 1), Q(ni * n, -0.3f, 0.3f, 2), bu(nu, -0.1f, 0.1f, 3),
+        bi(ni, -0.1f, 0.1f, 4), rw(ni, 0.5f, 2.0f, 5);
+    Buf Gu(row ? nu : nu * n, 1.0f, 2.0f, 6), Gi(row ? ni : ni * n, 1.0f, 2.0f, 7),
+        Gbu(nu, 1.0f, 2.0f, 8), Gbi(ni, 1.0f, 2.0f, 9);
+    std::vector<hb_krating> r(nr);
+    uint64_t s = 0x9e3779b97f4a7c15ULL;
+    for (auto &x : r) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        x = {static_cast<uint32_t>(s % nu), static_cast<uint32_t>((s >> 20) % ni), 1.0f + (s >> 40) % 5};
+    }
+    const hb_mf_args a = {n,    n,    0.0f, 0.05f, 0.01f, 3.5f,  P.p,   Q.p,   bu.p,
+                          bi.p, rw.p, rw.p, Gu.p,  Gi.p,  Gbu.p, Gbi.p, 1e-7f};
+    const hb_adagrad_mf_run_fn fn = row ? k->adagrad_row_mf_run : k->adagrad_mf_run;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(fn(&a, r.data(), nr));
+        benchmark::ClobberMemory();
+    }
+    st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * nr));
+    set_rates(st, (row ? 14.0 : 18.0) * n * nr, (row ? 16.0 : 32.0) * n * nr);
+}
+void bm_adagrad_mf_run(benchmark::State &st, hb_isa isa) { bm_adagrad_run(st, isa, false); }
+void bm_adagrad_row_mf_run(benchmark::State &st, hb_isa isa) { bm_adagrad_run(st, isa, true); }
 
 void bm_nadam(benchmark::State &st, hb_isa isa) {
     const hb_kernels *k = table_or_skip(st, isa);
@@ -228,9 +259,10 @@ const Op kOps[] = {
     {"dot", bm_dot, kVec},       {"axpy", bm_axpy, kVec},     {"sgd", bm_sgd, kVec},
     {"sgd_mf", bm_sgd_mf, kVec}, {"sgd_mf_run", bm_sgd_mf_run, kVec},
     {"nadam", bm_nadam, kVec},   {"gemv", bm_gemv, kMat},     {"gemv_t", bm_gemv_t, kMat},
-    {"ger", bm_ger, kMat},
+    {"ger", bm_ger, kMat},       {"adagrad_mf_run", bm_adagrad_mf_run, kVec},
+    {"adagrad_row_mf_run", bm_adagrad_row_mf_run, kVec},
 };
-static_assert(sizeof kOps / sizeof kOps[0] == 9, "one entry per hb_kernels slot");
+static_assert(sizeof kOps / sizeof kOps[0] == 11, "one entry per hb_kernels slot");
 
 const int64_t kDims[] = {16, 32, 50, 64, 128, 256};
 const int64_t kGemvRows[] = {1682, 27278}; // MovieLens 100K items, ML-latest-small-like items

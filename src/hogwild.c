@@ -93,10 +93,13 @@ static inline int32_t hb_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32
     return s;
 }
 
-/* Classic per-sample SGD on an MF model: the path that runs in one sgd_mf_run call. */
+/* Per-sample SGD or AdaGrad on an MF model: the path that runs in one fused kernel call
+ * (sgd_mf_run, adagrad_mf_run, adagrad_row_mf_run). */
 static int hb_mf_sgd_path(const hb_train_params *p) {
     return !hb_model_is_mlp(p->model) && !hb_model_is_binary(p->model) &&
-           p->optimizer == HB_OPT_SGD && p->batch == 1;
+           (p->optimizer == HB_OPT_SGD || p->optimizer == HB_OPT_ADAGRAD ||
+            p->optimizer == HB_OPT_ADAGRAD_ROW) &&
+           p->batch == 1;
 }
 
 /* THE Hogwild region. Under the HOGWILD schedule every worker reads and writes the shared
@@ -124,8 +127,13 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
         /* fast path: one kernel call runs the whole slice (classic per-sample Hogwild SGD) */
         const hb_mf_args a = {.dim = m->dim, .ld = ld, .lr = lr, .reg = p->reg,
                               .reg_bias = p->reg_bias, .mu = m->mu, .P = m->P, .Q = m->Q,
-                              .bu = m->bu, .bi = m->bi, .rw_u = m->rw_u, .rw_i = m->rw_i};
-        w->loss += k->sgd_mf_run(&a, (const hb_krating *)r, n);
+                              .bu = m->bu, .bi = m->bi, .rw_u = m->rw_u, .rw_i = m->rw_i,
+                              .Gu = m->Gu, .Gi = m->Gi, .Gbu = m->Gbu, .Gbi = m->Gbi,
+                              .eps = p->eps};
+        const hb_sgd_mf_run_fn run = p->optimizer == HB_OPT_ADAGRAD       ? k->adagrad_mf_run
+                                     : p->optimizer == HB_OPT_ADAGRAD_ROW ? k->adagrad_row_mf_run
+                                                                          : k->sgd_mf_run;
+        w->loss += run(&a, (const hb_krating *)r, n);
         return;
     }
     const size_t B = p->batch;

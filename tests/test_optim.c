@@ -156,3 +156,38 @@ Test(optim, state_only_for_the_optimizer_used) {
     cr_expect_eq(hb_model_create(&p, ds, &m, &err), HB_ERR_ARG, "AdaGrad is for mf/mf_bias batch 1");
     hb_dataset_free(&ds);
 }
+
+/* AdaGrad (both) end to end: learns the planted model, and every ISA's fused kernel trains to
+ * the scalar table's RMSE (one thread, same seed). */
+Test(optim, adagrad_trains_on_every_isa) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    const double base = mean_baseline(ds);
+    const hb_optimizer opts[] = {HB_OPT_ADAGRAD, HB_OPT_ADAGRAD_ROW};
+    for (int o = 0; o < 2; o++) {
+        double ref = NAN;
+        for (int isa = 0; isa < HB_ISA_COUNT; isa++) {
+            const hb_kernels *k = hb_kernels_select((hb_isa)isa);
+            if (!k) continue;
+            hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
+            p.optimizer = opts[o];
+            p.lr = opts[o] == HB_OPT_ADAGRAD ? 0.1f : 0.05f;
+            p.reg = 0.05f;
+            p.epochs = 15;
+            p.threads = 1;
+            hb_model *m = NULL;
+            hb_error err;
+            cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+            hb_train_result res;
+            cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
+            cr_expect(res.metrics.rmse < 0.85 * base, "%s on %s: rmse %.4f vs mean %.4f",
+                      hb_optimizer_name(opts[o]), k->name, res.metrics.rmse, base);
+            if (isa == HB_ISA_SCALAR) ref = res.metrics.rmse;
+            else
+                cr_expect(fabs(res.metrics.rmse - ref) < 1e-3, "%s: %s rmse %.6f vs scalar %.6f",
+                          hb_optimizer_name(opts[o]), k->name, res.metrics.rmse, ref);
+            hb_model_free(&m);
+        }
+    }
+    hb_kernels_select(HB_ISA_COUNT);
+    hb_dataset_free(&ds);
+}
