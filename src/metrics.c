@@ -348,6 +348,37 @@ static void hb_score_mf_block(const hb_model *m, const hb_kernels *k, const uint
     }
 }
 
+/* --cold-rows score: the output for a test row whose user or item the train split lacks. */
+static float hb_cold_z(const hb_model *m, hb_rating r, double mbu, double mbi) {
+    const int ku = r.u != HB_COLD, ki = r.i != HB_COLD;
+    if (!m->bu || (!ku && !ki)) return m->cold_z;
+    return m->mu + (float)(ku ? m->bu[r.u] : mbu) + (float)(ki ? m->bi[r.i] : mbi);
+}
+
+/* Adds the cold rows' squared and absolute errors (when the run scores them) to *se, *ae;
+ * returns how many. */
+static size_t hb_score_cold(const hb_model *m, const hb_dataset *ds, double *se, double *ae) {
+    if (!m->p.cold_rows || !ds->test_cold || !ds->n_test_cold) return 0;
+    const int binary = hb_model_is_binary(m->p.model);
+    const float rmin = ds->r_min, span = ds->r_max - ds->r_min;
+    double mbu = 0, mbi = 0;
+    if (m->bu) {
+        for (uint32_t u = 0; u < m->n_users; u++) mbu += m->bu[u];
+        for (uint32_t i = 0; i < m->n_items; i++) mbi += m->bi[i];
+        mbu /= m->n_users ? m->n_users : 1;
+        mbi /= m->n_items ? m->n_items : 1;
+    }
+    for (size_t n = 0; n < ds->n_test_cold; n++) {
+        const hb_rating r = ds->test_cold[n];
+        const float pred = hb_link(m, hb_cold_z(m, r, mbu, mbi));
+        const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+        const double e = (double)pred - y;
+        *se += e * e;
+        *ae += fabs(e);
+    }
+    return ds->n_test_cold;
+}
+
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out) {
     const double t0 = hb_now();
@@ -473,8 +504,9 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
         hb_free_aligned(bb);
     }
     if (bad) goto done;
-    out->rmse = ds->n_test ? sqrt(se / (double)ds->n_test) : NAN;
-    out->mae = ds->n_test ? ae / (double)ds->n_test : NAN;
+    const size_t nt = ds->n_test + hb_score_cold(m, ds, &se, &ae);
+    out->rmse = nt ? sqrt(se / (double)nt) : NAN;
+    out->mae = nt ? ae / (double)nt : NAN;
     double acc[HB_NDCG_KS] = {0};
     for (uint32_t j = 0; j < n_eval; j++)
         for (int q = 0; q < HB_NDCG_KS; q++) acc[q] += rows[(size_t)j * HB_NDCG_KS + q];
@@ -564,11 +596,11 @@ hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
         free(pl);
         return HB_ERR_NOMEM;
     }
-    const double nt = (double)ds->n_test;
-    out->rmse = ds->n_test ? sqrt(se / nt) : NAN;
-    out->mae = ds->n_test ? ae / nt : NAN;
-    if (binary && ds->n_test) {
-        out->logloss = ll / nt;
+    const double nt = (double)(ds->n_test + hb_score_cold(m, ds, &se, &ae));
+    out->rmse = nt > 0 ? sqrt(se / nt) : NAN;
+    out->mae = nt > 0 ? ae / nt : NAN;
+    if (binary && ds->n_test) { /* the warm rows' */
+        out->logloss = ll / (double)ds->n_test;
         out->auc = hb_auc(pl, ds->n_test);
     }
     free(pl);

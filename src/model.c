@@ -141,7 +141,8 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
         return hb_fail(err, HB_ERR_ARG, "--target %s: only the binary models (mf_bias_bin, "
                        "mlp_bin) have one; expected rmse, mae or ndcg_at_10 for %s",
                        hb_target_name(p->target), hb_model_name(p->model));
-    if (p->init == HB_INIT_NORMAL && !(p->init_std > 0))
+    if ((unsigned)p->init > HB_INIT_UNIFORM) return hb_fail(err, HB_ERR_ARG, "unknown --init");
+    if (p->init != HB_INIT_KERAS && !(p->init_std > 0))
         return hb_fail(err, HB_ERR_ARG, "--init-std %g: expected a positive number", p->init_std);
     return HB_OK;
 }
@@ -214,6 +215,11 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
         hb_fill_uniform(m->Q, ni, p->dim, ld, 0.05f, &r);
         if (m->bu) hb_fill_uniform(m->bu, nu, 1, 1, 0.05f, &r); /* Keras Embedding(n, 1) */
         if (m->bi) hb_fill_uniform(m->bi, ni, 1, 1, 0.05f, &r);
+    } else if (p->init == HB_INIT_UNIFORM) { /* LIBMF's: uniform(0, init_std) */
+        for (size_t a = 0; a < nu; a++)
+            for (size_t b = 0; b < p->dim; b++) m->P[a * ld + b] = (float)(hb_rng_double(&r) * p->init_std);
+        for (size_t a = 0; a < ni; a++)
+            for (size_t b = 0; b < p->dim; b++) m->Q[a * ld + b] = (float)(hb_rng_double(&r) * p->init_std);
     } else {
         hb_fill_normal(m->P, nu, p->dim, ld, p->init_std, &r);
         hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
@@ -243,6 +249,15 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     }
     if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model))
         m->mu = (float)mean;
+    if (hb_model_is_binary(p->model) && ds->n_train) { /* the train's positive rate, as a logit */
+        const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
+        double pos = 0;
+        for (size_t k = 0; k < ds->n_train; k++) pos += (ds->train[k].r - ds->r_min) / span > 0.5f;
+        pos = (pos + 0.5) / ((double)ds->n_train + 1.0);
+        m->cold_z = (float)log(pos / (1 - pos));
+    } else {
+        m->cold_z = (float)mean;
+    }
     *out = m;
     return HB_OK;
 }

@@ -21,6 +21,8 @@ struct hb_model {
     float *P, *Q;           /* n_users x ld, n_items x ld */
     float *bu, *bi;         /* user and item biases (mf_bias*, else NULL) */
     float mu;               /* global mean (mf_bias with global_mean, else 0) */
+    float cold_z;           /* the output for a pair with nothing known (--cold-rows score): the
+                               train mean, or the logit of the train's positive rate (binary) */
     /* lazy per-row Nadam state: moments and step counts advance only when a row is touched */
     float *Pm, *Pv, *Qm, *Qv, *bum, *buv, *bim, *biv;
     uint32_t *tu, *ti;

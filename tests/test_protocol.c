@@ -1,6 +1,7 @@
 /* test_protocol.c: what a run is scored on: the split's own seed (independent of the training
  * seed), recorded in the row. */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,4 +54,66 @@ Test(protocol, split_seed_is_independent_of_the_training_seed) {
     cr_expect_str_neq(r[0], r[1], "different training seeds train different models: %s", rm);
     remove(csv);
     remove(data);
+}
+
+/* --cold-rows score: the cold test rows are kept apart with their unknown side HB_COLD, and the
+ * scored RMSE is the warm rows' squared errors plus the cold rows' against the train mean plus
+ * the known side's bias (the unknown side's: the mean of its biases), recomputed here by hand. */
+#include "model.h"
+
+Test(protocol, cold_rows_are_scored_with_the_known_bias) {
+    const char *path = "/tmp/hb_test_protocol_cold.csv";
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "userId,movieId,rating,timestamp\n");
+    for (int u = 1; u <= 80; u++)
+        for (int i = 1; i <= 50; i++)
+            if ((u * 7 + i * 13) % 5 < 2) fprintf(f, "%d,%d,%d,%d\n", u, i, 1 + (u + i) % 5, u + i);
+    /* users and items with one rating each: in test, they are cold */
+    for (int j = 0; j < 40; j++) fprintf(f, "%d,%d,%d,%d\n", 1001 + j, 1 + j % 40, 1 + j % 5, j);
+    for (int j = 0; j < 40; j++) fprintf(f, "%d,%d,%d,%d\n", 1 + j % 70, 2001 + j, 1 + (j + 2) % 5, j);
+    fclose(f);
+    hb_load_opts o = hb_load_opts_default();
+    hb_error err;
+    cr_assert_eq(hb_load_opts_set(&o, "split", "random:0.3:5", &err), HB_OK, "%s", err.msg);
+    cr_assert_eq(hb_load_opts_set(&o, "seed-filter", "no", &err), HB_OK, "%s", err.msg);
+    hb_dataset *ds = NULL;
+    cr_assert_eq(hb_dataset_load(path, &o, &ds, &err), HB_OK, "%s", err.msg);
+    /* about 30% of the single ratings land in test: cold rows, else the test proves nothing */
+    cr_assert(ds->n_test_cold > 0 && ds->test_cold, "cold rows %zu", ds->n_test_cold);
+    hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
+    p.threads = 1;
+    p.epochs = 5;
+    hb_model *m = NULL;
+    cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+    hb_train_result res;
+    cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
+    hb_metrics warm, all;
+    cr_assert_eq(hb_evaluate(m, ds, 1, &warm), HB_OK);
+    m->p.cold_rows = 1;
+    cr_assert_eq(hb_evaluate(m, ds, 1, &all), HB_OK);
+    double mean = 0, mbu = 0, mbi = 0, se = 0;
+    for (size_t k = 0; k < ds->n_train; k++) mean += ds->train[k].r;
+    mean /= (double)ds->n_train;
+    for (uint32_t u = 0; u < ds->n_users; u++) mbu += m->bu[u];
+    for (uint32_t i = 0; i < ds->n_items; i++) mbi += m->bi[i];
+    mbu /= ds->n_users;
+    mbi /= ds->n_items;
+    for (size_t k = 0; k < ds->n_test_cold; k++) {
+        const hb_rating r = ds->test_cold[k];
+        cr_assert(r.u == HB_COLD || r.i == HB_COLD, "a cold row has an unknown side");
+        cr_assert(r.u == HB_COLD || r.u < ds->n_users);
+        cr_assert(r.i == HB_COLD || r.i < ds->n_items);
+        const double pred = r.u == HB_COLD && r.i == HB_COLD
+                                ? mean
+                                : (r.u == HB_COLD ? mbu : m->bu[r.u]) + (r.i == HB_COLD ? mbi : m->bi[r.i]);
+        se += (pred - r.r) * (pred - r.r);
+    }
+    const double want = sqrt((warm.rmse * warm.rmse * (double)ds->n_test + se) /
+                             (double)(ds->n_test + ds->n_test_cold));
+    cr_expect(fabs(all.rmse - want) < 1e-5, "scored rmse %.6f, by hand %.6f", all.rmse, want);
+    cr_expect(all.rmse != warm.rmse);
+    hb_model_free(&m);
+    hb_dataset_free(&ds);
+    remove(path);
 }

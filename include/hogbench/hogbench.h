@@ -57,7 +57,12 @@ typedef struct hb_dataset {
     double load_seconds;          /* wall time of the load (parse or cache, split, filter) */
     uint64_t source_xxh3;         /* XXH3-64 of the source file (0: not computed) */
     uint64_t source_bytes;        /* bytes of rating text parsed (0: cache or synthetic) */
+    hb_rating *test_cold;         /* the n_test_cold test rows left out of test (without the
+                                     notebook's filtering): their known side's dense index, the
+                                     unknown side HB_COLD; scored with --cold-rows score */
 } hb_dataset;
+
+#define HB_COLD UINT32_MAX /* a cold row's user or item that the train split does not have */
 
 enum { HB_CACHE_NONE = 0, HB_CACHE_HIT, HB_CACHE_WRITTEN, HB_CACHE_UNWRITABLE };
 
@@ -229,7 +234,9 @@ int hb_target_parse(const char *spec, hb_target_metric *t, double *value);
 /* 1 when higher values are better (NDCG, AUC). */
 int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
-typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
+/* KERAS: uniform(-0.05, 0.05) embeddings; NORMAL: N(0, init_std); UNIFORM: uniform(0, init_std),
+ * non-negative as LIBMF starts (every p.q starts positive, near the ratings' side). */
+typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL, HB_INIT_UNIFORM } hb_init;
 /* BLOCKED: the rating matrix is cut into a G x G grid of user x item blocks; each epoch runs G
  * strata of G blocks that share no user and no item, so workers never write the same row
  * (DSGD/LIBMF-style; rows of a block stay in cache). Inside a block the ratings are either
@@ -273,7 +280,7 @@ typedef struct hb_train_params {
     uint32_t hidden;      /* MLP hidden width (50) */
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
-    float init_std;       /* HB_INIT_NORMAL: embedding std */
+    float init_std;       /* HB_INIT_NORMAL: embedding std; HB_INIT_UNIFORM: the upper bound */
     int init_mean;        /* 1: start factor 0 of every user and item at sqrt(train mean), so
                              p.q starts at the mean rating (MF without biases); mlp: the output
                              bias starts at the train mean. 2: bias-dims (MF) */
@@ -290,6 +297,10 @@ typedef struct hb_train_params {
     int target_stop;      /* 1: stop at the first check that meets the target (else run every
                              epoch asked for and only record when it was met) */
     hb_nadam_mode nadam;  /* embedding rows under Nadam: lazy or dense */
+    int cold_rows;        /* 1: RMSE/MAE also score the dataset's cold test rows (a user or item
+                             absent from train): the train mean, plus the known side's bias for
+                             mf_bias (the unknown side's: the mean of its biases), as the
+                             literature scores them; 0: they stay out (the default) */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */

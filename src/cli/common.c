@@ -96,7 +96,7 @@ static int hb_cli_enum(const char *flag, const char *val, const char *const *nam
 int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
     static const char *const opts[] = {"sgd", "nadam", "adagrad", "adagrad-row"},
                              *const nadams[] = {"lazy", "dense"}, *const acts[] = {"linear", "relu"},
-                             *const inits[] = {"keras", "normal"},
+                             *const inits[] = {"keras", "normal", "uniform"},
                              *const scheds[] = {"blocked", "hogwild", "blocked-shuffle", "blocked-sorted"};
     int e = 0, t;
     switch (opt) {
@@ -144,6 +144,12 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         e = hb_cli_enum("--optimizer", val, opts, HB_OPT_COUNT, &t);
         if (!e) p->optimizer = (hb_optimizer)t;
         return e;
+    case HB_O_COLD: {
+        static const char *const colds[] = {"drop", "score"};
+        e = hb_cli_enum("--cold-rows", val, colds, 2, &t);
+        if (!e) p->cold_rows = t;
+        return e;
+    }
     case HB_O_NADAM:
         e = hb_cli_enum("--nadam", val, nadams, 2, &t);
         if (!e) p->nadam = (hb_nadam_mode)t;
@@ -153,7 +159,7 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         if (!e) p->activation = (hb_activation)t;
         return e;
     case HB_O_INIT:
-        e = hb_cli_enum("--init", val, inits, 2, &t);
+        e = hb_cli_enum("--init", val, inits, 3, &t);
         if (!e) p->init = (hb_init)t;
         return e;
     case HB_O_SCHED:
@@ -318,7 +324,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "activation", "%s", p->activation == HB_ACT_RELU ? "relu" : "linear");
     hb_row_add(r, "hidden", "%u", p->hidden);
     hb_row_add(r, "layers", "%u", p->n_hidden);
-    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : "normal");
+    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : p->init == HB_INIT_NORMAL ? "normal" : "uniform");
     hb_row_add(r, "init_std", "%.9g", p->init_std);
     hb_row_add(r, "init_offset", "%s", p->init_mean == 1 ? "mean" : p->init_mean == 2 ? "bias-dims" : "none");
     hb_row_add(r, "beta1", "%.9g", p->beta1);
@@ -333,6 +339,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "target_value", p->target ? "%.9g" : "", p->target_value);
     hb_row_add(r, "target_stop", "%d", p->target_stop);
     hb_row_add(r, "nadam", "%s", p->optimizer != HB_OPT_NADAM ? "" : p->nadam == HB_NADAM_DENSE ? "dense" : "lazy");
+    hb_row_add(r, "cold_rows", "%s", p->cold_rows ? "score" : "drop");
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);
@@ -369,6 +376,7 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
     hb_row_add(r, "seconds_to_target", hit ? "%.6f" : "", res->seconds_to_target);
     hb_row_add(r, "seconds_to_target_with_eval", hit ? "%.6f" : "",
                res->seconds_to_target_with_eval);
+    hb_row_add(r, "n_test_cold", "%zu", ds->n_test_cold); /* scored when cold_rows is score */
 }
 
 void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
