@@ -103,6 +103,30 @@ hb_train_params hb_params_default(hb_model_kind k) {
     return p;
 }
 
+/* Chosen on validation only: bench/tune/standard.sh carves 10% of each of u1.base..u5.base
+ * (ML-100K, no seed filter) and averages the validation RMSE over the five (README). */
+hb_train_params hb_params_standard(hb_model_kind k) {
+    hb_train_params p = hb_params_default(k);
+    switch (k) {
+    case HB_MODEL_MF_BIAS: /* per-coordinate AdaGrad; mean validation RMSE 0.9094 */
+        p.optimizer = HB_OPT_ADAGRAD;
+        p.global_mean = 1;
+        p.reg_rows = 0;
+        p.dim = 128;
+        p.epochs = 100;
+        p.lr = 0.03f;
+        p.lr_decay = 0;
+        p.reg = 0.12f;
+        p.reg_bias = 0.02f;
+        p.init = HB_INIT_UNIFORM;
+        p.init_std = 0.13f;
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
 hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
     if ((unsigned)p->model >= HB_MODEL_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown model");
     if (p->dim < 1 || p->dim > 4096)

@@ -3,9 +3,11 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_run.h"
+#include "model.h"
 
 /* A ratings file without predefined splits: random:F splits it. */
 static const char *ratings_file(void) {
@@ -59,7 +61,6 @@ Test(protocol, split_seed_is_independent_of_the_training_seed) {
 /* --cold-rows score: the cold test rows are kept apart with their unknown side HB_COLD, and the
  * scored RMSE is the warm rows' squared errors plus the cold rows' against the train mean plus
  * the known side's bias (the unknown side's: the mean of its biases), recomputed here by hand. */
-#include "model.h"
 
 Test(protocol, cold_rows_are_scored_with_the_known_bias) {
     const char *path = "/tmp/hb_test_protocol_cold.csv";
@@ -116,4 +117,72 @@ Test(protocol, cold_rows_are_scored_with_the_known_bias) {
     hb_model_free(&m);
     hb_dataset_free(&ds);
     remove(path);
+}
+
+/* --no-seed-filter selects the standard protocol's defaults (preset standard); an explicit
+ * --preset wins. */
+Test(protocol, no_seed_filter_selects_the_standard_defaults) {
+    const char *csv = "/tmp/hb_test_protocol_std.csv";
+    remove(csv);
+    char out[8192];
+    const char *d = "--data synthetic:users=150,items=200,ratings=6000 --model mf_bias --threads 1 "
+                    "--epochs 2 --quiet";
+    cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --out %s", HB_BIN, d, csv), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "%s train %s --out %s", HB_BIN, d, csv), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --preset default --out %s", HB_BIN, d, csv), 0, "%s", out);
+    char v[512];
+    col(csv, "preset", v, sizeof v);
+    cr_expect_str_eq(v, "standard default default");
+    col(csv, "global_mean", v, sizeof v);
+    const hb_train_params s = hb_params_standard(HB_MODEL_MF_BIAS), p = hb_params_default(HB_MODEL_MF_BIAS);
+    char want[64];
+    snprintf(want, sizeof want, "%d %d %d", s.global_mean, p.global_mean, p.global_mean);
+    cr_expect_str_eq(v, want);
+    remove(csv);
+}
+
+/* hogbench tune: the validation split is carved from train only (the test split is never
+ * read),
+ * the progress lines and the chosen values are printed, and the row says tuned=1 with them. */
+Test(protocol, tune_chooses_on_validation_and_marks_the_row) {
+    const char *csv = "/tmp/hb_test_protocol_tune.csv";
+    remove(csv);
+    char out[16384];
+    const int rc = run(out, sizeof out, "%s tune --data synthetic:users=200,items=300,ratings=12000 "
+                       "--model mf_bias --epochs 6 --trials 3 --threads 1 --out %s", HB_BIN, csv);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "tune: trial  1/3") && strstr(out, "tune: trial  3/3"), "%s", out);
+    const char *ch = strstr(out, "tune: chosen lr=");
+    cr_assert_not_null(ch, "%s", out);
+    float lr, reg;
+    unsigned dim, ep;
+    cr_assert_eq(sscanf(ch, "tune: chosen lr=%f reg=%f dim=%u epochs=%u", &lr, &reg, &dim, &ep), 4, "%s", ch);
+    cr_expect(ep >= 1 && ep <= 9, "epochs within 1.5x the preset's: %u", ep);
+    char v[256];
+    col(csv, "tuned", v, sizeof v);
+    cr_expect_str_eq(v, "1");
+    col(csv, "epochs", v, sizeof v);
+    cr_expect_eq((unsigned)atoi(v), ep);
+    col(csv, "dim", v, sizeof v);
+    cr_expect_eq((unsigned)atoi(v), dim);
+    /* the validation split: carved from train, same index space, disjoint, warm */
+    hb_synth_params sp = hb_synth_default();
+    sp.users = 200, sp.items = 300, sp.ratings = 12000;
+    hb_dataset *ds = NULL, *vd = NULL;
+    hb_error err;
+    cr_assert_eq(hb_dataset_synthetic(&sp, &ds, &err), HB_OK);
+    cr_assert_eq(hb_dataset_holdout(ds, 0.1, 1, &vd, &err), HB_OK, "%s", err.msg);
+    cr_expect(vd->n_train + vd->n_test <= ds->n_train && vd->n_test > ds->n_train / 20);
+    cr_expect_eq(vd->n_users, ds->n_users);
+    size_t found = 0;
+    for (size_t k = 0; k < vd->n_test && k < 50; k++)
+        for (size_t j = 0; j < ds->n_train; j++)
+            if (ds->train[j].u == vd->test[k].u && ds->train[j].i == vd->test[k].i) {
+                found++;
+                break;
+            }
+    cr_expect_eq(found, vd->n_test < 50 ? vd->n_test : 50, "validation rows come from train");
+    hb_dataset_free(&vd);
+    hb_dataset_free(&ds);
+    remove(csv);
 }

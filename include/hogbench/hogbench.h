@@ -105,6 +105,12 @@ hb_status hb_dataset_from_raw(const hb_raw_rating *train, size_t n_train,
                               const hb_raw_rating *test, size_t n_test, hb_dataset **out,
                               hb_error *err);
 
+/* A validation split carved from ds's train ratings (never its test): each goes to validation
+ * with probability frac by a hash of (seed, row); validation rows whose user or item the rest
+ * lacks are dropped. Same users, items and index space as ds; *out's test is the validation. */
+hb_status hb_dataset_holdout(const hb_dataset *ds, double frac, uint64_t seed, hb_dataset **out,
+                             hb_error *err);
+
 /* XXH3-64 of the dataset's filtered ratings (train then test, little-endian 12-byte rows). */
 uint64_t hb_dataset_fingerprint(const hb_dataset *ds);
 
@@ -301,12 +307,17 @@ typedef struct hb_train_params {
                              absent from train): the train mean, plus the known side's bias for
                              mf_bias (the unknown side's: the mean of its biases), as the
                              literature scores them; 0: they stay out (the default) */
+    int tuned;            /* 1: the values came from 'hogbench tune' (recorded, not used) */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
 hb_train_params hb_params_seed(hb_model_kind k);
-/* hogbench's tuned defaults for a model (see README for how they were chosen). */
+/* hogbench's tuned defaults for a model under the notebook's protocol (the seed filter; see
+ * README for how they were chosen). */
 hb_train_params hb_params_default(hb_model_kind k);
+/* The defaults under the standard protocol (no seed filter: ML-100K's u1..u5 as the literature
+ * uses them), chosen on validation splits carved from u1.base..u5.base. */
+hb_train_params hb_params_standard(hb_model_kind k);
 /* Checks ranges; fills err with the offending field. */
 hb_status hb_params_check(const hb_train_params *p, hb_error *err);
 

@@ -70,6 +70,10 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val);
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip);
 
+/* The preset a command runs: the one given, else "standard" when the loader flags turned the
+ * notebook's filtering off (--no-seed-filter: the standard protocol), else "default". */
+const char *hb_cli_preset_for(const char *given, const hb_load_opts *load);
+
 /* Thread counts: a comma list of N, max (the logical CPUs) and ranges A-B (every count from A
  * to B; B may be max). Fills up to cap distinct counts in order; returns how many, or -1
  * (message naming flag printed). */
@@ -137,6 +141,8 @@ int hb_cli_signals_install(void);
 void hb_cli_interrupt_note(const char *note);
 
 int hb_cmd_train(int argc, char **argv);
+/* 'hogbench tune' (also 'train --tune'): validation search, then one run (src/cli/tune.c). */
+int hb_cmd_tune(int argc, char **argv);
 int hb_cmd_sweep(int argc, char **argv);
 /* 'hogbench compare BASE NEW': exit 0 no regression, 1 regression, 2 usage, 3 nothing compared. */
 int hb_cmd_compare(int argc, char **argv);

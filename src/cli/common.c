@@ -170,12 +170,18 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
     }
 }
 
+const char *hb_cli_preset_for(const char *given, const hb_load_opts *load) {
+    if (given) return given;
+    return load && load->seed_filter == 0 ? "standard" : "default";
+}
+
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip) {
     if (strcmp(preset, "seed") == 0) *p = hb_params_seed(model);
     else if (strcmp(preset, "default") == 0) *p = hb_params_default(model);
+    else if (strcmp(preset, "standard") == 0) *p = hb_params_standard(model);
     else {
-        fprintf(stderr, "hogbench: --preset '%s': expected seed or default\n", preset);
+        fprintf(stderr, "hogbench: --preset '%s': expected seed, default or standard\n", preset);
         return 2;
     }
     int bad = 0;
@@ -340,6 +346,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "target_stop", "%d", p->target_stop);
     hb_row_add(r, "nadam", "%s", p->optimizer != HB_OPT_NADAM ? "" : p->nadam == HB_NADAM_DENSE ? "dense" : "lazy");
     hb_row_add(r, "cold_rows", "%s", p->cold_rows ? "score" : "drop");
+    hb_row_add(r, "tuned", "%d", p->tuned);
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);

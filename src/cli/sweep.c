@@ -434,7 +434,7 @@ int hb_cmd_sweep(int argc, char **argv) {
     uint32_t repeats = 1;
     if (a.val[HB_O_REPEATS]) bad |= hb_cli_u32("--repeats", a.val[HB_O_REPEATS], 1, 1000, &repeats);
     if (bad) return 2;
-    const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load); /* standard: no seed filter */
     const long ncfg = (long)nm * no * nd * ni * nt;
     if (ncfg * (long)repeats > HB_SWEEP_MAX_RUNS) {
         fprintf(stderr, "hogbench sweep: %ld runs is more than %d\n", ncfg * (long)repeats,

@@ -23,8 +23,11 @@ static void hb_train_usage(FILE *f) {
         "   --rating-range --duplicates --seed-filter --no-cache)\n"
         "model:\n"
         "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin (default mf_bias)\n"
-        "  --preset P            default (tuned) | seed (the notebook: Nadam 1e-3, 10 epochs, dim 50,\n"
-        "                        batch 128, 512 for mf_bias_bin). Flags below override the preset.\n"
+        "  --preset P            default (tuned for the notebook's protocol) | standard (tuned for\n"
+        "                        the standard protocol; the default with --no-seed-filter) | seed\n"
+        "                        (the notebook: dense Nadam 1e-3, 10 epochs, dim 50, batch 128, 512\n"
+        "                        for mf_bias_bin). Flags below override the preset.\n"
+        "  --tune                choose lr, reg, dim, epochs on validation first ('hogbench tune')\n"
         "  --dim N               embedding size\n"
         "  --activation A        linear | relu (MLP hidden layers)\n"
         "  --hidden N --layers N MLP hidden width (50) and hidden layers (3)\n"
@@ -79,6 +82,11 @@ static void hb_train_usage(FILE *f) {
 }
 
 int hb_cmd_train(int argc, char **argv) {
+    for (int k = 1; k < argc; k++) /* train --tune: the validation search first (tune.c) */
+        if (strcmp(argv[k], "--tune") == 0) {
+            memmove(argv + k, argv + k + 1, (size_t)(argc - k) * sizeof *argv);
+            return hb_cmd_tune(argc - 1, argv);
+        }
     static const struct option opts[] = {HB_CLI_TRAIN_OPTIONS, {0, 0, 0, 0}};
     static hb_cli_args a;
     hb_load_opts load = hb_load_opts_default(); /* data loader flags, --eval-users: out first */
@@ -97,7 +105,8 @@ int hb_cmd_train(int argc, char **argv) {
                 a.val[HB_O_MODEL]);
         return 2;
     }
-    const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
+    /* --no-seed-filter is the standard protocol: it selects that protocol's defaults */
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
     int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0;
     if (a.val[HB_O_ISA] && hb_isa_parse(a.val[HB_O_ISA], &cfg.isa) != 0) {
