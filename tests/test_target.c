@@ -199,3 +199,34 @@ Test(target, csv_columns_and_status) {
     cr_expect_eq(rc, 2, "%s", out);
     remove(csv);
 }
+
+/* sweep's summary gets a time-to-target column; compare reads seconds_to_target (lower is
+ * better) and counts target_missed rows as finished runs (their metrics), not failures. */
+Test(target, sweep_summary_and_compare_learn_the_columns) {
+    char out[32768];
+    const char *a = "/tmp/hb_test_target_a.csv", *b = "/tmp/hb_test_target_b.csv";
+    remove(a);
+    remove(b);
+    const char *d = "--data synthetic:users=200,items=300,ratings=10000 --models mf_bias --threads 1 "
+                    "--epochs 4 --quiet";
+    int rc = run(out, sizeof out, "%s sweep %s --target rmse=9 --repeats 2 --out %s", HB_BIN, d, a);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "s to target median") != NULL, "%s", out);
+    cr_expect(strstr(out, " 2/2 ") != NULL, "both repeats reached it: %s", out);
+    rc = run(out, sizeof out, "%s sweep %s --target rmse=9 --repeats 2 --out %s", HB_BIN, d, b);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = run(out, sizeof out, "%s compare %s %s --metric seconds_to_target,epochs_to_target,rmse "
+             "--threshold 99%%", HB_BIN, a, b);
+    cr_expect_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "seconds_to_target") && strstr(out, "epochs_to_target"), "%s", out);
+    /* a missed target: finished (rmse compared), no time to target */
+    remove(b);
+    rc = run(out, sizeof out, "%s sweep %s --target rmse=0 --repeats 2 --out %s", HB_BIN, d, b);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "target_missed") != NULL, "%s", out);
+    rc = run(out, sizeof out, "%s compare %s %s --metric rmse --ignore target_value", HB_BIN, a, b);
+    cr_expect(rc == 0 || rc == 1, "rmse compared across missed targets (exit %d): %s", rc, out);
+    cr_expect(strstr(out, "FAILED") == NULL, "target_missed is not a failure: %s", out);
+    remove(a);
+    remove(b);
+}
