@@ -137,7 +137,8 @@ static void bm_sgd_mf_run(hb_gb_state *st, void *arg) {
         s ^= s << 17;
         r[j] = (hb_krating){(uint32_t)(s % nu), (uint32_t)((s >> 20) % ni), 1.0f + (float)((s >> 40) % 5)};
     }
-    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw};
+    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw,
+                          NULL, NULL, NULL, NULL, 0.0f};
     while (hb_gb_run_batch(st, 1)) {
         double l = k->sgd_mf_run(&a, r, nr);
         hb_gb_keep(l);
@@ -146,6 +147,38 @@ static void bm_sgd_mf_run(hb_gb_state *st, void *arg) {
     set_rates(st, 12.0 * n * nr, 16.0 * n * nr);
     free(P), free(Q), free(bu), free(bi), free(rw), free(r);
 }
+
+/* The AdaGrad runs on the same workload (lr = 0: the rows stay put, the accumulators grow). */
+static void bm_adagrad_run(hb_gb_state *st, void *arg, int row) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0), nu = 943, ni = 1682, nr = 4096;
+    float *P = buf(nu * n, -0.3f, 0.3f, 1), *Q = buf(ni * n, -0.3f, 0.3f, 2),
+          *bu = buf(nu, -0.1f, 0.1f, 3), *bi = buf(ni, -0.1f, 0.1f, 4), *rw = buf(ni, 0.5f, 2.0f, 5);
+    float *Gu = buf(row ? nu : nu * n, 1.0f, 2.0f, 6), *Gi = buf(row ? ni : ni * n, 1.0f, 2.0f, 7),
+          *Gbu = buf(nu, 1.0f, 2.0f, 8), *Gbi = buf(ni, 1.0f, 2.0f, 9);
+    hb_krating *r = malloc(nr * sizeof *r);
+    if (!r) abort();
+    uint64_t s = 0x9e3779b97f4a7c15ULL;
+    for (size_t j = 0; j < nr; j++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        r[j] = (hb_krating){(uint32_t)(s % nu), (uint32_t)((s >> 20) % ni), 1.0f + (float)((s >> 40) % 5)};
+    }
+    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw,
+                          Gu, Gi, Gbu, Gbi, 1e-7f};
+    const hb_adagrad_mf_run_fn fn = row ? k->adagrad_row_mf_run : k->adagrad_mf_run;
+    while (hb_gb_run_batch(st, 1)) {
+        double l = fn(&a, r, nr);
+        hb_gb_keep(l);
+    }
+    hb_gb_items_processed(st, hb_gb_iterations(st) * (int64_t)nr);
+    set_rates(st, (row ? 14.0 : 18.0) * n * nr, (row ? 16.0 : 32.0) * n * nr);
+    free(P), free(Q), free(bu), free(bi), free(rw), free(r), free(Gu), free(Gi), free(Gbu), free(Gbi);
+}
+static void bm_adagrad_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 0); }
+static void bm_adagrad_row_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 1); }
 
 static void bm_nadam(hb_gb_state *st, void *arg) {
     const hb_kernels *k = table_or_skip(st, arg);
@@ -257,9 +290,10 @@ static const op ops[] = {
     {"dot", bm_dot, VEC},       {"axpy", bm_axpy, VEC},     {"sgd", bm_sgd, VEC},
     {"sgd_mf", bm_sgd_mf, VEC}, {"sgd_mf_run", bm_sgd_mf_run, VEC},
     {"nadam", bm_nadam, VEC},   {"gemv", bm_gemv, MAT},     {"gemv_t", bm_gemv_t, MAT},
-    {"ger", bm_ger, MAT},
+    {"ger", bm_ger, MAT},       {"adagrad_mf_run", bm_adagrad_mf_run, VEC},
+    {"adagrad_row_mf_run", bm_adagrad_row_mf_run, VEC},
 };
-_Static_assert(sizeof ops / sizeof ops[0] == 9, "one entry per hb_kernels slot");
+_Static_assert(sizeof ops / sizeof ops[0] == 11, "one entry per hb_kernels slot");
 
 static const int64_t dims[] = {16, 32, 50, 64, 128, 256};
 static const int64_t gemv_rows[] = {1682, 27278}; /* MovieLens 100K items, ML-latest-small-like */

@@ -43,7 +43,7 @@ NR == 1 {
 }
 {
     if (csvsplit($0, f) < 10) next
-    if (f[col["status"]] != "ok") next
+    if (f[col["status"]] != "ok" && f[col["status"]] != "target_missed") next
     m = f[col["model"]]; d = f[col["dim"]] + 0; isa = f[col["isa"]]; t = f[col["threads"]] + 0
     if (!(m in seen_m)) { seen_m[m] = 1; models = add(models, m) }
     if (!(d in seen_d)) { seen_d[d] = 1; dims = add(dims, d) }

@@ -76,7 +76,9 @@ HB_SLOW_SGD_MF(neon)
         .sgd = hb_sgd_f32__##sfx, .sgd_mf = HB_SGD_MF(sfx),                                \
         .sgd_mf_run = HB_SGD_MF_RUN(sfx),                                                     \
         .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
-        .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx                              \
+        .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx,                             \
+        .adagrad_mf_run = hb_adagrad_mf_run_f32__##sfx,                                       \
+        .adagrad_row_mf_run = hb_adagrad_row_mf_run_f32__##sfx                                \
     }
 
 /* Rows for ISAs this binary was not built with stay NULL-named (unsupported). */

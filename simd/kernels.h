@@ -43,6 +43,11 @@ typedef struct hb_mf_args {
     float lr, reg, reg_bias, mu;
     float *P, *Q, *bu, *bi;
     const float *rw_u, *rw_i;
+    /* AdaGrad's accumulators (the adagrad kernels only): per coordinate, Gu/Gi are shaped like
+     * P/Q (leading dimension ld); row-wise, one float per row. Gbu/Gbi: the biases' (NULL
+     * without biases). eps: per-coordinate AdaGrad's denominator guard. */
+    float *Gu, *Gi, *Gbu, *Gbi;
+    float eps;
 } hb_mf_args;
 
 /* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
@@ -63,6 +68,16 @@ typedef float (*hb_sgd_mf_fn)(size_t n, float r, float bias, float lr, float reg
  * Returns the sum of e^2 (in double, in rating order). The result is bit-identical to that loop;
  * a kernel may overlap consecutive ratings that share no user and no item. */
 typedef double (*hb_sgd_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, size_t n);
+/* The same loop under AdaGrad (mf/mf_bias, batch 1). For each rating x, with e computed as in
+ * sgd_mf_run (this ISA's hb_mf_err), rg its L2 weight, g1 = rg*p - e*q and g2 = rg*q - e*p from
+ * the old p and q, per lane d:
+ *   adagrad_mf_run (per coordinate):  Gu[u][d] += g1^2; p[d] -= lr * g1 / (sqrt(Gu[u][d]) + eps)
+ *                                     (and q with g2, Gi[i][d]);
+ *   adagrad_row_mf_run (LIBMF's row-wise): p[d] -= lr / sqrt(Gu[u]) * g1, q likewise with
+ *                                     Gi[i]; then Gu[u] += sum(g1^2)/dim, Gi[i] += sum(g2^2)/dim.
+ * Biases (when bu): gb = reg_bias*b - e; per coordinate Gb += gb^2, b -= lr*gb/(sqrt(Gb)+eps);
+ * row-wise b -= lr/sqrt(Gb)*gb, then Gb += gb^2. Returns the sum of e^2, in double. */
+typedef double (*hb_adagrad_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, size_t n);
 /* Fused Nadam step on one row: parameters, first and second moments in one pass. */
 typedef void (*hb_nadam_fn)(size_t n, const hb_nadam_coef *c, const float *restrict g,
                             float *restrict w, float *restrict m, float *restrict v);
@@ -88,6 +103,8 @@ typedef struct hb_kernels {
     hb_gemv_fn gemv;
     hb_gemv_t_fn gemv_t;
     hb_ger_fn ger;
+    hb_adagrad_mf_run_fn adagrad_mf_run;
+    hb_adagrad_mf_run_fn adagrad_row_mf_run;
 } hb_kernels;
 
 /* Kernel declarations: hb_<op>_f32__<isa>. */
@@ -106,7 +123,9 @@ typedef struct hb_kernels {
     void hb_gemv_t_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,          \
                               const float *restrict x, float *restrict y);                      \
     void hb_ger_f32__##isa(size_t m, size_t n, float alpha, const float *restrict x,            \
-                           const float *restrict y, float *restrict A, size_t lda);
+                           const float *restrict y, float *restrict A, size_t lda);             \
+    double hb_adagrad_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);    \
+    double hb_adagrad_row_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);
 
 HB_DECLARE_KERNELS(scalar)
 

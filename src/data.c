@@ -12,6 +12,7 @@ void hb_dataset_free(hb_dataset **ds) {
     if (!ds || !*ds) return;
     free((*ds)->train);
     free((*ds)->test);
+    free((*ds)->test_cold);
     free((*ds)->user_ids);
     free((*ds)->item_ids);
     free((*ds)->user_names);

@@ -359,10 +359,42 @@ void hb_eval_sample(uint64_t seed, uint32_t n_users, uint32_t n, uint32_t *out) 
     }
 }
 
+/* --cold-rows score: the output for a test row whose user or item the train split lacks. */
+static float hb_cold_z(const hb_model *m, hb_rating r, double mbu, double mbi) {
+    const int ku = r.u != HB_COLD, ki = r.i != HB_COLD;
+    if (!m->bu || (!ku && !ki)) return m->cold_z;
+    return m->mu + (float)(ku ? m->bu[r.u] : mbu) + (float)(ki ? m->bi[r.i] : mbi);
+}
+
+/* Adds the cold rows' squared and absolute errors (when the run scores them) to *se, *ae;
+ * returns how many. */
+static size_t hb_score_cold(const hb_model *m, const hb_dataset *ds, double *se, double *ae) {
+    if (!m->p.cold_rows || !ds->test_cold || !ds->n_test_cold) return 0;
+    const int binary = hb_model_is_binary(m->p.model);
+    const float rmin = ds->r_min, span = ds->r_max - ds->r_min;
+    double mbu = 0, mbi = 0;
+    if (m->bu) {
+        for (uint32_t u = 0; u < m->n_users; u++) mbu += m->bu[u];
+        for (uint32_t i = 0; i < m->n_items; i++) mbi += m->bi[i];
+        mbu /= m->n_users ? m->n_users : 1;
+        mbi /= m->n_items ? m->n_items : 1;
+    }
+    for (size_t n = 0; n < ds->n_test_cold; n++) {
+        const hb_rating r = ds->test_cold[n];
+        const float pred = hb_link(m, hb_cold_z(m, r, mbu, mbi));
+        const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+        const double e = (double)pred - y;
+        *se += e * e;
+        *ae += fabs(e);
+    }
+    return ds->n_test_cold;
+}
+
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out) {
     const double t0 = hb_now();
     memset(out, 0, sizeof *out);
+    out->logloss = out->auc = NAN;
     /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
      * RMSE/MAE always use every test row. */
     uint32_t *sample = NULL, n_eval = ds->n_users;
@@ -375,8 +407,9 @@ hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_ker
     const hb_status st = hb_evaluate_part(m, ds, k, threads, sample, n_eval, &s);
     free(sample);
     if (st == HB_OK) {
-        out->rmse = s.n_test ? sqrt(s.se / (double)s.n_test) : NAN;
-        out->mae = s.n_test ? s.ae / (double)s.n_test : NAN;
+        const size_t nt = s.n_test + hb_score_cold(m, ds, &s.se, &s.ae); /* --cold-rows score */
+        out->rmse = nt ? sqrt(s.se / (double)nt) : NAN;
+        out->mae = nt ? s.ae / (double)nt : NAN;
         /* sklearn averages over every row of the matrix (all users; or the sample's) */
         for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = s.ndcg[q] / (double)n_eval;
         out->ndcg_users = sample ? n_eval : 0;
@@ -513,6 +546,130 @@ hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_m
     const hb_kernels *k = hb_kernels_get();
     if (!k) return HB_ERR_UNSUPPORTED;
     return hb_evaluate_with(m, ds, k, threads, out);
+}
+
+/* ------------------------------------------------------------- pointwise metrics, targets */
+
+static int hb_cmp_pl(const void *a, const void *b) {
+    const float x = ((const float *)a)[0], y = ((const float *)b)[0];
+    return (x > y) - (x < y);
+}
+
+/* ROC AUC of scores against 0/1 labels (pairs of float: score, label), the Mann-Whitney
+ * statistic with tied scores counted half; sorts pl in place. NaN when one class is absent. */
+static double hb_auc(float *pl, size_t n) {
+    qsort(pl, n, 2 * sizeof(float), hb_cmp_pl);
+    double pos = 0, rank_sum = 0;
+    for (size_t a = 0; a < n;) {
+        size_t b = a;
+        double p = 0;
+        while (b < n && pl[2 * b] == pl[2 * a]) p += pl[2 * b++ + 1];
+        rank_sum += p * (0.5 * (double)(a + 1 + b)); /* ranks a+1..b, averaged */
+        pos += p;
+        a = b;
+    }
+    const double neg = (double)n - pos;
+    if (pos == 0 || neg == 0) return NAN;
+    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
+}
+
+hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
+                                     const hb_kernels *k, int threads, hb_metrics *out) {
+    const double t0 = hb_now();
+    memset(out, 0, sizeof *out);
+    for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = NAN;
+    out->logloss = out->auc = NAN;
+    out->pointwise = 1;
+    const int binary = hb_model_is_binary(m->p.model), mlp = hb_model_is_mlp(m->p.model);
+    const float rmin = ds->r_min, span = ds->r_max - ds->r_min;
+    float *pl = binary ? malloc((ds->n_test ? ds->n_test : 1) * 2 * sizeof *pl) : NULL;
+    if (binary && !pl) return HB_ERR_NOMEM;
+    double se = 0, ae = 0, ll = 0;
+    int bad = 0;
+#pragma omp parallel num_threads(threads) reduction(| : bad)
+    {
+        hb_fp_flush_subnormals();
+        hb_mlp_ws mw;
+        const int mok = !mlp || hb_mlp_ws_init(&mw, m) == HB_OK;
+        bad |= !mok;
+#pragma omp for schedule(static) reduction(+ : se, ae, ll)
+        for (size_t n = 0; n < ds->n_test; n++) {
+            if (!mok) continue;
+            const hb_rating r = ds->test[n];
+            const float z = mlp ? hb_mlp_forward(m, k, &mw, r.u, r.i) : hb_mf_forward(m, k, r.u, r.i);
+            const float pred = hb_link(m, z);
+            const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+            const double e = (double)pred - y;
+            se += e * e;
+            ae += fabs(e);
+            if (binary) { /* BCE from the logit, stable: softplus(z) - y z */
+                ll += (z > 0 ? (double)z : 0.0) + log1p(exp(-fabs((double)z))) - (double)y * z;
+                pl[2 * n] = pred;
+                pl[2 * n + 1] = y;
+            }
+        }
+        if (mok && mlp) hb_mlp_ws_free(&mw);
+    }
+    if (bad) {
+        free(pl);
+        return HB_ERR_NOMEM;
+    }
+    const double nt = (double)(ds->n_test + hb_score_cold(m, ds, &se, &ae));
+    out->rmse = nt > 0 ? sqrt(se / nt) : NAN;
+    out->mae = nt > 0 ? ae / nt : NAN;
+    if (binary && ds->n_test) { /* the warm rows' */
+        out->logloss = ll / (double)ds->n_test;
+        out->auc = hb_auc(pl, ds->n_test);
+    }
+    free(pl);
+    out->eval_seconds = hb_now() - t0;
+    return HB_OK;
+}
+
+hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
+                                hb_metrics *out) {
+    const hb_kernels *k = hb_kernels_get();
+    if (!k) return HB_ERR_UNSUPPORTED;
+    return hb_evaluate_pointwise_with(m, ds, k, threads, out);
+}
+
+static const char *const hb_kTargetNames[HB_TARGET_COUNT] = {"", "rmse", "mae", "ndcg_at_10",
+                                                              "logloss", "auc"};
+
+const char *hb_target_name(hb_target_metric t) {
+    return (unsigned)t < HB_TARGET_COUNT ? hb_kTargetNames[t] : "?";
+}
+
+int hb_target_higher(hb_target_metric t) { return t == HB_TARGET_NDCG10 || t == HB_TARGET_AUC; }
+
+int hb_target_parse(const char *spec, hb_target_metric *t, double *value) {
+    const char *eq = spec ? strchr(spec, '=') : NULL;
+    if (!eq || eq == spec || !eq[1]) return -1;
+    const size_t len = (size_t)(eq - spec);
+    hb_target_metric found = HB_TARGET_NONE;
+    for (int k = 1; k < HB_TARGET_COUNT; k++)
+        if (strlen(hb_kTargetNames[k]) == len && strncmp(spec, hb_kTargetNames[k], len) == 0)
+            found = (hb_target_metric)k;
+    if (len == 7 && strncmp(spec, "ndcg@10", 7) == 0) found = HB_TARGET_NDCG10;
+    if (found == HB_TARGET_NONE) return -1;
+    char *e;
+    const double v = strtod(eq + 1, &e);
+    if (*e || !isfinite(v) || v < 0) return -1;
+    *t = found;
+    *value = v;
+    return 0;
+}
+
+/* The target's metric in m. */
+double hb_target_of(hb_target_metric t, const hb_metrics *m) {
+    switch (t) {
+    case HB_TARGET_RMSE: return m->rmse;
+    case HB_TARGET_MAE: return m->mae;
+    case HB_TARGET_NDCG10: return m->ndcg[0];
+    case HB_TARGET_LOGLOSS: return m->logloss;
+    case HB_TARGET_AUC: return m->auc;
+    default: return NAN;
+    }
 }
 
 const char *hb_ndcg_protocol(const hb_metrics *m, char *buf, size_t cap) {

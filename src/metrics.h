@@ -51,4 +51,8 @@ hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_ker
 /* --eval-users: out[0..n) is the sample of n of n_users users drawn from seed (out holds
  * n_users entries: a partial Fisher-Yates over them). */
 void hb_eval_sample(uint64_t seed, uint32_t n_users, uint32_t n, uint32_t *out);
+hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
+                                     const hb_kernels *k, int threads, hb_metrics *out);
+/* The value of target t's metric in m (NaN for NONE or a metric m lacks). */
+double hb_target_of(hb_target_metric t, const hb_metrics *m);
 #endif

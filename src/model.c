@@ -44,7 +44,7 @@ hb_train_params hb_params_seed(hb_model_kind k) {
         .batch = k == HB_MODEL_MF_BIAS_BIN ? 512 : 128, .seed = 42, .global_mean = 0,
         .activation = HB_ACT_LINEAR, .hidden = 50, .n_hidden = 3, .init = HB_INIT_KERAS,
         .init_std = 0.05f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-7f, .eval_every = 0,
-        .verbose = 1};
+        .verbose = 1, .nadam = HB_NADAM_DENSE};
 }
 
 /* Tuned on validation data only, never on u1.test: bench/tune/mimic_split.py carves three
@@ -52,6 +52,7 @@ hb_train_params hb_params_seed(hb_model_kind k) {
  * searched grids on them with 2 threads (README: "How the defaults were chosen"). */
 hb_train_params hb_params_default(hb_model_kind k) {
     hb_train_params p = hb_params_seed(k);
+    p.nadam = HB_NADAM_LAZY; /* the fast one; the tuned Nadam defaults were chosen with it */
     switch (k) {
     case HB_MODEL_MF: /* per-sample SGD; item factor 0 and user factor 1 start as biases */
         p.optimizer = HB_OPT_SGD;
@@ -106,6 +107,30 @@ hb_train_params hb_params_default(hb_model_kind k) {
     return p;
 }
 
+/* Chosen on validation only: bench/tune/standard.sh carves 10% of each of u1.base..u5.base
+ * (ML-100K, no seed filter) and averages the validation RMSE over the five (README). */
+hb_train_params hb_params_standard(hb_model_kind k) {
+    hb_train_params p = hb_params_default(k);
+    switch (k) {
+    case HB_MODEL_MF_BIAS: /* per-coordinate AdaGrad; mean validation RMSE 0.9094 */
+        p.optimizer = HB_OPT_ADAGRAD;
+        p.global_mean = 1;
+        p.reg_rows = 0;
+        p.dim = 128;
+        p.epochs = 100;
+        p.lr = 0.03f;
+        p.lr_decay = 0;
+        p.reg = 0.12f;
+        p.reg_bias = 0.02f;
+        p.init = HB_INIT_UNIFORM;
+        p.init_std = 0.13f;
+        break;
+    default:
+        break;
+    }
+    return p;
+}
+
 hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
     if ((unsigned)p->model >= HB_MODEL_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown model");
     if (p->dim < 1 || p->dim > 4096)
@@ -129,7 +154,23 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
                        "hidden layers", HB_MLP_MAX_LAYERS - 1);
     if (!(p->beta1 >= 0 && p->beta1 < 1) || !(p->beta2 >= 0 && p->beta2 < 1) || !(p->eps > 0))
         return hb_fail(err, HB_ERR_ARG, "Nadam: expected 0 <= beta1, beta2 < 1 and eps > 0");
-    if (p->init == HB_INIT_NORMAL && !(p->init_std > 0))
+    if ((unsigned)p->optimizer >= HB_OPT_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown optimizer");
+    if ((p->optimizer == HB_OPT_ADAGRAD || p->optimizer == HB_OPT_ADAGRAD_ROW) &&
+        (p->batch != 1 || !(p->model == HB_MODEL_MF || p->model == HB_MODEL_MF_BIAS)))
+        return hb_fail(err, HB_ERR_ARG, "--optimizer %s: implemented in the fused per-sample "
+                       "kernels: mf and mf_bias with --batch 1 (got %s, batch %u)",
+                       hb_optimizer_name(p->optimizer), hb_model_name(p->model), p->batch);
+    if ((unsigned)p->nadam > HB_NADAM_DENSE) return hb_fail(err, HB_ERR_ARG, "unknown --nadam mode");
+    if ((unsigned)p->target >= HB_TARGET_COUNT || !(p->target_value >= 0) ||
+        !isfinite(p->target_value))
+        return hb_fail(err, HB_ERR_ARG, "--target: unknown metric or value");
+    if ((p->target == HB_TARGET_LOGLOSS || p->target == HB_TARGET_AUC) &&
+        !hb_model_is_binary(p->model))
+        return hb_fail(err, HB_ERR_ARG, "--target %s: only the binary models (mf_bias_bin, "
+                       "mlp_bin) have one; expected rmse, mae or ndcg_at_10 for %s",
+                       hb_target_name(p->target), hb_model_name(p->model));
+    if ((unsigned)p->init > HB_INIT_UNIFORM) return hb_fail(err, HB_ERR_ARG, "unknown --init");
+    if (p->init != HB_INIT_KERAS && !(p->init_std > 0))
         return hb_fail(err, HB_ERR_ARG, "--init-std %g: expected a positive number", p->init_std);
     return HB_OK;
 }
@@ -139,19 +180,12 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
 void hb_model_free(hb_model **mp) {
     if (!mp || !*mp) return;
     hb_model *m = *mp;
-    float *bufs[] = {m->P, m->Q, m->bu, m->bi, m->Pm, m->Pv, m->Qm, m->Qv,
-                     m->bum, m->buv, m->bim, m->biv};
+    hb_optim_free(m);
+    float *bufs[] = {m->P, m->Q, m->bu, m->bi};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
-    hb_free_aligned(m->tu);
-    hb_free_aligned(m->ti);
     for (uint32_t l = 0; l < m->n_layers; l++) {
-        hb_layer *L = &m->L[l];
-        hb_free_aligned(L->W);
-        hb_free_aligned(L->b);
-        hb_free_aligned(L->Wm);
-        hb_free_aligned(L->Wv);
-        hb_free_aligned(L->bm);
-        hb_free_aligned(L->bv);
+        hb_free_aligned(m->L[l].W);
+        hb_free_aligned(m->L[l].b);
     }
     free(m);
     *mp = NULL;
@@ -181,19 +215,10 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     m->dim = p->dim;
     m->ld = (uint32_t)hb_round_up(p->dim, HB_PAD);
     const size_t nu = ds->n_users, ni = ds->n_items, ld = m->ld;
-    const int nadam = p->optimizer == HB_OPT_NADAM;
     int ok = (m->P = hb_calloc_aligned(nu * ld, sizeof(float))) &&
              (m->Q = hb_calloc_aligned(ni * ld, sizeof(float)));
-    if (ok && nadam)
-        ok = (m->Pm = hb_calloc_aligned(nu * ld, 4)) && (m->Pv = hb_calloc_aligned(nu * ld, 4)) &&
-             (m->Qm = hb_calloc_aligned(ni * ld, 4)) && (m->Qv = hb_calloc_aligned(ni * ld, 4)) &&
-             (m->tu = hb_calloc_aligned(nu, 4)) && (m->ti = hb_calloc_aligned(ni, 4));
-    if (ok && hb_has_bias(p->model)) {
+    if (ok && hb_has_bias(p->model))
         ok = (m->bu = hb_calloc_aligned(nu, 4)) && (m->bi = hb_calloc_aligned(ni, 4));
-        if (ok && nadam)
-            ok = (m->bum = hb_calloc_aligned(nu, 4)) && (m->buv = hb_calloc_aligned(nu, 4)) &&
-                 (m->bim = hb_calloc_aligned(ni, 4)) && (m->biv = hb_calloc_aligned(ni, 4));
-    }
     if (ok && hb_model_is_mlp(p->model)) {
         m->n_layers = p->n_hidden + 1;
         for (uint32_t l = 0; ok && l < m->n_layers; l++) {
@@ -202,12 +227,9 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
             L->out = l + 1 == m->n_layers ? 1 : p->hidden;
             ok = (L->W = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
                  (L->b = hb_calloc_aligned(L->out, 4));
-            if (ok && nadam)
-                ok = (L->Wm = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
-                     (L->Wv = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
-                     (L->bm = hb_calloc_aligned(L->out, 4)) && (L->bv = hb_calloc_aligned(L->out, 4));
         }
     }
+    if (ok) ok = hb_optim_alloc(m) == HB_OK; /* the optimizer's own state (src/optim.c) */
     if (!ok) {
         hb_model_free(&m);
         return hb_fail(err, HB_ERR_NOMEM, "out of memory for a %s model of %zu users x %zu items",
@@ -221,6 +243,11 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
         hb_fill_uniform(m->Q, ni, p->dim, ld, 0.05f, &r);
         if (m->bu) hb_fill_uniform(m->bu, nu, 1, 1, 0.05f, &r); /* Keras Embedding(n, 1) */
         if (m->bi) hb_fill_uniform(m->bi, ni, 1, 1, 0.05f, &r);
+    } else if (p->init == HB_INIT_UNIFORM) { /* LIBMF's: uniform(0, init_std) */
+        for (size_t a = 0; a < nu; a++)
+            for (size_t b = 0; b < p->dim; b++) m->P[a * ld + b] = (float)(hb_rng_double(&r) * p->init_std);
+        for (size_t a = 0; a < ni; a++)
+            for (size_t b = 0; b < p->dim; b++) m->Q[a * ld + b] = (float)(hb_rng_double(&r) * p->init_std);
     } else {
         hb_fill_normal(m->P, nu, p->dim, ld, p->init_std, &r);
         hb_fill_normal(m->Q, ni, p->dim, ld, p->init_std, &r);
@@ -250,38 +277,17 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     }
     if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model))
         m->mu = (float)mean;
-    /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
-    double prod = 1.0;
-    for (uint64_t t = 1; t <= HB_NADAM_TABLE; t++) {
-        const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
-        const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
-        prod *= mt;
-        m->nadam_cg[t - 1] = (float)((1 - mt) / (1 - prod));
-        m->nadam_cm[t - 1] = (float)(mt1 / (1 - prod * mt1));
-        m->nadam_cv[t - 1] = (float)(1 / (1 - pow(p->beta2, (double)t)));
+    if (hb_model_is_binary(p->model) && ds->n_train) { /* the train's positive rate, as a logit */
+        const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
+        double pos = 0;
+        for (size_t k = 0; k < ds->n_train; k++) pos += (ds->train[k].r - ds->r_min) / span > 0.5f;
+        pos = (pos + 0.5) / ((double)ds->n_train + 1.0);
+        m->cold_z = (float)log(pos / (1 - pos));
+    } else {
+        m->cold_z = (float)mean;
     }
     *out = m;
     return HB_OK;
-}
-
-void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam_coef *c) {
-    const hb_train_params *p = &m->p;
-    c->lr = lr;
-    c->b1 = p->beta1;
-    c->b2 = p->beta2;
-    c->eps = p->eps;
-    c->reg = reg;
-    if (t >= 1 && t <= HB_NADAM_TABLE) {
-        c->cg = m->nadam_cg[t - 1];
-        c->cm = m->nadam_cm[t - 1];
-        c->cv = m->nadam_cv[t - 1];
-    } else { /* past the table the momentum product has underflowed to 0 */
-        const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
-        const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
-        c->cg = (float)(1 - mt);
-        c->cm = (float)mt1;
-        c->cv = (float)(1 / (1 - pow(p->beta2, (double)t)));
-    }
 }
 
 /* ------------------------------------------------------------- forward / backward */

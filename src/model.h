@@ -21,10 +21,15 @@ struct hb_model {
     float *P, *Q;           /* n_users x ld, n_items x ld */
     float *bu, *bi;         /* user and item biases (mf_bias*, else NULL) */
     float mu;               /* global mean (mf_bias with global_mean, else 0) */
+    float cold_z;           /* the output for a pair with nothing known (--cold-rows score): the
+                               train mean, or the logit of the train's positive rate (binary) */
     /* lazy per-row Nadam state: moments and step counts advance only when a row is touched */
     float *Pm, *Pv, *Qm, *Qv, *bum, *buv, *bim, *biv;
     uint32_t *tu, *ti;
     float *rw_u, *rw_i;     /* --reg-rows: per-row L2 weights mean_count/count (training only) */
+    /* optimizer state beyond the Nadam moments (src/optim.c; allocated only when used) */
+    float *gPd, *gQd, *gbud, *gbid; /* dense Nadam: each step's gradient scattered into tables */
+    float *Gu, *Gi, *Gbu, *Gbi;     /* AdaGrad: squared-gradient sums (row-wise: one per row) */
     /* MLP */
     uint32_t n_layers;
     hb_layer L[HB_MLP_MAX_LAYERS];
@@ -71,8 +76,31 @@ void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t
 void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
                      float *gp, float *gq);
 
+/* ---- src/optim.c: optimizer state and steps ---- */
+
 /* Nadam coefficients for step t (1-based) at learning rate lr. */
 void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam_coef *c);
+/* Allocates (zeroed or at their start values) the state m's optimizer needs and nothing else;
+ * fills the Nadam tables. HB_ERR_NOMEM on failure (hb_optim_free then releases what was made). */
+hb_status hb_optim_alloc(hb_model *m);
+void hb_optim_free(hb_model *m);
+/* One lazy step on an embedding row w (dim) with gradient g and its L2 weight reg, and on its
+ * bias b (may be NULL) with gradient gb and bias L2 reg_bias: SGD, or Nadam with the row's own
+ * step count *t (moments mm, vv; bias moments bm, bv). */
+void hb_optim_row_step(const hb_model *m, const hb_kernels *k, float lr, float reg,
+                       float reg_bias, float *w, float *mm, float *vv, uint32_t *t,
+                       const float *g, float *b, float *bm, float *bv, float gb);
+/* The dense MLP weights' step from the gradients in ws (cleared after). t: the step (1-based)
+ * for Nadam, 0 to take the next one from m->dense_t. */
+void hb_optim_dense_step(hb_model *m, const hb_kernels *k, float lr, uint64_t t, hb_mlp_ws *ws);
+/* Dense Nadam on the embedding tables: the next global step; every row's moments decay and
+ * every row moves, with the mini-batch's gradient (and its L2) already scattered into m->gPd,
+ * m->gQd (m->gbud, m->gbid) at the rows listed in rows_u[0..nu), rows_i[0..ni), which are
+ * cleared after. threads > 1 splits the tables among OpenMP threads when they are large.
+ * Returns the step number it took. */
+uint64_t hb_optim_dense_emb_step(hb_model *m, const hb_kernels *k, float lr,
+                                 const uint32_t *rows_u, uint32_t nu, const uint32_t *rows_i,
+                                 uint32_t ni, int threads);
 
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {

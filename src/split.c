@@ -298,7 +298,15 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
         goto fail;
     }
     hb_mark(train, n_train, mu, mi);
-    /* test rows whose user and item occur in (filtered) train; count the others */
+    /* test rows whose user and item occur in (filtered) train; count the others, and keep them
+     * apart (without the notebook's filtering) for --cold-rows score */
+    hb_rating *cold = NULL;
+    size_t nc = 0;
+    if (!seed_filter) {
+        for (size_t k = 0; k < n_test; k++) nc += !(mu[test[k].u] == 1 && mi[test[k].i] == 1);
+        if (nc && !(cold = malloc(nc * sizeof *cold))) goto fail;
+        nc = 0;
+    }
     {
         size_t m = 0;
         uint32_t cu = 0, ci = 0;
@@ -308,6 +316,7 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
                 test[m++] = r;
                 continue;
             }
+            if (cold) cold[nc++] = r;
             if (!mu[r.u]) { /* 2: absent from train, counted once */
                 cu++;
                 mu[r.u] = 2;
@@ -325,6 +334,7 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
     if (n_test == 0) {
         st = hb_fail(err, HB_ERR_PARSE, "no test rating has both its user and its item in the "
                      "train split (%zu test ratings, all dropped)", ds->n_test_raw);
+        free(cold);
         goto fail;
     }
     /* dense re-index: users and items of the train split, ascending original id */
@@ -361,6 +371,11 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
         test[k].u = xu[test[k].u];
         test[k].i = xi[test[k].i];
     }
+    for (size_t k = 0; k < nc; k++) { /* cold rows: the unknown side is HB_COLD */
+        cold[k].u = mu[cold[k].u] == 1 ? xu[cold[k].u] : HB_COLD;
+        cold[k].i = mi[cold[k].i] == 1 ? xi[cold[k].i] : HB_COLD;
+    }
+    ds->test_cold = cold;
     ds->train = train;
     ds->test = test;
     ds->n_train = n_train;

@@ -33,6 +33,8 @@ typedef enum hb_op {
     HB_OP_SGD_MF,
     HB_OP_SGD_MF_RUN,
     HB_OP_NADAM,
+    HB_OP_ADAGRAD_MF_RUN,
+    HB_OP_ADAGRAD_ROW_MF_RUN,
     HB_OP_GEMV,
     HB_OP_GEMV_T,
     HB_OP_GER,
@@ -40,7 +42,8 @@ typedef enum hb_op {
 } hb_op;
 
 static const char *const hb_kOpNames[HB_OP_COUNT] = {
-    "dot", "axpy", "sgd", "sgd_mf", "sgd_mf_run", "nadam", "gemv", "gemv_t", "ger"};
+    "dot", "axpy", "sgd", "sgd_mf", "sgd_mf_run", "nadam", "adagrad_mf_run", "adagrad_row_mf_run",
+    "gemv", "gemv_t", "ger"};
 
 /* One (ISA, op) sweep's outcome. */
 typedef struct hb_report {
@@ -385,6 +388,183 @@ static void hb_case_sgd_mf_run(hb_case *c, const hb_kernels *k, uint64_t *rng, s
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
 }
 
+/* adagrad_mf_run (row = 0) and adagrad_row_mf_run (row = 1) on n-long rows (leading dimension
+ * n + 3 when off). (a) 23 ratings over 7 users x 5 items (rows hit again and again, biases and
+ * per-row weights each on or off): one call over the run must equal, bit for bit, the same
+ * kernel called rating by rating (a run may reorganize the loop, never a step's arithmetic).
+ * (b) 5 ratings on distinct rows against the scalar oracle, or for the oracle against double:
+ * e within sgd_mf's bound; g = rg*w - e*o within |o| tol_e plus its 2 roundings; the
+ * accumulators and rows within the roundings of their own chain plus g's error times its
+ * sensitivity (per coordinate: G starts in [0.1, 1), so |d(g/sqrt(G+g^2))/dg| <= 1/sqrt(G0)). */
+static void hb_case_adagrad_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n,
+                                size_t off, int row) {
+    enum { NU = 7, NI = 5, NR = 23 };
+    const size_t ld = n + (off ? 3 : 0);
+    const size_t lenP = (NU - 1) * ld + n, lenQ = (NI - 1) * ld + n;
+    const size_t lenGu = row ? NU : lenP, lenGi = row ? NI : lenQ;
+    hb_buf P = hb_buf_new(lenP, off, HB_SENTINEL), Q = hb_buf_new(lenQ, (off * 3) % 4, HB_SENTINEL);
+    hb_buf Gu = hb_buf_new(lenGu, (off * 2) % 4, HB_SENTINEL), Gi = hb_buf_new(lenGi, off, HB_SENTINEL);
+    hb_buf bu = hb_buf_new(NU, off, HB_SENTINEL), bi = hb_buf_new(NI, 0, HB_SENTINEL);
+    hb_buf Gbu = hb_buf_new(NU, 0, HB_SENTINEL), Gbi = hb_buf_new(NI, off, HB_SENTINEL);
+    hb_buf rwu = hb_buf_new(NU, 0, NAN), rwi = hb_buf_new(NI, off, NAN);
+    hb_buf_rand(&P, rng, NU, n, ld, -0.5f, 0.5f);
+    hb_buf_rand(&Q, rng, NI, n, ld, -0.5f, 0.5f);
+    if (row) { /* LIBMF starts at 1 and only grows */
+        hb_buf_rand(&Gu, rng, 1, NU, NU, 1.0f, 3.0f);
+        hb_buf_rand(&Gi, rng, 1, NI, NI, 1.0f, 3.0f);
+    } else {
+        hb_buf_rand(&Gu, rng, NU, n, ld, 0.1f, 1.0f);
+        hb_buf_rand(&Gi, rng, NI, n, ld, 0.1f, 1.0f);
+    }
+    hb_buf_rand(&bu, rng, 1, NU, NU, -0.5f, 0.5f);
+    hb_buf_rand(&bi, rng, 1, NI, NI, -0.5f, 0.5f);
+    hb_buf_rand(&Gbu, rng, 1, NU, NU, 1.0f, 3.0f);
+    hb_buf_rand(&Gbi, rng, 1, NI, NI, 1.0f, 3.0f);
+    hb_buf_rand(&rwu, rng, 1, NU, NU, 0.2f, 3.0f);
+    hb_buf_rand(&rwi, rng, 1, NI, NI, 0.2f, 3.0f);
+    const uint64_t flags = hb_rng_next(rng);
+    const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
+    hb_krating r[NR];
+    for (size_t j = 0; j < NR; j++) {
+        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
+        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
+        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
+    }
+    hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.1f),
+                    .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
+                    .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f, .eps = 1e-7f};
+    hb_buf *state[] = {&P, &Q, &Gu, &Gi, &bu, &bi, &Gbu, &Gbi};
+    enum { NS = sizeof state / sizeof state[0] };
+    hb_buf s0[NS], s1[NS], live[NS];
+    for (int t = 0; t < NS; t++)
+        s0[t] = hb_buf_copy(state[t]), s1[t] = hb_buf_copy(state[t]), live[t] = *state[t];
+    const hb_adagrad_mf_run_fn run = row ? k->adagrad_row_mf_run : k->adagrad_mf_run;
+    const hb_adagrad_mf_run_fn oracle = row ? hb_adagrad_row_mf_run_f32__scalar : hb_adagrad_mf_run_f32__scalar;
+#define HB_ARGS(A, S)                                                                            \
+    do {                                                                                        \
+        (A).P = (S)[0].p, (A).Q = (S)[1].p, (A).Gu = (S)[2].p, (A).Gi = (S)[3].p;               \
+        (A).bu = biased ? (S)[4].p : NULL, (A).bi = biased ? (S)[5].p : NULL;                   \
+        (A).Gbu = biased ? (S)[6].p : NULL, (A).Gbi = biased ? (S)[7].p : NULL;                 \
+        (A).rw_u = weighted ? rwu.p : NULL, (A).rw_i = weighted ? rwi.p : NULL;                 \
+    } while (0)
+
+    /* (a) the run against the same kernel rating by rating, bit for bit */
+    hb_mf_args a1 = a;
+    HB_ARGS(a, live);
+    HB_ARGS(a1, s1);
+    const double loss = run(&a, r, NR);
+    double lref = 0.0;
+    for (size_t j = 0; j < NR; j++) lref += run(&a1, r + j, 1);
+    if (memcmp(&loss, &lref, sizeof loss) != 0)
+        hb_case_fail(c, "loss %.17g, rating by rating %.17g", loss, lref);
+    for (int t = 0; t < NS; t++)
+        if (memcmp(state[t]->base, s1[t].base, s1[t].total * sizeof(float)) != 0)
+            hb_case_fail(c, "state %d differs (bitwise) from the kernel called rating by rating", t);
+    hb_case_intact(c, &P, "P", NU, n, ld);
+    hb_case_intact(c, &Q, "Q", NI, n, ld);
+    if (row) {
+        hb_case_intact(c, &Gu, "Gu", 1, NU, NU);
+        hb_case_intact(c, &Gi, "Gi", 1, NI, NI);
+    } else {
+        hb_case_intact(c, &Gu, "Gu", NU, n, ld);
+        hb_case_intact(c, &Gi, "Gi", NI, n, ld);
+    }
+
+    /* (b) independent steps against the oracle (the scalar run; for it, double) */
+    for (int t = 0; t < NS; t++) {
+        memcpy(state[t]->base, s0[t].base, s0[t].total * sizeof(float));
+        memcpy(s1[t].base, s0[t].base, s0[t].total * sizeof(float));
+    }
+    for (uint32_t j = 0; j < NI; j++) r[j].u = r[j].i = j;
+    HB_ARGS(a, live);
+    HB_ARGS(a1, s1);
+    const double lk = run(&a, r, NI), ls = oracle(&a1, r, NI);
+#undef HB_ARGS
+    const double lr = a.lr;
+    double ld_ = 0.0, tol_l = 0.0;
+    for (uint32_t j = 0; j < NI; j++) {
+        const float *p0 = s0[0].p + j * ld, *q0 = s0[1].p + j * ld;
+        double dot = 0.0, maxprod = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            dot += (double)p0[i] * q0[i];
+            maxprod = fmax(maxprod, fabs((double)p0[i] * q0[i]));
+        }
+        const double bias = biased ? (double)(s0[4].p[j] + s0[5].p[j] + a.mu) : 0.0;
+        const double rg = weighted ? (double)(a.reg * 0.5f * (rwu.p[j] + rwi.p[j])) : a.reg;
+        const double ed = (double)r[j].r - (dot + bias);
+        const double tol_e = hb_tol_red(n, maxprod) + hb_tol_ew(2, fabs(r[j].r) + fabs(bias) + fabs(dot));
+        ld_ += ed * ed;
+        tol_l += 2.0 * fabs(ed) * tol_e + tol_e * tol_e + hb_tol_ew(2, ed * ed);
+        for (int side = 0; side < 2; side++) { /* side 0: p (users), 1: q (items) */
+            const float *w0 = side ? q0 : p0, *o0 = side ? p0 : q0;
+            const hb_buf *W = side ? &Q : &P, *G = side ? &Gi : &Gu, *Wr = &s1[side], *Gr = &s1[2 + side];
+            const char *wn = side ? "Q" : "P", *gn = side ? "Gi" : "Gu";
+            double s2 = 0.0, sabs = 0.0, maxg2 = 0.0;
+            const double G0r = row ? (double)s0[2 + side].p[j] : 0.0;
+            for (size_t i = 0; i < n; i++) {
+                const double w = w0[i], o = o0[i];
+                const double g = rg * w - ed * o;
+                const double tol_g = fabs(o) * tol_e + hb_tol_ew(3, fabs(rg * w) + fabs(ed * o));
+                s2 += g * g;
+                sabs += fabs(g) * tol_g;
+                maxg2 = fmax(maxg2, g * g);
+                if (row) {
+                    const double lp = lr / sqrt(G0r);
+                    const double ref = hb_is_oracle(k) ? w - lp * g : Wr->p[j * ld + i];
+                    hb_case_cmp(c, wn, j * ld + i, W->p[j * ld + i], ref,
+                                hb_tol_ew(6, fabs(w) + lp * (fabs(rg * w) + fabs(ed * o))) + lp * tol_g);
+                } else {
+                    const double G0 = s0[2 + side].p[j * ld + i], G1 = G0 + g * g;
+                    const double den = sqrt(G1) + a.eps;
+                    const double refG = hb_is_oracle(k) ? G1 : Gr->p[j * ld + i];
+                    const double refw = hb_is_oracle(k) ? w - lr * g / den : Wr->p[j * ld + i];
+                    const double tolG = hb_tol_ew(2, G1) + 2.0 * fabs(g) * tol_g + tol_g * tol_g;
+                    hb_case_cmp(c, gn, j * ld + i, G->p[j * ld + i], refG, tolG);
+                    hb_case_cmp(c, wn, j * ld + i, W->p[j * ld + i], refw,
+                                hb_tol_ew(7, fabs(w) + lr * fabs(g) / den) + lr * tol_g / sqrt(G0));
+                }
+            }
+            if (row && n) {
+                const double refG = hb_is_oracle(k) ? G0r + s2 / (double)n : Gr->p[j];
+                const double tolG = hb_tol_ew(3, G0r + s2 / (double)n) +
+                                    (hb_tol_red(n, maxg2) + 2.0 * sabs) / (double)n;
+                hb_case_cmp(c, gn, j, G->p[j], refG, tolG);
+            }
+        }
+        if (biased) {
+            for (int side = 0; side < 2; side++) {
+                const double b = s0[4 + side].p[j], Gb = s0[6 + side].p[j];
+                const double gb = a.reg_bias * b - ed, tol_gb = tol_e + hb_tol_ew(2, fabs(a.reg_bias * b) + fabs(ed));
+                double refb, refG, tolb;
+                if (row) {
+                    refb = b - lr / sqrt(Gb) * gb;
+                    refG = Gb + gb * gb;
+                    tolb = hb_tol_ew(6, fabs(b) + lr / sqrt(Gb) * fabs(gb)) + lr / sqrt(Gb) * tol_gb;
+                } else {
+                    refG = Gb + gb * gb;
+                    refb = b - lr * gb / (sqrt(refG) + a.eps);
+                    tolb = hb_tol_ew(7, fabs(b) + lr) + lr * tol_gb / sqrt(Gb);
+                }
+                if (!hb_is_oracle(k)) refb = s1[4 + side].p[j], refG = s1[6 + side].p[j];
+                const hb_buf *B = side ? &bi : &bu, *GB = side ? &Gbi : &Gbu;
+                hb_case_cmp(c, side ? "bi" : "bu", j, B->p[j], refb, tolb);
+                hb_case_cmp(c, side ? "Gbi" : "Gbu", j, GB->p[j], refG,
+                            hb_tol_ew(2, Gb + gb * gb) + 2.0 * fabs(gb) * tol_gb + tol_gb * tol_gb);
+            }
+        }
+    }
+    hb_case_cmp(c, "loss", 0, (float)lk, hb_is_oracle(k) ? ld_ : ls, tol_l + hb_tol_ew(1, lk));
+    hb_case_intact(c, &P, "P", NU, n, ld);
+    hb_case_intact(c, &Q, "Q", NI, n, ld);
+    for (int t = 0; t < NS; t++) {
+        hb_buf_free(&s0[t]);
+        hb_buf_free(&s1[t]);
+        hb_buf_free(state[t]);
+    }
+    hb_buf_free(&rwu);
+    hb_buf_free(&rwi);
+}
+
 static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     hb_buf g = hb_buf_new(n, (off * 3) % 4, NAN), w = hb_buf_new(n, off, HB_SENTINEL);
     hb_buf m = hb_buf_new(n, off, HB_SENTINEL), v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
@@ -537,6 +717,8 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_SGD: hb_case_sgd(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_SGD_MF: hb_case_sgd_mf(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_SGD_MF_RUN: hb_case_sgd_mf_run(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_ADAGRAD_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 0); break;
+                case HB_OP_ADAGRAD_ROW_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 1); break;
                 default: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
                 }
                 hb_case_end(&c);

@@ -22,6 +22,8 @@ static void hb_run(hb_isa isa, hb_op op) {
     Test(isa, sgd_mf) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF); }             \
     Test(isa, sgd_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF_RUN); }     \
     Test(isa, nadam) { hb_run(HB_ISA_##ISA, HB_OP_NADAM); }               \
+    Test(isa, adagrad_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_ADAGRAD_MF_RUN); } \
+    Test(isa, adagrad_row_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_ADAGRAD_ROW_MF_RUN); } \
     Test(isa, gemv) { hb_run(HB_ISA_##ISA, HB_OP_GEMV); }                 \
     Test(isa, gemv_t) { hb_run(HB_ISA_##ISA, HB_OP_GEMV_T); }             \
     Test(isa, ger) { hb_run(HB_ISA_##ISA, HB_OP_GER); }

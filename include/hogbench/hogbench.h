@@ -58,7 +58,12 @@ typedef struct hb_dataset {
     double load_seconds;          /* wall time of the load (parse or cache, split, filter) */
     uint64_t source_xxh3;         /* XXH3-64 of the source file (0: not computed) */
     uint64_t source_bytes;        /* bytes of rating text parsed (0: cache or synthetic) */
+    hb_rating *test_cold;         /* the n_test_cold test rows left out of test (without the
+                                     notebook's filtering): their known side's dense index, the
+                                     unknown side HB_COLD; scored with --cold-rows score */
 } hb_dataset;
+
+#define HB_COLD UINT32_MAX /* a cold row's user or item that the train split does not have */
 
 enum { HB_CACHE_NONE = 0, HB_CACHE_HIT, HB_CACHE_WRITTEN, HB_CACHE_UNWRITABLE };
 
@@ -100,6 +105,12 @@ typedef struct hb_raw_rating {
 hb_status hb_dataset_from_raw(const hb_raw_rating *train, size_t n_train,
                               const hb_raw_rating *test, size_t n_test, hb_dataset **out,
                               hb_error *err);
+
+/* A validation split carved from ds's train ratings (never its test): each goes to validation
+ * with probability frac by a hash of (seed, row); validation rows whose user or item the rest
+ * lacks are dropped. Same users, items and index space as ds; *out's test is the validation. */
+hb_status hb_dataset_holdout(const hb_dataset *ds, double frac, uint64_t seed, hb_dataset **out,
+                             hb_error *err);
 
 /* XXH3-64 of the dataset's filtered ratings (train then test, little-endian 12-byte rows). */
 uint64_t hb_dataset_fingerprint(const hb_dataset *ds);
@@ -192,9 +203,50 @@ typedef enum hb_model_kind {
     HB_MODEL_COUNT
 } hb_model_kind;
 
-typedef enum hb_optimizer { HB_OPT_SGD = 0, HB_OPT_NADAM } hb_optimizer;
+/* SGD; Nadam (Keras/PyTorch); ADAGRAD: per-coordinate AdaGrad (w -= lr g / (sqrt(G) + eps),
+ * G += g^2 first, as PyTorch's Adagrad); ADAGRAD_ROW: LIBMF's row-wise adaptive SGD (one G per
+ * embedding row, starting at 1: the row steps by lr / sqrt(G), then G += mean over the row of
+ * g^2). The AdaGrad pair runs in the fused per-sample MF kernels (mf, mf_bias, --batch 1). */
+typedef enum hb_optimizer {
+    HB_OPT_SGD = 0,
+    HB_OPT_NADAM,
+    HB_OPT_ADAGRAD,
+    HB_OPT_ADAGRAD_ROW,
+    HB_OPT_COUNT
+} hb_optimizer;
+/* "sgd", "nadam", "adagrad", "adagrad-row". */
+const char *hb_optimizer_name(hb_optimizer o);
+int hb_optimizer_parse(const char *s, hb_optimizer *out);
+
+/* Nadam on embedding rows. LAZY: a row's moments and step count advance only when a mini-batch
+ * touches it (O(touched rows) per step: the fast option for large data). DENSE: Keras' and
+ * PyTorch's semantics: one global step count, and every step decays every row's moments and
+ * moves every row by its momentum (O(all rows) per step), so mini-batches run one after the
+ * other and --threads parallelizes the step over the tables. */
+typedef enum hb_nadam_mode { HB_NADAM_LAZY = 0, HB_NADAM_DENSE } hb_nadam_mode;
+
+/* --target METRIC=VALUE: the metric a run is timed to (time to quality, as MLPerf Training
+ * times to a target). RMSE, MAE and LOGLOSS are reached at or below the value, NDCG@10 and AUC
+ * at or above it; LOGLOSS and AUC exist for the binary models only. */
+typedef enum hb_target_metric {
+    HB_TARGET_NONE = 0,
+    HB_TARGET_RMSE,
+    HB_TARGET_MAE,
+    HB_TARGET_NDCG10,
+    HB_TARGET_LOGLOSS,
+    HB_TARGET_AUC,
+    HB_TARGET_COUNT
+} hb_target_metric;
+/* "rmse", "mae", "ndcg_at_10", "logloss", "auc" ("" for NONE). */
+const char *hb_target_name(hb_target_metric t);
+/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). Returns 0, or -1. */
+int hb_target_parse(const char *spec, hb_target_metric *t, double *value);
+/* 1 when higher values are better (NDCG, AUC). */
+int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
-typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL } hb_init;
+/* KERAS: uniform(-0.05, 0.05) embeddings; NORMAL: N(0, init_std); UNIFORM: uniform(0, init_std),
+ * non-negative as LIBMF starts (every p.q starts positive, near the ratings' side). */
+typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL, HB_INIT_UNIFORM } hb_init;
 /* BLOCKED: the rating matrix is cut into a G x G grid of user x item blocks; each epoch runs G
  * strata of G blocks that share no user and no item, so workers never write the same row
  * (DSGD/LIBMF-style; rows of a block stay in cache). Inside a block the ratings are either
@@ -238,7 +290,7 @@ typedef struct hb_train_params {
     uint32_t hidden;      /* MLP hidden width (50) */
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
-    float init_std;       /* HB_INIT_NORMAL: embedding std */
+    float init_std;       /* HB_INIT_NORMAL: embedding std; HB_INIT_UNIFORM: the upper bound */
     int init_mean;        /* 1: start factor 0 of every user and item at sqrt(train mean), so
                              p.q starts at the mean rating (MF without biases); mlp: the output
                              bias starts at the train mean. 2: bias-dims (MF) */
@@ -249,12 +301,27 @@ typedef struct hb_train_params {
     int verbose;          /* progress lines on stderr */
     uint32_t eval_users;  /* NDCG over a sample of this many users drawn from seed (0: every
                              user, the notebook's protocol); RMSE/MAE always use every test row */
+    /* --- time to target (appended) --- */
+    hb_target_metric target;  /* NONE: no target */
+    double target_value;
+    int target_stop;      /* 1: stop at the first check that meets the target (else run every
+                             epoch asked for and only record when it was met) */
+    hb_nadam_mode nadam;  /* embedding rows under Nadam: lazy or dense */
+    int cold_rows;        /* 1: RMSE/MAE also score the dataset's cold test rows (a user or item
+                             absent from train): the train mean, plus the known side's bias for
+                             mf_bias (the unknown side's: the mean of its biases), as the
+                             literature scores them; 0: they stay out (the default) */
+    int tuned;            /* 1: the values came from 'hogbench tune' (recorded, not used) */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
 hb_train_params hb_params_seed(hb_model_kind k);
-/* hogbench's tuned defaults for a model (see README for how they were chosen). */
+/* hogbench's tuned defaults for a model under the notebook's protocol (the seed filter; see
+ * README for how they were chosen). */
 hb_train_params hb_params_default(hb_model_kind k);
+/* The defaults under the standard protocol (no seed filter: ML-100K's u1..u5 as the literature
+ * uses them), chosen on validation splits carved from u1.base..u5.base. */
+hb_train_params hb_params_standard(hb_model_kind k);
 /* Checks ranges; fills err with the offending field. */
 hb_status hb_params_check(const hb_train_params *p, hb_error *err);
 
@@ -289,6 +356,9 @@ typedef struct hb_metrics {
     double ndcg[HB_NDCG_KS];
     double eval_seconds;
     uint32_t ndcg_users;  /* users NDCG was averaged over when sampled (--eval-users), else 0 */
+    double logloss, auc;  /* binary models: test BCE and ROC AUC against the 0/1 labels (NaN
+                             for rating models) */
+    int pointwise;        /* 1: only RMSE/MAE (and logloss/AUC) were computed, NDCG is NaN */
 } hb_metrics;
 
 /* "seed-full-ranking", or "seed-full-ranking-sampled:N" when NDCG used a sample of N users. */
@@ -315,6 +385,11 @@ typedef struct hb_train_result {
     double comm_seconds;         /* seconds waiting on communication during the epochs (mean
                                     over ranks; evaluation excluded) */
     double comm_bytes_per_epoch; /* bytes sent per epoch by all ranks together */
+    /* time to target: 0 / NaN when no target was given or it was not met */
+    uint32_t epochs_to_target;        /* the first checked epoch whose metric met the target */
+    double seconds_to_target;         /* training seconds up to the end of that epoch */
+    double seconds_to_target_with_eval; /* the same plus every target check up to that one */
+    double check_seconds;             /* every target check's evaluation, in all */
 } hb_train_result;
 
 /* Trains m on ds->train with Hogwild workers through the process-wide kernel table, calling
@@ -324,6 +399,10 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
 
 /* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol. */
 hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out);
+/* The pointwise metrics only (RMSE, MAE; binary models also logloss and AUC): one pass over
+ * the test ratings, what a target check on those metrics needs. NDCG fields are NaN. */
+hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
+                                hb_metrics *out);
 
 /* ------------------------------------------------------------- metrics */
 

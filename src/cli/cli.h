@@ -21,6 +21,7 @@ enum hb_cli_opt {
     HB_O_OPT, HB_O_LR, HB_O_REG, HB_O_REGB, HB_O_DECAY, HB_O_BATCH, HB_O_EPOCHS, HB_O_THREADS,
     HB_O_SEED, HB_O_ISA, HB_O_SCHED, HB_O_BLOCKS, HB_O_EVAL, HB_O_OUT, HB_O_SAVE, HB_O_CURVES,
     HB_O_QUIET, HB_O_HELP,
+    HB_O_TARGET, HB_O_TARGETSTOP, HB_O_NADAM, HB_O_COLD, /* issue 12 */
     HB_O_REPEATS, /* sweep only */
     HB_O_END
 };
@@ -39,7 +40,9 @@ enum hb_cli_opt {
     {"threads", 1, 0, HB_O_THREADS}, {"seed", 1, 0, HB_O_SEED}, {"isa", 1, 0, HB_O_ISA},       \
     {"schedule", 1, 0, HB_O_SCHED}, {"blocks", 1, 0, HB_O_BLOCKS},                             \
     {"eval-every", 1, 0, HB_O_EVAL}, {"out", 1, 0, HB_O_OUT}, {"save-model", 1, 0, HB_O_SAVE}, \
-    {"curves", 1, 0, HB_O_CURVES}, {"quiet", 0, 0, HB_O_QUIET}, {"help", 0, 0, HB_O_HELP}
+    {"curves", 1, 0, HB_O_CURVES}, {"quiet", 0, 0, HB_O_QUIET}, {"help", 0, 0, HB_O_HELP},    \
+    {"target", 1, 0, HB_O_TARGET}, {"target-stop", 0, 0, HB_O_TARGETSTOP},                    \
+    {"nadam", 1, 0, HB_O_NADAM}, {"cold-rows", 1, 0, HB_O_COLD}
 
 #define HB_CLI_MAX_FLAGS 256
 
@@ -95,6 +98,9 @@ int hb_cli_config_params(hb_train_params *p, const char *preset, hb_model_kind m
  * flag that had no effect on any and returns 2. */
 int hb_cli_flags_used(const char *cmd, const hb_cli_args *a, const unsigned char *skip,
                       const hb_cli_flag_use *use);
+/* The preset a command runs: the one given, else "standard" when the loader flags turned the
+ * notebook's filtering off (--no-seed-filter: the standard protocol), else "default". */
+const char *hb_cli_preset_for(const char *given, const hb_load_opts *load);
 
 /* Thread counts: a comma list of N, max (the logical CPUs) and ranges A-B (every count from A
  * to B; B may be max). Fills up to cap distinct counts in order; returns how many, or -1
@@ -154,6 +160,7 @@ typedef struct hb_run_out {
     long peak_rss_kib;
     int written;           /* the row (and curve rows) reached out_csv (and curves) */
     int rank;              /* cfg->rank (the row's rank column) */
+    int cfg_target;        /* the run had a --target (status target_missed when not met) */
 } hb_run_out;
 
 /* The config columns of cfg's row (with run_key and repeat) into r, for isa. */
@@ -188,6 +195,8 @@ int hb_cli_signals_install(void);
 void hb_cli_interrupt_note(const char *note);
 
 int hb_cmd_train(int argc, char **argv);
+/* 'hogbench tune' (also 'train --tune'): validation search, then one run (src/cli/tune.c). */
+int hb_cmd_tune(int argc, char **argv);
 int hb_cmd_sweep(int argc, char **argv);
 /* 'hogbench compare BASE NEW': exit 0 no regression, 1 regression, 2 usage, 3 nothing compared. */
 int hb_cmd_compare(int argc, char **argv);

@@ -94,8 +94,9 @@ static int hb_cli_enum(const char *flag, const char *val, const char *const *nam
 }
 
 int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
-    static const char *const opts[] = {"sgd", "nadam"}, *const acts[] = {"linear", "relu"},
-                             *const inits[] = {"keras", "normal"},
+    static const char *const opts[] = {"sgd", "nadam", "adagrad", "adagrad-row"},
+                             *const nadams[] = {"lazy", "dense"}, *const acts[] = {"linear", "relu"},
+                             *const inits[] = {"keras", "normal", "uniform"},
                              *const scheds[] = {"blocked", "hogwild", "blocked-shuffle", "blocked-sorted"};
     int e = 0, t;
     switch (opt) {
@@ -128,19 +129,37 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         if (!e) p->init_mean = (int)t;
         return e;
     }
+    case HB_O_TARGET:
+        if (hb_target_parse(val, &p->target, &p->target_value) != 0) {
+            fprintf(stderr, "hogbench: --target '%s': expected METRIC=VALUE with METRIC rmse, "
+                            "mae, ndcg_at_10, logloss or auc and VALUE >= 0\n", val);
+            return -1;
+        }
+        return 0;
+    case HB_O_TARGETSTOP: p->target_stop = 1; return 0;
     case HB_O_REGROWS: p->reg_rows = 1; return 0;
     case HB_O_GM: p->global_mean = 1; return 0;
     case HB_O_NOGM: p->global_mean = 0; return 0;
     case HB_O_OPT:
-        e = hb_cli_enum("--optimizer", val, opts, 2, &t);
+        e = hb_cli_enum("--optimizer", val, opts, HB_OPT_COUNT, &t);
         if (!e) p->optimizer = (hb_optimizer)t;
+        return e;
+    case HB_O_COLD: {
+        static const char *const colds[] = {"drop", "score"};
+        e = hb_cli_enum("--cold-rows", val, colds, 2, &t);
+        if (!e) p->cold_rows = t;
+        return e;
+    }
+    case HB_O_NADAM:
+        e = hb_cli_enum("--nadam", val, nadams, 2, &t);
+        if (!e) p->nadam = (hb_nadam_mode)t;
         return e;
     case HB_O_ACT:
         e = hb_cli_enum("--activation", val, acts, 2, &t);
         if (!e) p->activation = (hb_activation)t;
         return e;
     case HB_O_INIT:
-        e = hb_cli_enum("--init", val, inits, 2, &t);
+        e = hb_cli_enum("--init", val, inits, 3, &t);
         if (!e) p->init = (hb_init)t;
         return e;
     case HB_O_SCHED:
@@ -151,12 +170,18 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
     }
 }
 
+const char *hb_cli_preset_for(const char *given, const hb_load_opts *load) {
+    if (given) return given;
+    return load && load->seed_filter == 0 ? "standard" : "default";
+}
+
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip) {
     if (strcmp(preset, "seed") == 0) *p = hb_params_seed(model);
     else if (strcmp(preset, "default") == 0) *p = hb_params_default(model);
+    else if (strcmp(preset, "standard") == 0) *p = hb_params_standard(model);
     else {
-        fprintf(stderr, "hogbench: --preset '%s': expected seed or default\n", preset);
+        fprintf(stderr, "hogbench: --preset '%s': expected seed, default or standard\n", preset);
         return 2;
     }
     int bad = 0;
@@ -280,7 +305,7 @@ void hb_cli_interrupt_note(const char *note) {
 
 /* --------------------------------------------------------------------- rows */
 
-static const char *hb_opt_name(hb_optimizer o) { return o == HB_OPT_SGD ? "sgd" : "nadam"; }
+static const char *hb_opt_name(hb_optimizer o) { return hb_optimizer_name(o); }
 
 /* Every column before "data" is config and goes into the run key (results/SCHEMA.md): add a
  * parameter here, before "data", and the key covers it. */
@@ -309,7 +334,7 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "activation", "%s", p->activation == HB_ACT_RELU ? "relu" : "linear");
     hb_row_add(r, "hidden", "%u", p->hidden);
     hb_row_add(r, "layers", "%u", p->n_hidden);
-    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : "normal");
+    hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : p->init == HB_INIT_NORMAL ? "normal" : "uniform");
     hb_row_add(r, "init_std", "%.9g", p->init_std);
     hb_row_add(r, "init_offset", "%s", p->init_mean == 1 ? "mean" : p->init_mean == 2 ? "bias-dims" : "none");
     hb_row_add(r, "beta1", "%.9g", p->beta1);
@@ -320,6 +345,12 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "dataset", "%s", ds->name);
     hb_row_add(r, "split", "%s", ds->split);
     hb_row_add(r, "dataset_xxh3", "%016llx", (unsigned long long)ds->xxh3);
+    hb_row_add(r, "target_metric", "%s", hb_target_name(p->target));
+    hb_row_add(r, "target_value", p->target ? "%.9g" : "", p->target_value);
+    hb_row_add(r, "target_stop", "%d", p->target_stop);
+    hb_row_add(r, "nadam", "%s", p->optimizer != HB_OPT_NADAM ? "" : p->nadam == HB_NADAM_DENSE ? "dense" : "lazy");
+    hb_row_add(r, "cold_rows", "%s", p->cold_rows ? "score" : "drop");
+    hb_row_add(r, "tuned", "%d", p->tuned);
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);
@@ -347,13 +378,21 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
         hb_row_add(r, nk[q], ok ? "%.6f" : "", res->metrics.ndcg[q]);
     char proto[64];
     hb_row_add(r, "ndcg_protocol", "%s", hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
-    hb_row_add(r, "status", "%s", ok ? "ok" : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
+    const int missed = ok && o->cfg_target && !res->epochs_to_target;
+    hb_row_add(r, "status", "%s", missed ? "target_missed" : ok ? "ok"
+                                   : o->st == HB_ERR_DIVERGED ? "diverged" : "error");
     hb_row_add(r, "message", "%s", ok ? "" : o->msg);
     /* MPI: who trained it, and what training across ranks sent (0 for one process) */
     hb_row_add(r, "rank", "%d", o->rank);
     hb_row_add(r, "hosts", "%d", res->hosts > 0 ? res->hosts : 1);
     hb_row_add(r, "comm_seconds", "%.6f", res->comm_seconds);
     hb_row_add(r, "comm_bytes_per_epoch", "%.0f", res->comm_bytes_per_epoch);
+    const int hit = ok && res->epochs_to_target;
+    hb_row_add(r, "epochs_to_target", hit ? "%u" : "", res->epochs_to_target);
+    hb_row_add(r, "seconds_to_target", hit ? "%.6f" : "", res->seconds_to_target);
+    hb_row_add(r, "seconds_to_target_with_eval", hit ? "%.6f" : "",
+               res->seconds_to_target_with_eval);
+    hb_row_add(r, "n_test_cold", "%zu", ds->n_test_cold); /* scored when cold_rows is score */
 }
 
 void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
@@ -387,7 +426,8 @@ static void hb_curve_row(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
     hb_row_add(r, "train_loss", have ? "%.6g" : "", have ? s->loss : 0.0);
     hb_row_add(r, "test_rmse", ev ? "%.6f" : "", ev ? m->rmse : 0.0);
     hb_row_add(r, "test_mae", ev ? "%.6f" : "", ev ? m->mae : 0.0);
-    hb_row_add(r, "test_ndcg_at_10", ev ? "%.6f" : "", ev ? m->ndcg[0] : 0.0);
+    const int nd = ev && isfinite(m->ndcg[0]); /* a pointwise target check has no NDCG */
+    hb_row_add(r, "test_ndcg_at_10", nd ? "%.6f" : "", nd ? m->ndcg[0] : 0.0);
 }
 
 void hb_cli_curve_row_sample(hb_row *r) { hb_curve_row(r, NULL, NULL, NULL, NULL, 0); }
@@ -407,7 +447,12 @@ static void hb_progress(const hb_epoch_stats *s, void *vctx) {
     if (c->cfg->quiet) return;
     fprintf(stderr, "epoch %3u/%u  loss %.5f  elapsed %7.3fs  %6.2fM upd/s", s->epoch,
             c->cfg->p.epochs, s->loss, s->elapsed, s->updates_per_second / 1e6);
-    if (s->evaluated)
+    if (s->evaluated && s->metrics.pointwise && isfinite(s->metrics.auc))
+        fprintf(stderr, "  test rmse %.4f logloss %.4f auc %.4f", s->metrics.rmse,
+                s->metrics.logloss, s->metrics.auc);
+    else if (s->evaluated && s->metrics.pointwise)
+        fprintf(stderr, "  test rmse %.4f mae %.4f", s->metrics.rmse, s->metrics.mae);
+    else if (s->evaluated)
         fprintf(stderr, "  test rmse %.4f mae %.4f ndcg@10 %.4f", s->metrics.rmse,
                 s->metrics.mae, s->metrics.ndcg[0]);
     fputc('\n', stderr);
@@ -515,6 +560,7 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
     }
     o->isa = k->name;
     o->rank = cfg->rank;
+    o->cfg_target = cfg->p.target != HB_TARGET_NONE;
     static hb_row row;
     hb_cli_row_config(&row, cfg, ds, k->name, 1);
     o->key = strtoull(hb_row_get(&row, "run_key"), NULL, 16);
@@ -585,6 +631,14 @@ int hb_cli_run(const hb_run_cfg *cfg, const hb_dataset *ds, hb_train_result *res
                    res->metrics.rmse, res->metrics.mae, res->metrics.ndcg[0], res->metrics.ndcg[1],
                    res->metrics.ndcg[2], res->metrics.ndcg[3], res->metrics.eval_seconds,
                    hb_ndcg_protocol(&res->metrics, proto, sizeof proto));
+        if (o.st == HB_OK && o.cfg_target && res->epochs_to_target)
+            printf("target %s=%g reached: epochs_to_target=%u seconds_to_target=%.4f "
+                   "seconds_to_target_with_eval=%.4f\n", hb_target_name(cfg->p.target),
+                   cfg->p.target_value, res->epochs_to_target, res->seconds_to_target,
+                   res->seconds_to_target_with_eval);
+        else if (o.st == HB_OK && o.cfg_target)
+            printf("target %s=%g missed in %u epochs (status target_missed)\n",
+                   hb_target_name(cfg->p.target), cfg->p.target_value, res->epochs_done);
     }
     if (rc) return rc;
     return o.st == HB_OK ? 0 : 1;

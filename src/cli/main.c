@@ -13,6 +13,8 @@ static void hb_usage(FILE *f) {
             "usage: hogbench <command> [options]\n\n"
             "commands:\n"
             "  train     train and evaluate one model, optionally append a CSV row\n"
+            "  tune      choose lr, reg, dim and epochs on a validation split carved from the\n"
+            "            training data, then train and evaluate with them (tuned=1)\n"
             "  sweep     train every combination of models, sizes, threads and ISAs, repeated;\n"
             "            one CSV row per run, resumable\n"
             "  compare   compare two results files (CSV or benchmark JSON) config by config;\n"
@@ -51,6 +53,7 @@ static int hb_main(int argc, char **argv) {
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "train") == 0) return hb_cmd_train(argc - 1, argv + 1);
+    if (strcmp(cmd, "tune") == 0) return hb_cmd_tune(argc - 1, argv + 1);
     if (strcmp(cmd, "data") == 0) return hb_cmd_data(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0) return hb_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0) return hb_cmd_compare(argc - 1, argv + 1);

@@ -20,7 +20,7 @@ static void hb_sweep_usage(FILE *f) {
         "runs is refused. A list left out takes the preset's value.\n\n"
         "lists (comma-separated):\n"
         "  --models M,...|all    models (default: all five: mf,mf_bias,mlp,mf_bias_bin,mlp_bin)\n"
-        "  --optimizers O,...    sgd, nadam (default: the preset's for each model)\n"
+        "  --optimizers O,...    sgd, nadam, adagrad, adagrad-row (default: the preset's)\n"
         "  --dims N,...          embedding sizes (default: the preset's)\n"
         "  --threads T,...       counts, max (logical CPUs) and ranges A-B, e.g. 1-4,max\n"
         "                        (default: the preset's)\n"
@@ -110,8 +110,8 @@ static int hb_parse_model(const char *s, int *v) {
 }
 
 static int hb_parse_opt(const char *s, int *v) {
-    if (strcmp(s, "sgd") == 0) *v = HB_OPT_SGD;
-    else if (strcmp(s, "nadam") == 0) *v = HB_OPT_NADAM;
+    hb_optimizer o;
+    if (hb_optimizer_parse(s, &o) == 0) *v = (int)o;
     else return -1;
     return 0;
 }
@@ -198,12 +198,19 @@ static void hb_sweep_on_epoch(const hb_epoch_stats *s, void *ctx) {
 
 /* -------------------------------------------------------------- resume, summary */
 
+/* The summary's columns: seconds_per_epoch, updates_per_second, rmse, mae, ndcg@10, and the
+ * time to target (its min..max over the repeats that reached it; "k/n" says how many). */
+#define HB_SUM_NV 6
+static const char *const hb_sum_cols[HB_SUM_NV] = {"seconds_per_epoch", "updates_per_second",
+                                                   "rmse", "mae", "ndcg_at_10",
+                                                   "seconds_to_target"};
+
 typedef struct {
     hb_sweep *w;
-    int kcol, rcol, scol, col[5]; /* seconds_per_epoch, updates_per_second, rmse, mae, ndcg@10 */
+    int kcol, rcol, scol, col[HB_SUM_NV]; /* hb_sum_cols */
     /* resume: mark runs; summary: collect values */
     int summary;
-    double *vals; /* 5 per row */
+    double *vals; /* HB_SUM_NV per row */
     int *cfg_of, *status;
     size_t n, cap;
 } hb_scan_ctx;
@@ -219,16 +226,15 @@ static int hb_find_cfg(const hb_sweep *w, const char *hex) {
 
 static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     hb_scan_ctx *c = vctx;
-    static const char *const names[5] = {"seconds_per_epoch", "updates_per_second", "rmse", "mae",
-                                         "ndcg_at_10"};
+    const char *const *names = hb_sum_cols;
     if (line == 0) {
         c->kcol = c->rcol = c->scol = -1;
-        for (int q = 0; q < 5; q++) c->col[q] = -1;
+        for (int q = 0; q < HB_SUM_NV; q++) c->col[q] = -1;
         for (int k = 0; k < n; k++) {
             if (strcmp(f[k], "run_key") == 0) c->kcol = k;
             if (strcmp(f[k], "repeat") == 0) c->rcol = k;
             if (strcmp(f[k], "status") == 0) c->scol = k;
-            for (int q = 0; q < 5; q++)
+            for (int q = 0; q < HB_SUM_NV; q++)
                 if (strcmp(f[k], names[q]) == 0) c->col[q] = k;
         }
         return c->kcol < 0 || c->rcol < 0 || c->scol < 0;
@@ -244,7 +250,7 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     }
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
-        double *v = realloc(c->vals, cap * 5 * sizeof *v);
+        double *v = realloc(c->vals, cap * HB_SUM_NV * sizeof *v);
         if (v) c->vals = v;
         int *a = realloc(c->cfg_of, cap * sizeof *a);
         if (a) c->cfg_of = a;
@@ -253,13 +259,16 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
         if (!v || !a || !s) return 1;
         c->cap = cap;
     }
-    for (int q = 0; q < 5; q++) {
+    for (int q = 0; q < HB_SUM_NV; q++) {
         const char *v = c->col[q] >= 0 && c->col[q] < n ? f[c->col[q]] : "";
-        c->vals[c->n * 5 + q] = *v ? strtod(v, NULL) : NAN;
+        c->vals[c->n * HB_SUM_NV + q] = *v ? strtod(v, NULL) : NAN;
     }
     c->cfg_of[c->n] = cfg;
     const char *st = f[c->scol];
-    c->status[c->n] = strcmp(st, "ok") == 0 ? 0 : strcmp(st, "diverged") == 0 ? 1 : 2;
+    c->status[c->n] = strcmp(st, "ok") == 0              ? 0
+                      : strcmp(st, "target_missed") == 0 ? 3
+                      : strcmp(st, "diverged") == 0      ? 1
+                                                         : 2;
     c->n++;
     return 0;
 }
@@ -302,26 +311,32 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
     printf("%d configs x %d repeats = %d runs: %d run now (%d diverged, %d errors), %d skipped "
            "(already in %s); %s\n",
            w->ncfg, R, w->nruns, w->ndone_now, diverged, errors, skipped, w->out, took);
-    printf("%-12s %-5s %4s %3s %-6s %3s  %-30s %-27s %8s %8s %8s  %s\n", "model", "opt", "dim",
+    int targets = 0; /* a time-to-target column when any config has a target */
+    for (int k = 0; k < w->ncfg; k++) targets |= w->cfgs[k].rc.p.target != HB_TARGET_NONE;
+    printf("%-12s %-5s %4s %3s %-6s %3s  %-30s %-27s %8s %8s %8s  ", "model", "opt", "dim",
            "thr", "isa", "n", "s/epoch median [min..max]", "updates/s median [min..max]", "rmse",
-           "mae", "ndcg@10", "status");
+           "mae", "ndcg@10");
+    if (targets) printf("%-30s  ", "s to target median [min..max]");
+    printf("status\n");
     double *tmp = malloc((c.n + 1) * sizeof *tmp);
     for (int k = 0; k < w->ncfg && tmp; k++) {
         const hb_run_cfg *rc = &w->cfgs[k].rc;
-        int nr = 0, nst[3] = {0};
+        int nr = 0, nst[4] = {0};
         for (size_t r = 0; r < c.n; r++)
             if (c.cfg_of[r] == k) {
                 nr++;
                 nst[c.status[r]]++;
             }
-        char sp[64] = "-", up[64] = "-", met[3][16] = {"-", "-", "-"}, st[48];
-        for (int q = 0; q < 5; q++) {
+        char sp[64] = "-", up[64] = "-", met[3][16] = {"-", "-", "-"}, st[64], tt[64] = "-";
+        for (int q = 0; q < HB_SUM_NV; q++) {
             int m = 0;
             for (size_t r = 0; r < c.n; r++)
-                if (c.cfg_of[r] == k && (q < 2 || c.status[r] == 0)) tmp[m++] = c.vals[r * 5 + q];
+                if (c.cfg_of[r] == k && (q < 2 || c.status[r] == 0 || c.status[r] == 3))
+                    tmp[m++] = c.vals[r * HB_SUM_NV + q];
             double med, lo, hi;
             if (!hb_stats(tmp, m, &med, &lo, &hi)) continue;
-            if (q == 0) snprintf(sp, sizeof sp, "%.5f [%.5f..%.5f]", med, lo, hi);
+            if (q == 5) snprintf(tt, sizeof tt, "%.4f [%.4f..%.4f] %d/%d", med, lo, hi, m, nr);
+            else if (q == 0) snprintf(sp, sizeof sp, "%.5f [%.5f..%.5f]", med, lo, hi);
             else if (q == 1) {
                 char a[16], b[16], d[16];
                 hb_fmt_rate(a, sizeof a, med);
@@ -331,18 +346,20 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
             } else if (q == 2 || q == 4) snprintf(met[q == 2 ? 0 : 2], 16, "%.4f", med);
             else snprintf(met[1], 16, "%.4f", med);
         }
-        static const char *const sn[3] = {"ok", "diverged", "error"};
+        static const char *const sn[4] = {"ok", "diverged", "error", "target_missed"};
         if (!nr) snprintf(st, sizeof st, "not run");
-        for (int q = 0, at = 0; q < 3; q++) {
+        for (int q = 0, at = 0; q < 4; q++) {
             if (nst[q] == nr) snprintf(st, sizeof st, "%s", sn[q]);
             else if (nst[q])
                 at += snprintf(st + at, sizeof st - (size_t)at, "%s%d %s", at ? ", " : "", nst[q],
                                sn[q]);
         }
-        printf("%-12s %-5s %4u %3d %-6s %3d  %-30s %-27s %8s %8s %8s  %s\n",
-               hb_model_name(rc->p.model), rc->p.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
+        printf("%-12s %-5s %4u %3d %-6s %3d  %-30s %-27s %8s %8s %8s  ",
+               hb_model_name(rc->p.model), hb_optimizer_name(rc->p.optimizer),
                rc->p.dim, rc->p.threads, hb_isa_name(rc->isa), nr, sp, up, met[0], met[1],
-               met[2], st);
+               met[2]);
+        if (targets) printf("%-30s  ", tt);
+        printf("%s\n", st);
     }
     free(tmp);
     free(c.vals);
@@ -379,7 +396,7 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "rerunning resumes)\n");
         return 2;
     }
-    static int models[HB_MODEL_COUNT], optz[2], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
+    static int models[HB_MODEL_COUNT], optz[HB_OPT_COUNT], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
         threads[HB_SWEEP_MAX_LIST];
     int nm = HB_MODEL_COUNT, no = 1, nd = 1, ni = 1, nt = 1;
     for (int k = 0; k < HB_MODEL_COUNT; k++) models[k] = k;
@@ -393,7 +410,7 @@ int hb_cmd_sweep(int argc, char **argv) {
                                    "mf, mf_bias, mlp, mf_bias_bin or mlp_bin", models,
                                    HB_MODEL_COUNT)) < 0;
     if ((v = a.val[HB_O_OPT]))
-        bad |= (no = hb_sweep_list("--optimizers", v, hb_parse_opt, "sgd or nadam", optz, 2)) < 0;
+        bad |= (no = hb_sweep_list("--optimizers", v, hb_parse_opt, "sgd, nadam, adagrad or adagrad-row", optz, HB_OPT_COUNT)) < 0;
     if ((v = a.val[HB_O_DIM]))
         bad |= (nd = hb_sweep_list("--dims", v, hb_parse_dim, "an integer in 1..4096", dims,
                                    HB_SWEEP_MAX_LIST)) < 0;
@@ -419,7 +436,7 @@ int hb_cmd_sweep(int argc, char **argv) {
     uint32_t repeats = 1;
     if (a.val[HB_O_REPEATS]) bad |= hb_cli_u32("--repeats", a.val[HB_O_REPEATS], 1, 1000, &repeats);
     if (bad) return 2;
-    const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load); /* standard: no seed filter */
     const long ncfg = (long)nm * no * nd * ni * nt;
     if (ncfg * (long)repeats > HB_SWEEP_MAX_RUNS) {
         fprintf(stderr, "hogbench sweep: %ld runs is more than %d\n", ncfg * (long)repeats,
@@ -474,7 +491,8 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "without a note\n");
     hb_dataset *ds = NULL;
     const char *data = NULL;
-    load.seed = w.cfgs[0].rc.p.seed; /* the split's seed unless the spec names one */
+    /* the split's seed is its own (the spec's :SEED, else the loader's fixed default),
+     * never the training --seed: repeats with other seeds share the test set */
     const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
                                           a.seen[HB_O_QUIET]);
     if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
@@ -548,7 +566,7 @@ int hb_cmd_sweep(int argc, char **argv) {
         hb_run_cfg cfg = sc->rc;
         cfg.repeat = run->repeat;
         snprintf(w.label, sizeof w.label, "%s %s dim %u, %d thr, %s, repeat %u/%u",
-                 hb_model_name(cfg.p.model), cfg.p.optimizer == HB_OPT_SGD ? "sgd" : "nadam",
+                 hb_model_name(cfg.p.model), hb_optimizer_name(cfg.p.optimizer),
                  cfg.p.dim, cfg.p.threads, hb_isa_name(cfg.isa), run->repeat, repeats);
         char note[1024];
         snprintf(note, sizeof note,

@@ -17,25 +17,35 @@ static void hb_train_usage(FILE *f) {
         "                        users, items, ratings, dim, seed, zipf, test\n"
         "  --split S             u1..u5, ua, ub (ML-100K; default u1), random:F[:SEED],\n"
         "                        kfold:N:K[:SEED], per-user:F[:SEED], time:F (default random:0.2\n"
-        "                        seeded by --seed for data without splits)\n"
+        "                        for data without splits). SEED is the split's own (default 42),\n"
+        "                        independent of --seed; the row's split column records it\n"
         "  (loader flags, see 'hogbench data --help': --format --columns --header --ids\n"
         "   --rating-range --duplicates --seed-filter --no-cache)\n"
         "model:\n"
         "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin (default mf_bias)\n"
-        "  --preset P            default (tuned) | seed (the notebook: Nadam 1e-3, 10 epochs, dim 50,\n"
-        "                        batch 128, 512 for mf_bias_bin). Flags below override the preset.\n"
+        "  --preset P            default (tuned for the notebook's protocol) | standard (tuned for\n"
+        "                        the standard protocol; the default with --no-seed-filter) | seed\n"
+        "                        (the notebook: dense Nadam 1e-3, 10 epochs, dim 50, batch 128, 512\n"
+        "                        for mf_bias_bin). Flags below override the preset.\n"
+        "  --tune                choose lr, reg, dim, epochs on validation first ('hogbench tune')\n"
         "  --dim N               embedding size\n"
         "  --activation A        linear | relu (MLP hidden layers)\n"
         "  --hidden N --layers N MLP hidden width (50) and hidden layers (3)\n"
         "  --global-mean | --no-global-mean   mf_bias: add the train mean to predictions\n"
-        "  --init keras|normal   keras: uniform(+-0.05) embeddings, glorot dense; normal: N(0, std)\n"
+        "  --init keras|normal|uniform  keras: uniform(+-0.05) embeddings, glorot dense; normal:\n"
+        "                        N(0, std); uniform: uniform(0, std), LIBMF's non-negative start\n"
         "  --init-std X          std for --init normal\n"
         "  --init-offset O       none | mean: factor 0 of every row starts at sqrt(train mean), so\n"
         "                        p.q starts at the mean (mlp: the output bias starts at the mean)\n"
         "                        | bias-dims: item factor 0 and user factor 1 start at 0 against\n"
         "                        a 1 on the other side (learnable biases)\n"
         "training:\n"
-        "  --optimizer sgd|nadam --lr X --reg X --reg-bias X --lr-decay X (SGD: lr/(1+decay*epoch))\n"
+        "  --optimizer sgd|nadam|adagrad|adagrad-row --lr X --reg X --reg-bias X --lr-decay X\n"
+        "                        (lr/(1+decay*epoch)); adagrad: per coordinate; adagrad-row:\n"
+        "                        LIBMF's row-wise adaptive SGD (both: mf, mf_bias, --batch 1)\n"
+        "  --nadam dense|lazy    Nadam on embeddings: dense = Keras' (every row's moments decay\n"
+        "                        and every row moves at every step; the seed preset's), lazy =\n"
+        "                        only the rows a step touches (fast on large data; default)\n"
         "  --reg-rows            SGD batch 1: L2 per sample scaled by mean/row count (each row\n"
         "                        regularized ~reg per epoch: rare rows shrink more)\n"
         "  --batch B             samples per optimizer step per worker (1: classic Hogwild)\n"
@@ -49,6 +59,15 @@ static void hb_train_usage(FILE *f) {
         "  --blocks G            grid size for --schedule blocked (default: max(2T, rows/1 MiB))\n"
         "  --isa auto|scalar|avx2|avx512|neon   kernel table (also $HOGBENCH_ISA)\n"
         "  --eval-every N        evaluate on the test split every N epochs (and after the last)\n"
+        "  --target METRIC=V     time to quality: check METRIC (rmse, mae, ndcg_at_10; binary\n"
+        "                        models also logloss, auc) on the test split every --eval-every\n"
+        "                        epochs (every epoch by default) and record the first epoch and\n"
+        "                        the seconds it took to reach V (rmse/mae/logloss: <= V, else\n"
+        "                        >= V); status target_missed when the epochs ran out first\n"
+        "  --target-stop         stop training at the first check that meets the target\n"
+        "  --cold-rows drop|score  test rows whose user or item train lacks (no seed filter):\n"
+        "                        drop (default), or score them in RMSE/MAE with the train mean\n"
+        "                        plus the known side's bias (mf_bias), as the literature does\n"
         "  --eval-users N        NDCG over N users drawn from --seed (RMSE/MAE still use every test\n"
         "                        row; protocol seed-full-ranking-sampled:N); for large data\n"
         "output:\n"
@@ -63,6 +82,11 @@ static void hb_train_usage(FILE *f) {
 }
 
 int hb_cmd_train(int argc, char **argv) {
+    for (int k = 1; k < argc; k++) /* train --tune: the validation search first (tune.c) */
+        if (strcmp(argv[k], "--tune") == 0) {
+            memmove(argv + k, argv + k + 1, (size_t)(argc - k) * sizeof *argv);
+            return hb_cmd_tune(argc - 1, argv);
+        }
     static const struct option opts[] = {HB_CLI_TRAIN_OPTIONS, {0, 0, 0, 0}};
     static hb_cli_args a;
     hb_load_opts load = hb_load_opts_default(); /* data loader flags, --eval-users: out first */
@@ -81,7 +105,8 @@ int hb_cmd_train(int argc, char **argv) {
                 a.val[HB_O_MODEL]);
         return 2;
     }
-    const char *preset = a.val[HB_O_PRESET] ? a.val[HB_O_PRESET] : "default";
+    /* --no-seed-filter is the standard protocol: it selects that protocol's defaults */
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
     int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0 ||
               hb_cli_flags_check("train", &a, &cfg.p) != 0; /* no flag without effect */
@@ -117,7 +142,8 @@ int hb_cmd_train(int argc, char **argv) {
     hb_mpi_train_setup(&cfg); /* under mpirun -np N > 1: one model across the ranks */
 #endif
     hb_dataset *ds = NULL;
-    load.seed = cfg.p.seed; /* the split's seed unless the spec names one */
+    /* the split's seed is its own (the spec's :SEED, else the loader's fixed default),
+     * never the training --seed: repeats with other seeds share the test set */
     if (a.val[HB_O_SPLIT] && hb_load_opts_set(&load, "split", a.val[HB_O_SPLIT], &err) != HB_OK) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;

@@ -1,0 +1,202 @@
+/* optim.c: the optimizers' state and steps: SGD, Nadam (lazy per-row state for embeddings, or
+ * Keras' dense semantics; always dense for MLP weights) and AdaGrad (per coordinate, or LIBMF's
+ * row-wise). State is allocated only for the optimizer a model trains with. */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "model.h"
+
+static const char *const hb_kOptNames[HB_OPT_COUNT] = {"sgd", "nadam", "adagrad", "adagrad-row"};
+
+const char *hb_optimizer_name(hb_optimizer o) {
+    return (unsigned)o < HB_OPT_COUNT ? hb_kOptNames[o] : "?";
+}
+
+int hb_optimizer_parse(const char *s, hb_optimizer *out) {
+    for (int k = 0; k < HB_OPT_COUNT; k++)
+        if (strcmp(s, hb_kOptNames[k]) == 0) {
+            *out = (hb_optimizer)k;
+            return 0;
+        }
+    return -1;
+}
+
+void hb_optim_free(hb_model *m) {
+    float *bufs[] = {m->Pm, m->Pv, m->Qm, m->Qv, m->bum, m->buv, m->bim, m->biv,
+                     m->gPd, m->gQd, m->gbud, m->gbid, m->Gu, m->Gi, m->Gbu, m->Gbi};
+    for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    hb_free_aligned(m->tu);
+    hb_free_aligned(m->ti);
+    m->Pm = m->Pv = m->Qm = m->Qv = m->bum = m->buv = m->bim = m->biv = NULL;
+    m->gPd = m->gQd = m->gbud = m->gbid = m->Gu = m->Gi = m->Gbu = m->Gbi = NULL;
+    m->tu = m->ti = NULL;
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        hb_layer *L = &m->L[l];
+        hb_free_aligned(L->Wm);
+        hb_free_aligned(L->Wv);
+        hb_free_aligned(L->bm);
+        hb_free_aligned(L->bv);
+        L->Wm = L->Wv = L->bm = L->bv = NULL;
+    }
+}
+
+static float *hb_fill(size_t n, float v) {
+    float *x = hb_calloc_aligned(n, sizeof(float));
+    if (x && v != 0.0f)
+        for (size_t k = 0; k < n; k++) x[k] = v;
+    return x;
+}
+
+hb_status hb_optim_alloc(hb_model *m) {
+    const hb_train_params *p = &m->p;
+    const size_t nu = m->n_users, ni = m->n_items, ld = m->ld;
+    const int bias = m->bu != NULL;
+    int ok = 1;
+    if (p->optimizer == HB_OPT_NADAM) {
+        const int dense = p->nadam == HB_NADAM_DENSE;
+        ok = (m->Pm = hb_calloc_aligned(nu * ld, 4)) && (m->Pv = hb_calloc_aligned(nu * ld, 4)) &&
+             (m->Qm = hb_calloc_aligned(ni * ld, 4)) && (m->Qv = hb_calloc_aligned(ni * ld, 4));
+        if (ok && !dense) ok = (m->tu = hb_calloc_aligned(nu, 4)) && (m->ti = hb_calloc_aligned(ni, 4));
+        if (ok && dense) ok = (m->gPd = hb_calloc_aligned(nu * ld, 4)) && (m->gQd = hb_calloc_aligned(ni * ld, 4));
+        if (ok && bias)
+            ok = (m->bum = hb_calloc_aligned(nu, 4)) && (m->buv = hb_calloc_aligned(nu, 4)) &&
+                 (m->bim = hb_calloc_aligned(ni, 4)) && (m->biv = hb_calloc_aligned(ni, 4));
+        if (ok && bias && dense)
+            ok = (m->gbud = hb_calloc_aligned(nu, 4)) && (m->gbid = hb_calloc_aligned(ni, 4));
+        for (uint32_t l = 0; ok && l < m->n_layers; l++) {
+            hb_layer *L = &m->L[l];
+            ok = (L->Wm = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+                 (L->Wv = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
+                 (L->bm = hb_calloc_aligned(L->out, 4)) && (L->bv = hb_calloc_aligned(L->out, 4));
+        }
+        /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
+        double prod = 1.0;
+        for (uint64_t t = 1; ok && t <= HB_NADAM_TABLE; t++) {
+            const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
+            const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
+            prod *= mt;
+            m->nadam_cg[t - 1] = (float)((1 - mt) / (1 - prod));
+            m->nadam_cm[t - 1] = (float)(mt1 / (1 - prod * mt1));
+            m->nadam_cv[t - 1] = (float)(1 / (1 - pow(p->beta2, (double)t)));
+        }
+    } else if (p->optimizer == HB_OPT_ADAGRAD) { /* per coordinate, from 0 (PyTorch's) */
+        ok = (m->Gu = hb_calloc_aligned(nu * ld, 4)) && (m->Gi = hb_calloc_aligned(ni * ld, 4));
+        if (ok && bias) ok = (m->Gbu = hb_calloc_aligned(nu, 4)) && (m->Gbi = hb_calloc_aligned(ni, 4));
+    } else if (p->optimizer == HB_OPT_ADAGRAD_ROW) { /* one per row, from 1 (LIBMF's) */
+        ok = (m->Gu = hb_fill(nu, 1.0f)) && (m->Gi = hb_fill(ni, 1.0f));
+        if (ok && bias) ok = (m->Gbu = hb_fill(nu, 1.0f)) && (m->Gbi = hb_fill(ni, 1.0f));
+    }
+    if (!ok) {
+        hb_optim_free(m);
+        return HB_ERR_NOMEM;
+    }
+    return HB_OK;
+}
+
+void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam_coef *c) {
+    const hb_train_params *p = &m->p;
+    c->lr = lr;
+    c->b1 = p->beta1;
+    c->b2 = p->beta2;
+    c->eps = p->eps;
+    c->reg = reg;
+    if (t >= 1 && t <= HB_NADAM_TABLE) {
+        c->cg = m->nadam_cg[t - 1];
+        c->cm = m->nadam_cm[t - 1];
+        c->cv = m->nadam_cv[t - 1];
+    } else { /* past the table the momentum product has underflowed to 0 */
+        const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
+        const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
+        c->cg = (float)(1 - mt);
+        c->cm = (float)mt1;
+        c->cv = (float)(1 / (1 - pow(p->beta2, (double)t)));
+    }
+}
+
+void hb_optim_row_step(const hb_model *m, const hb_kernels *k, float lr, float reg,
+                       float reg_bias, float *w, float *mm, float *vv, uint32_t *t,
+                       const float *g, float *b, float *bm, float *bv, float gb) {
+    if (m->p.optimizer == HB_OPT_SGD) {
+        k->sgd(m->dim, lr, reg, g, w);
+        if (b) *b -= lr * (gb + reg_bias * *b);
+        return;
+    }
+    /* per-row step count: a relaxed atomic, so concurrent touches each count once */
+    const uint32_t step = __atomic_add_fetch(t, 1, __ATOMIC_RELAXED);
+    hb_nadam_coef c;
+    hb_nadam_coefs(m, step, lr, reg, &c);
+    k->nadam(m->dim, &c, g, w, mm, vv);
+    if (b) {
+        c.reg = reg_bias;
+        k->nadam(1, &c, &gb, b, bm, bv);
+    }
+}
+
+void hb_optim_dense_step(hb_model *m, const hb_kernels *k, float lr, uint64_t t, hb_mlp_ws *ws) {
+    const hb_train_params *p = &m->p;
+    hb_nadam_coef c;
+    if (p->optimizer == HB_OPT_NADAM) {
+        const uint64_t step = t ? t : __atomic_add_fetch(&m->dense_t, 1, __ATOMIC_RELAXED);
+        hb_nadam_coefs(m, step, lr, p->reg, &c);
+    }
+    for (uint32_t l = 0; l < m->n_layers; l++) {
+        hb_layer *L = &m->L[l];
+        const size_t nw = (size_t)L->in * L->out;
+        if (p->optimizer == HB_OPT_SGD) {
+            k->sgd(nw, lr, p->reg, ws->dW[l], L->W);
+            k->sgd(L->out, lr, 0.0f, ws->db[l], L->b);
+        } else {
+            c.reg = p->reg;
+            k->nadam(nw, &c, ws->dW[l], L->W, L->Wm, L->Wv);
+            c.reg = 0.0f;
+            k->nadam(L->out, &c, ws->db[l], L->b, L->bm, L->bv);
+        }
+        memset(ws->dW[l], 0, nw * sizeof(float));
+        memset(ws->db[l], 0, L->out * sizeof(float));
+    }
+}
+
+/* Tables of at least this many floats are split among threads in a dense step. */
+#define HB_DENSE_PAR_MIN (1u << 18)
+
+/* One Nadam step over a whole table (rows x ld floats, contiguous): padding columns have zero
+ * weights, gradients and moments and stay zero. */
+static void hb_dense_table(const hb_kernels *k, const hb_nadam_coef *c, size_t n, const float *g,
+                           float *w, float *mm, float *vv, int threads) {
+    if (threads <= 1 || n < HB_DENSE_PAR_MIN) {
+        k->nadam(n, c, g, w, mm, vv);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        hb_fp_flush_subnormals();
+        const size_t t = (size_t)omp_get_thread_num(), T = (size_t)omp_get_num_threads();
+        const size_t a = hb_round_up(n * t / T, HB_PAD), b = t + 1 == T ? n : hb_round_up(n * (t + 1) / T, HB_PAD);
+        if (a < b) k->nadam(b - a, c, g + a, w + a, mm + a, vv + a);
+    }
+}
+
+uint64_t hb_optim_dense_emb_step(hb_model *m, const hb_kernels *k, float lr,
+                                 const uint32_t *rows_u, uint32_t nu, const uint32_t *rows_i,
+                                 uint32_t ni, int threads) {
+    const uint64_t t = ++m->dense_t; /* one global step count (Keras' iterations) */
+    hb_nadam_coef c;
+    hb_nadam_coefs(m, t, lr, 0.0f, &c); /* L2 is in the scattered gradient */
+    const size_t ld = m->ld;
+    hb_dense_table(k, &c, (size_t)m->n_users * ld, m->gPd, m->P, m->Pm, m->Pv, threads);
+    hb_dense_table(k, &c, (size_t)m->n_items * ld, m->gQd, m->Q, m->Qm, m->Qv, threads);
+    if (m->bu) {
+        k->nadam(m->n_users, &c, m->gbud, m->bu, m->bum, m->buv);
+        k->nadam(m->n_items, &c, m->gbid, m->bi, m->bim, m->biv);
+    }
+    for (uint32_t a = 0; a < nu; a++) {
+        memset(m->gPd + (size_t)rows_u[a] * ld, 0, ld * sizeof(float));
+        if (m->gbud) m->gbud[rows_u[a]] = 0.0f;
+    }
+    for (uint32_t a = 0; a < ni; a++) {
+        memset(m->gQd + (size_t)rows_i[a] * ld, 0, ld * sizeof(float));
+        if (m->gbid) m->gbid[rows_i[a]] = 0.0f;
+    }
+    return t;
+}
