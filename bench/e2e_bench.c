@@ -9,6 +9,7 @@
 
 #include "gbench.h"
 #include "hogbench/hogbench.h"
+#include "kernels.h"
 
 #ifndef HB_GIT_SHA
 #define HB_GIT_SHA "unknown"
@@ -30,6 +31,7 @@ static void bm_epoch(hb_gb_state *st, void *arg) {
     const hb_model_kind kind = (hb_model_kind)(a / 2);
     hb_train_params p = a % 2 ? hb_params_seed(kind) : hb_params_default(kind);
     p.epochs = 1;
+    p.isa = hb_kernels_get() ? hb_kernels_get()->isa : HB_ISA_AUTO; /* $HOGBENCH_ISA */
     p.eval_every = 0;
     p.eval_users = 50; /* the evaluation hb_train ends with is not timed: keep it short */
     hb_model *m = NULL;
@@ -62,6 +64,7 @@ static void bm_epoch(hb_gb_state *st, void *arg) {
 static void bm_eval(hb_gb_state *st, void *arg) {
     const hb_model_kind kind = (hb_model_kind)(intptr_t)arg;
     hb_train_params p = hb_params_default(kind);
+    p.isa = hb_kernels_get() ? hb_kernels_get()->isa : HB_ISA_AUTO; /* $HOGBENCH_ISA */
     hb_model *m = NULL;
     hb_error err = {{0}};
     hb_train_result res;

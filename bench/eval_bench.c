@@ -34,6 +34,7 @@ int main(int argc, char **argv) {
     }
     hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
     p.epochs = 2;
+    p.isa = hb_kernels_get()->isa; /* $HOGBENCH_ISA or the best, passed in */
     p.dim = 64;
     hb_model *m = NULL;
     hb_train_result res;

@@ -1,7 +1,6 @@
-/* dispatch.c: one kernel table per ISA (scalar rows overlaid with optimized ones), chosen once
- * at start-up from CPUID + XGETBV (x86) or HWCAP (Arm), overridable by HOGBENCH_ISA / --isa.
- * Compiled with baseline flags only. */
-#include <stdatomic.h>
+/* dispatch.c: one constant kernel table per ISA, what CPUID + XGETBV (x86) or HWCAP (Arm) say
+ * this machine runs, and the best of them; which table a call uses is its caller's parameter
+ * (the CLI resolves --isa and HOGBENCH_ISA). Compiled with baseline flags only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,13 +98,14 @@ _Static_assert(HB_ISA_NEON == HB_ISA_COUNT - 1, "every ISA needs a table row");
 static const char *const hb_kIsaNames[HB_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
 
 const char *hb_isa_name(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) return "auto";
     return (unsigned)isa < HB_ISA_COUNT ? hb_kIsaNames[isa] : "?";
 }
 
 int hb_isa_parse(const char *s, hb_isa *out) {
     if (!s) return -1;
     if (strcmp(s, "auto") == 0) {
-        *out = HB_ISA_COUNT;
+        *out = HB_ISA_AUTO;
         return 0;
     }
     for (int i = 0; i < HB_ISA_COUNT; i++)
@@ -154,6 +154,7 @@ static int hb_cpu_has(hb_isa isa) {
 #endif
 
 int hb_isa_supported(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) return 1;
     if ((unsigned)isa >= HB_ISA_COUNT || !hb_kTables[isa].name) return 0;
     return isa == HB_ISA_SCALAR || hb_cpu_has(isa);
 }
@@ -165,24 +166,15 @@ hb_isa hb_isa_best(void) {
 }
 
 const hb_kernels *hb_kernels_for(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) isa = hb_isa_best();
     return hb_isa_supported(isa) ? &hb_kTables[isa] : NULL;
 }
 
-static _Atomic(const hb_kernels *) hb_chosen;
-
-const hb_kernels *hb_kernels_select(hb_isa isa) {
-    if (isa == HB_ISA_COUNT) isa = hb_isa_best();
-    const hb_kernels *k = hb_kernels_for(isa);
-    if (k) atomic_store(&hb_chosen, k);
-    if (k && getenv("HOGBENCH_DEBUG")) fprintf(stderr, "hogbench: kernels: %s\n", k->name);
-    return k;
-}
-
 const hb_kernels *hb_kernels_get(void) {
-    const hb_kernels *k = atomic_load(&hb_chosen);
-    if (k) return k;
-    hb_isa isa = HB_ISA_COUNT;
+    hb_isa isa = HB_ISA_AUTO;
     const char *env = getenv("HOGBENCH_ISA");
     if (env && *env && hb_isa_parse(env, &isa) != 0) return NULL;
-    return hb_kernels_select(isa);
+    const hb_kernels *k = hb_kernels_for(isa);
+    if (k && getenv("HOGBENCH_DEBUG")) fprintf(stderr, "hogbench: kernels: %s\n", k->name);
+    return k;
 }

@@ -5,18 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hogbench/isa.h" /* hb_isa, hb_isa_name/parse/supported/best */
+
 #ifdef __cplusplus
 #define restrict __restrict
 extern "C" {
 #endif
 
-typedef enum hb_isa {
-    HB_ISA_SCALAR = 0,
-    HB_ISA_AVX2 = 1,   /* AVX2 + FMA */
-    HB_ISA_AVX512 = 2, /* AVX-512 F/DQ/BW/VL */
-    HB_ISA_NEON = 3,   /* AArch64 Advanced SIMD */
-    HB_ISA_COUNT
-} hb_isa;
 
 /* Per-step scalars of one Nadam update (Keras/PyTorch schedule), computed by src/optim.c:
  *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g
@@ -129,22 +124,13 @@ typedef struct hb_kernels {
 
 HB_DECLARE_KERNELS(scalar)
 
-/* Name of an ISA ("scalar", "avx2", "avx512", "neon"), or "?" */
-const char *hb_isa_name(hb_isa isa);
-/* Parse "auto", "scalar", "avx2", "avx512", "neon". Returns 0 on success, -1 if unknown.
- * "auto" yields HB_ISA_COUNT. */
-int hb_isa_parse(const char *s, hb_isa *out);
-/* 1 if this binary has kernels for isa AND the CPU/OS can run them. */
-int hb_isa_supported(hb_isa isa);
-/* Best ISA this binary and CPU support. */
-hb_isa hb_isa_best(void);
-/* The table for one ISA, or NULL if unsupported here. Every slot is filled. */
+/* The table for one ISA (HB_ISA_AUTO: the best), or NULL if unsupported here. Every slot is
+ * filled. Tables are constant: there is no process-wide choice. */
 const hb_kernels *hb_kernels_for(hb_isa isa);
-/* The process-wide table: chosen once from HOGBENCH_ISA (if set) or the best supported.
- * Returns NULL (and leaves the choice unset) if HOGBENCH_ISA names an unusable ISA. */
+/* The CLI's default: the table HOGBENCH_ISA names (if set), else the best supported; NULL if
+ * HOGBENCH_ISA names an unusable ISA. Reads the environment on every call; the library never
+ * calls it (its functions take the ISA as a parameter). */
 const hb_kernels *hb_kernels_get(void);
-/* Force the process-wide choice (CLI --isa). Returns NULL if unsupported. */
-const hb_kernels *hb_kernels_select(hb_isa isa);
 
 #ifdef __cplusplus
 }

@@ -543,9 +543,12 @@ done:
 }
 
 hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out) {
-    const hb_kernels *k = hb_kernels_get();
+    const hb_kernels *k = hb_kernels_for(m->p.isa);
     if (!k) return HB_ERR_UNSUPPORTED;
-    return hb_evaluate_with(m, ds, k, threads, out);
+    const hb_fpmode fp = hb_fp_save();
+    const hb_status st = hb_evaluate_with(m, ds, k, threads, out);
+    hb_fp_restore(fp);
+    return st;
 }
 
 /* ------------------------------------------------------------- pointwise metrics, targets */
@@ -628,9 +631,12 @@ hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
 
 hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
                                 hb_metrics *out) {
-    const hb_kernels *k = hb_kernels_get();
+    const hb_kernels *k = hb_kernels_for(m->p.isa);
     if (!k) return HB_ERR_UNSUPPORTED;
-    return hb_evaluate_pointwise_with(m, ds, k, threads, out);
+    const hb_fpmode fp = hb_fp_save();
+    const hb_status st = hb_evaluate_pointwise_with(m, ds, k, threads, out);
+    hb_fp_restore(fp);
+    return st;
 }
 
 static const char *const hb_kTargetNames[HB_TARGET_COUNT] = {"", "rmse", "mae", "ndcg_at_10",

@@ -19,7 +19,6 @@ static hb_train_result run_default(hb_model_kind k) {
     hb_error err;
     cr_assert_eq(hb_dataset_load_ml100k(dir, "u1", &ds, &err), HB_OK, "%s", err.msg);
     hb_train_params p = hb_params_default(k);
-    p.verbose = 0;
     p.threads = 1;
     hb_model *m = NULL;
     cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);

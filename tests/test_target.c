@@ -149,8 +149,12 @@ Test(target, pointwise_auc_and_logloss) {
     const float span = ds->r_max - ds->r_min;
     double pairs = 0, wins = 0, ll = 0;
     float *pr = malloc(ds->n_test * sizeof *pr), *y = malloc(ds->n_test * sizeof *y);
+    uint32_t *tu = malloc(ds->n_test * sizeof *tu), *ti = malloc(ds->n_test * sizeof *ti);
+    for (size_t a = 0; a < ds->n_test; a++) tu[a] = ds->test[a].u, ti[a] = ds->test[a].i;
+    cr_assert_eq(hb_model_score(m, HB_ISA_SCALAR, ds->n_test, tu, ti, pr, &err), HB_OK);
+    free(tu);
+    free(ti);
     for (size_t a = 0; a < ds->n_test; a++) {
-        pr[a] = hb_model_predict(m, ds->test[a].u, ds->test[a].i);
         y[a] = (ds->test[a].r - ds->r_min) / span > 0.5f;
         ll -= y[a] ? log(pr[a]) : log1p(-(double)pr[a]);
     }
