@@ -62,23 +62,17 @@ HB_SLOW_SGD_MF(avx512)
 #ifdef HB_HAVE_NEON
 HB_SLOW_SGD_MF(neon)
 #endif
-#define HB_SGD_MF(sfx) hb_sgd_mf_slow__##sfx
-#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_slow__##sfx
+/* the listed slots below, then these two again: the later initializer wins (C17 6.7.9) */
+#define HB_ROW_OVERRIDES(sfx) .sgd_mf = hb_sgd_mf_slow__##sfx, .sgd_mf_run = hb_sgd_mf_run_slow__##sfx,
+#pragma GCC diagnostic ignored "-Woverride-init"
 #else
-#define HB_SGD_MF(sfx) hb_sgd_mf_f32__##sfx
-#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_f32__##sfx
+#define HB_ROW_OVERRIDES(sfx)
 #endif
 
-#define HB_ROW(isa_enum, sfx)                                                                 \
-    {                                                                                         \
-        .isa = isa_enum, .name = #sfx, .dot = hb_dot_f32__##sfx, .axpy = hb_axpy_f32__##sfx,  \
-        .sgd = hb_sgd_f32__##sfx, .sgd_mf = HB_SGD_MF(sfx),                                \
-        .sgd_mf_run = HB_SGD_MF_RUN(sfx),                                                     \
-        .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
-        .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx,                             \
-        .adagrad_mf_run = hb_adagrad_mf_run_f32__##sfx,                                       \
-        .adagrad_row_mf_run = hb_adagrad_row_mf_run_f32__##sfx                                \
-    }
+/* A row: every listed operation's kernel for one ISA (kernel_list.h). */
+#define HB_KROW_(sfx, op, OP, shape) .op = hb_##op##_f32__##sfx,
+#define HB_ROW(isa_enum, sfx) \
+    { .isa = isa_enum, .name = #sfx, HB_KERNELS(HB_KROW_, sfx) HB_ROW_OVERRIDES(sfx) }
 
 /* Rows for ISAs this binary was not built with stay NULL-named (unsupported). */
 static const hb_kernels hb_kTables[HB_ISA_COUNT] = {
