@@ -96,18 +96,18 @@ const char *hb_isa_name(hb_isa isa) {
     return (unsigned)isa < HB_ISA_COUNT ? hb_kIsaNames[isa] : "?";
 }
 
-int hb_isa_parse(const char *s, hb_isa *out) {
-    if (!s) return -1;
+hb_status hb_isa_parse(const char *s, hb_isa *out) {
+    if (!s) return HB_ERR_ARG;
     if (strcmp(s, "auto") == 0) {
         *out = HB_ISA_AUTO;
-        return 0;
+        return HB_OK;
     }
     for (int i = 0; i < HB_ISA_COUNT; i++)
         if (strcmp(s, hb_kIsaNames[i]) == 0) {
             *out = (hb_isa)i;
-            return 0;
+            return HB_OK;
         }
-    return -1;
+    return HB_ERR_ARG;
 }
 
 #ifdef HB_X86

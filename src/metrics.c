@@ -648,22 +648,22 @@ const char *hb_target_name(hb_target_metric t) {
 
 int hb_target_higher(hb_target_metric t) { return t == HB_TARGET_NDCG10 || t == HB_TARGET_AUC; }
 
-int hb_target_parse(const char *spec, hb_target_metric *t, double *value) {
+hb_status hb_target_parse(const char *spec, hb_target_metric *t, double *value) {
     const char *eq = spec ? strchr(spec, '=') : NULL;
-    if (!eq || eq == spec || !eq[1]) return -1;
+    if (!eq || eq == spec || !eq[1]) return HB_ERR_ARG;
     const size_t len = (size_t)(eq - spec);
     hb_target_metric found = HB_TARGET_NONE;
     for (int k = 1; k < HB_TARGET_COUNT; k++)
         if (strlen(hb_kTargetNames[k]) == len && strncmp(spec, hb_kTargetNames[k], len) == 0)
             found = (hb_target_metric)k;
     if (len == 7 && strncmp(spec, "ndcg@10", 7) == 0) found = HB_TARGET_NDCG10;
-    if (found == HB_TARGET_NONE) return -1;
+    if (found == HB_TARGET_NONE) return HB_ERR_ARG;
     char *e;
     const double v = strtod(eq + 1, &e);
-    if (*e || !isfinite(v) || v < 0) return -1;
+    if (*e || !isfinite(v) || v < 0) return HB_ERR_ARG;
     *t = found;
     *value = v;
-    return 0;
+    return HB_OK;
 }
 
 /* The target's metric in m. */

@@ -119,11 +119,11 @@ Test(target, parse_and_applicability) {
     cr_expect_eq(hb_target_parse("ndcg@10=0.2", &t, &v), 0);
     cr_expect_eq(t, HB_TARGET_NDCG10);
     cr_expect_eq(hb_target_parse("auc=0.8", &t, &v), 0);
-    cr_expect_eq(hb_target_parse("rmse", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("rmse=", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("rmse=x", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("mse=1", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("=1", &t, &v), -1);
+    cr_expect_eq(hb_target_parse("rmse", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("rmse=", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("rmse=x", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("mse=1", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("=1", &t, &v), HB_ERR_ARG);
     hb_train_params p = hb_params_default(HB_MODEL_MF);
     p.target = HB_TARGET_AUC;
     p.target_value = 0.8;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "isa.h"
+#include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -13,22 +14,6 @@ extern "C" {
 
 #define HB_VERSION "0.1.0"
 
-typedef enum hb_status {
-    HB_OK = 0,
-    HB_ERR_IO,          /* a file could not be opened, read or written */
-    HB_ERR_PARSE,       /* a file's contents are not what was expected */
-    HB_ERR_ARG,         /* a parameter is out of range */
-    HB_ERR_NOMEM,       /* an allocation failed */
-    HB_ERR_DIVERGED,    /* training produced NaN or Inf */
-    HB_ERR_UNSUPPORTED, /* the CPU or build cannot do what was asked */
-} hb_status;
-
-/* A message that names the file, line and expectation; filled by every failing call. */
-typedef struct hb_error {
-    char msg[1024];
-} hb_error;
-
-const char *hb_status_str(hb_status s);
 
 /* ---------------------------------------------------------------- data */
 
@@ -218,7 +203,7 @@ typedef enum hb_optimizer {
 } hb_optimizer;
 /* "sgd", "nadam", "adagrad", "adagrad-row". */
 const char *hb_optimizer_name(hb_optimizer o);
-int hb_optimizer_parse(const char *s, hb_optimizer *out);
+hb_status hb_optimizer_parse(const char *s, hb_optimizer *out); /* HB_OK or HB_ERR_ARG */
 
 /* Nadam on embedding rows. LAZY: a row's moments and step count advance only when a mini-batch
  * touches it (O(touched rows) per step: the fast option for large data). DENSE: Keras' and
@@ -241,8 +226,8 @@ typedef enum hb_target_metric {
 } hb_target_metric;
 /* "rmse", "mae", "ndcg_at_10", "logloss", "auc" ("" for NONE). */
 const char *hb_target_name(hb_target_metric t);
-/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). Returns 0, or -1. */
-int hb_target_parse(const char *spec, hb_target_metric *t, double *value);
+/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). HB_OK, or HB_ERR_ARG. */
+hb_status hb_target_parse(const char *spec, hb_target_metric *t, double *value);
 /* 1 when higher values are better (NDCG, AUC). */
 int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;

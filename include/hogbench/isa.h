@@ -2,6 +2,8 @@
 #ifndef HOGBENCH_ISA_H
 #define HOGBENCH_ISA_H
 
+#include "status.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -19,9 +21,9 @@ typedef enum hb_isa {
 
 /* Name of an ISA ("scalar", "avx2", "avx512", "neon", "auto"), or "?" */
 const char *hb_isa_name(hb_isa isa);
-/* Parse "auto", "scalar", "avx2", "avx512", "neon". Returns 0 on success, -1 if unknown.
- * "auto" yields HB_ISA_AUTO. */
-int hb_isa_parse(const char *s, hb_isa *out);
+/* Parse "auto", "scalar", "avx2", "avx512", "neon" ("auto" yields HB_ISA_AUTO). HB_OK, or
+ * HB_ERR_ARG for another name. */
+hb_status hb_isa_parse(const char *s, hb_isa *out);
 /* 1 if this binary has kernels for isa AND the CPU/OS can run them (HB_ISA_AUTO: 1). */
 int hb_isa_supported(hb_isa isa);
 /* Best ISA this binary and CPU support. */
