@@ -19,7 +19,14 @@ static const char *data_dir; /* HOGBENCH_DATA, or NULL: synthetic */
 static hb_dataset *ds;        /* loaded once for the training and evaluation benchmarks */
 
 static hb_status load(hb_dataset **out, hb_error *err) {
-    if (data_dir) return hb_dataset_load_ml100k(data_dir, "u1", out, err);
+    if (data_dir) { /* the one loader, with ML-100K's u1 as hb_dataset_load_ml100k read it */
+        hb_load_opts o = hb_load_opts_default();
+        o.format = HB_FORMAT_TSV;
+        o.header = 0;
+        o.seed_filter = 1;
+        snprintf(o.split, sizeof o.split, "u1");
+        return hb_dataset_load(data_dir, &o, out, err);
+    }
     const hb_synth_params sp = hb_synth_default();
     return hb_dataset_synthetic(&sp, out, err);
 }

@@ -26,7 +26,9 @@ int main(int argc, char **argv) {
         st = hb_synth_parse(data, &sp, &err);
         if (st == HB_OK) st = hb_dataset_synthetic(&sp, &ds, &err);
     } else {
-        st = hb_dataset_load_ml100k(data, split, &ds, &err);
+        hb_load_opts o = hb_load_opts_default();
+        snprintf(o.split, sizeof o.split, "%s", split);
+        st = hb_dataset_load(data, &o, &ds, &err);
     }
     if (st != HB_OK || reps < 1 || tmax < 1) {
         fprintf(stderr, "eval_bench: %s\n", st != HB_OK ? err.msg : "bad reps or threads");

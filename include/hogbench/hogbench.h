@@ -54,13 +54,6 @@ typedef struct hb_dataset {
 
 enum { HB_CACHE_NONE = 0, HB_CACHE_HIT, HB_CACHE_WRITTEN, HB_CACHE_UNWRITABLE };
 
-/* Loads DIR/SPLIT.base and DIR/SPLIT.test (SPLIT one of u1..u5, ua, ub) as GroupLens ships
- * them (tab-separated user, item, rating, timestamp), applies the notebook's filtering and
- * re-indexes users and items 0..n-1 in ascending original id. On failure returns an error
- * naming the file and line, and *out is NULL. */
-hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset **out,
-                                 hb_error *err);
-
 /* Parameters of the planted low-rank generator. */
 typedef struct hb_synth_params {
     uint32_t users, items;
@@ -150,7 +143,8 @@ hb_load_opts hb_load_opts_default(void);
  * naming the option and what it expects. */
 hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *value, hb_error *err);
 
-/* Loads ratings from PATH: an ML-100K folder (predefined splits u1..ub, or u.data with another
+/* The loader (the one entry point for files; hb_dataset_synthetic and hb_dataset_from_raw
+ * build datasets from a generator or from memory). Loads ratings from PATH: an ML-100K folder (predefined splits u1..ub, or u.data with another
  * split), a folder holding ratings.dat (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any
  * delimited file, or a synthetic[:...] spec. Splits, then either applies the notebook's filtering
  * or drops (and counts) test rows whose user or item is absent from train; re-indexes users and
