@@ -82,7 +82,7 @@ static void bm_eval(hb_gb_state *st, void *arg) {
     }
     while (hb_gb_run_batch(st, 1)) {
         hb_metrics met;
-        if (hb_evaluate(m, ds, p.threads, &met) != HB_OK) {
+        if (hb_evaluate(m, ds, p.threads, &met, &err) != HB_OK) {
             hb_gb_skip(st, "evaluation failed");
             break;
         }

@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
     for (int th = 1; th <= tmax; th++) {
         hb_metrics mt;
         for (int r = 0; r < reps; r++) {
-            hb_evaluate(m, ds, th, &mt);
+            hb_evaluate(m, ds, th, &mt, &err);
             t[r] = mt.eval_seconds;
         }
         qsort(t, (size_t)reps, sizeof *t, cmp_d);

@@ -542,13 +542,16 @@ done:
     return st;
 }
 
-hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out) {
+hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out,
+                      hb_error *err) {
     const hb_kernels *k = hb_kernels_for(m->p.isa);
-    if (!k) return HB_ERR_UNSUPPORTED;
+    if (!k)
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                       hb_isa_name(m->p.isa));
     const hb_fpmode fp = hb_fp_save();
     const hb_status st = hb_evaluate_with(m, ds, k, threads, out);
     hb_fp_restore(fp);
-    return st;
+    return st ? hb_fail(err, st, "evaluation failed: %s", hb_status_str(st)) : HB_OK;
 }
 
 /* ------------------------------------------------------------- pointwise metrics, targets */
@@ -630,13 +633,15 @@ hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
 }
 
 hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
-                                hb_metrics *out) {
+                                hb_metrics *out, hb_error *err) {
     const hb_kernels *k = hb_kernels_for(m->p.isa);
-    if (!k) return HB_ERR_UNSUPPORTED;
+    if (!k)
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                       hb_isa_name(m->p.isa));
     const hb_fpmode fp = hb_fp_save();
     const hb_status st = hb_evaluate_pointwise_with(m, ds, k, threads, out);
     hb_fp_restore(fp);
-    return st;
+    return st ? hb_fail(err, st, "evaluation failed: %s", hb_status_str(st)) : HB_OK;
 }
 
 static const char *const hb_kTargetNames[HB_TARGET_COUNT] = {"", "rmse", "mae", "ndcg_at_10",

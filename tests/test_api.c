@@ -56,9 +56,9 @@ static void check_model(hb_model_kind kind, hb_isa isa, const hb_dataset *ds) {
     cr_assert_eq(fp_ctl(), fp0, "hb_train on %s left FP control %#llx (was %#llx)",
                  hb_isa_name(isa), fp_ctl(), fp0);
     hb_metrics mt;
-    cr_assert_eq(hb_evaluate(m, ds, 2, &mt), HB_OK);
+    cr_assert_eq(hb_evaluate(m, ds, 2, &mt, &err), HB_OK);
     cr_assert_eq(fp_ctl(), fp0, "hb_evaluate changed the FP control");
-    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &mt), HB_OK);
+    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &mt, &err), HB_OK);
     cr_assert_eq(fp_ctl(), fp0, "hb_evaluate_pointwise changed the FP control");
     cr_assert_eq(hb_model_params(m)->isa, isa);
 

@@ -145,7 +145,7 @@ Test(target, pointwise_auc_and_logloss) {
     hb_train_result res;
     cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
     hb_metrics pm;
-    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &pm), HB_OK);
+    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &pm, &err), HB_OK);
     const float span = ds->r_max - ds->r_min;
     double pairs = 0, wins = 0, ll = 0;
     float *pr = malloc(ds->n_test * sizeof *pr), *y = malloc(ds->n_test * sizeof *y);

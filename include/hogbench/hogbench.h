@@ -407,11 +407,12 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
 /* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol, on the
  * kernel table of m's params.isa (HB_ERR_UNSUPPORTED if unusable here). The caller's
  * floating-point mode is as it was on return (as for every function below). */
-hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out);
+hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out,
+                      hb_error *err);
 /* The pointwise metrics only (RMSE, MAE; binary models also logloss and AUC): one pass over
  * the test ratings, what a target check on those metrics needs. NDCG fields are NaN. */
 hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
-                                hb_metrics *out);
+                                hb_metrics *out, hb_error *err);
 
 /* ------------------------------------------------------------- metrics */
 
