@@ -167,3 +167,42 @@ Test(api, caller_fp_mode_kept) {
     hb_model_free(&m);
     hb_dataset_free(&ds);
 }
+
+/* hb_model_load refuses what hb_model_save did not write: a missing folder (HB_ERR_IO), a
+ * truncated factor file and parameters that do not hash to model.json's model_xxh3
+ * (HB_ERR_PARSE, with a message naming the file). */
+Test(api, load_refuses_damaged_models) {
+    hb_dataset *ds = planted();
+    hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
+    p.epochs = 1;
+    hb_model *m = NULL, *l = NULL;
+    hb_error err = {{0}};
+    cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+    char dir[] = "/tmp/hb_test_api_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char sub[64], path[128], cmd[160];
+    snprintf(sub, sizeof sub, "%s/model", dir);
+    cr_assert_eq(hb_model_load(sub, &l, &err), HB_ERR_IO);
+    cr_assert_null(l);
+    cr_assert_eq(hb_model_save(m, ds, sub, &err), HB_OK, "%s", err.msg);
+    /* one bias changed in place: the hash no longer matches */
+    snprintf(path, sizeof path, "%s/user_bias.npy", sub);
+    FILE *f = fopen(path, "r+b");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, -4, SEEK_END), 0);
+    const float x = 123.0f;
+    cr_assert_eq(fwrite(&x, sizeof x, 1, f), 1);
+    fclose(f);
+    cr_assert_eq(hb_model_load(sub, &l, &err), HB_ERR_PARSE);
+    cr_assert_not_null(strstr(err.msg, "model_xxh3"), "%s", err.msg);
+    cr_assert_null(l);
+    /* a factor file cut short */
+    snprintf(path, sizeof path, "%s/item_factors.npy", sub);
+    cr_assert_eq(truncate(path, 200), 0);
+    cr_assert_eq(hb_model_load(sub, &l, &err), HB_ERR_PARSE);
+    cr_assert_not_null(strstr(err.msg, "item_factors.npy"), "%s", err.msg);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    hb_model_free(&m);
+    hb_dataset_free(&ds);
+}
