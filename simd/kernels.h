@@ -1,4 +1,5 @@
-/* kernels.h: the hot kernels' table type, the ISA enum and the run-time dispatcher. */
+/* kernels.h: the hot kernels' signatures, their table (stamped from kernel_list.h) and the
+ * tables' lookup by ISA (the enum itself is public: include/hogbench/isa.h). */
 #ifndef HB_KERNELS_H
 #define HB_KERNELS_H
 
@@ -11,7 +12,6 @@
 #define restrict __restrict
 extern "C" {
 #endif
-
 
 /* Per-step scalars of one Nadam update (Keras/PyTorch schedule), computed by src/optim.c:
  *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g

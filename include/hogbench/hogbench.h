@@ -14,7 +14,6 @@ extern "C" {
 
 #define HB_VERSION "0.1.0"
 
-
 /* ---------------------------------------------------------------- data */
 
 /* One rating: 0-based dense user and item indices. 12 bytes. */
@@ -143,10 +142,11 @@ hb_load_opts hb_load_opts_default(void);
  * naming the option and what it expects. */
 hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *value, hb_error *err);
 
-/* The loader (the one entry point for files; hb_dataset_synthetic and hb_dataset_from_raw
- * build datasets from a generator or from memory). Loads ratings from PATH: an ML-100K folder (predefined splits u1..ub, or u.data with another
- * split), a folder holding ratings.dat (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any
- * delimited file, or a synthetic[:...] spec. Splits, then either applies the notebook's filtering
+/* The loader: the one entry point for files (hb_dataset_synthetic and hb_dataset_from_raw build
+ * datasets from a generator or from memory). Loads ratings from PATH: an ML-100K folder
+ * (predefined splits u1..ub, or u.data with another split), a folder holding ratings.dat
+ * (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any delimited file, or a synthetic[:...]
+ * spec. Splits, then either applies the notebook's filtering
  * or drops (and counts) test rows whose user or item is absent from train; re-indexes users and
  * items 0..n-1 in ascending original id. On failure returns an error naming the file, the line
  * and what was expected, and *out is NULL. */
@@ -345,8 +345,8 @@ hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir
 hb_status hb_model_dir_check(const char *dir, hb_error *err);
 /* Loads a folder hb_model_save wrote: model.json, the factor, bias and dense-layer .npy files.
  * The parameters' XXH3 must equal model.json's model_xxh3. The model scores as the saved one
- * did; its params hold the saved shape (model, dim, hidden layers, activation) and the
- * defaults otherwise, so it can be trained further. HB_ERR_IO when a file cannot be read,
+ * did; its params hold the saved shape (model, dim, hidden layers, activation) and
+ * hb_params_default's values otherwise (isa: HB_ISA_AUTO); its optimizer state starts fresh. HB_ERR_IO when a file cannot be read,
  * HB_ERR_PARSE (naming the file and what was expected) when one is not what was saved;
  * *out is then NULL. */
 hb_status hb_model_load(const char *dir, hb_model **out, hb_error *err);
