@@ -9,6 +9,7 @@
 
 #include "gbench.h"
 #include "hogbench/hogbench.h"
+#include "kernels.h"
 
 #ifndef HB_GIT_SHA
 #define HB_GIT_SHA "unknown"
@@ -18,7 +19,14 @@ static const char *data_dir; /* HOGBENCH_DATA, or NULL: synthetic */
 static hb_dataset *ds;        /* loaded once for the training and evaluation benchmarks */
 
 static hb_status load(hb_dataset **out, hb_error *err) {
-    if (data_dir) return hb_dataset_load_ml100k(data_dir, "u1", out, err);
+    if (data_dir) { /* the one loader, with ML-100K's u1 as hb_dataset_load_ml100k read it */
+        hb_load_opts o = hb_load_opts_default();
+        o.format = HB_FORMAT_TSV;
+        o.header = 0;
+        o.seed_filter = 1;
+        snprintf(o.split, sizeof o.split, "u1");
+        return hb_dataset_load(data_dir, &o, out, err);
+    }
     const hb_synth_params sp = hb_synth_default();
     return hb_dataset_synthetic(&sp, out, err);
 }
@@ -30,6 +38,7 @@ static void bm_epoch(hb_gb_state *st, void *arg) {
     const hb_model_kind kind = (hb_model_kind)(a / 2);
     hb_train_params p = a % 2 ? hb_params_seed(kind) : hb_params_default(kind);
     p.epochs = 1;
+    p.isa = hb_kernels_get() ? hb_kernels_get()->isa : HB_ISA_AUTO; /* $HOGBENCH_ISA */
     p.eval_every = 0;
     p.eval_users = 50; /* the evaluation hb_train ends with is not timed: keep it short */
     hb_model *m = NULL;
@@ -62,6 +71,7 @@ static void bm_epoch(hb_gb_state *st, void *arg) {
 static void bm_eval(hb_gb_state *st, void *arg) {
     const hb_model_kind kind = (hb_model_kind)(intptr_t)arg;
     hb_train_params p = hb_params_default(kind);
+    p.isa = hb_kernels_get() ? hb_kernels_get()->isa : HB_ISA_AUTO; /* $HOGBENCH_ISA */
     hb_model *m = NULL;
     hb_error err = {{0}};
     hb_train_result res;
@@ -72,7 +82,7 @@ static void bm_eval(hb_gb_state *st, void *arg) {
     }
     while (hb_gb_run_batch(st, 1)) {
         hb_metrics met;
-        if (hb_evaluate(m, ds, p.threads, &met) != HB_OK) {
+        if (hb_evaluate(m, ds, p.threads, &met, &err) != HB_OK) {
             hb_gb_skip(st, "evaluation failed");
             break;
         }

@@ -26,7 +26,9 @@ int main(int argc, char **argv) {
         st = hb_synth_parse(data, &sp, &err);
         if (st == HB_OK) st = hb_dataset_synthetic(&sp, &ds, &err);
     } else {
-        st = hb_dataset_load_ml100k(data, split, &ds, &err);
+        hb_load_opts o = hb_load_opts_default();
+        snprintf(o.split, sizeof o.split, "%s", split);
+        st = hb_dataset_load(data, &o, &ds, &err);
     }
     if (st != HB_OK || reps < 1 || tmax < 1) {
         fprintf(stderr, "eval_bench: %s\n", st != HB_OK ? err.msg : "bad reps or threads");
@@ -34,6 +36,7 @@ int main(int argc, char **argv) {
     }
     hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
     p.epochs = 2;
+    p.isa = hb_kernels_get()->isa; /* $HOGBENCH_ISA or the best, passed in */
     p.dim = 64;
     hb_model *m = NULL;
     hb_train_result res;
@@ -47,7 +50,7 @@ int main(int argc, char **argv) {
     for (int th = 1; th <= tmax; th++) {
         hb_metrics mt;
         for (int r = 0; r < reps; r++) {
-            hb_evaluate(m, ds, th, &mt);
+            hb_evaluate(m, ds, th, &mt, &err);
             t[r] = mt.eval_seconds;
         }
         qsort(t, (size_t)reps, sizeof *t, cmp_d);

@@ -279,21 +279,17 @@ static void bm_blas_gemv(hb_gb_state *st, void *arg) {
 
 /* ------------------------------------------------------------------ registration */
 
-typedef enum { VEC, MAT } shape;
+typedef hb_kshape shape;
+#define VEC HB_KSHAPE_VEC
+#define MAT HB_KSHAPE_MAT
 typedef struct {
     const char *name;
     hb_gb_fn fn;
     shape sh;
 } op;
-/* The op list mirrors hb_kernels' slots (dispatch.c's HB_ROW); every ISA row gets every op. */
-static const op ops[] = {
-    {"dot", bm_dot, VEC},       {"axpy", bm_axpy, VEC},     {"sgd", bm_sgd, VEC},
-    {"sgd_mf", bm_sgd_mf, VEC}, {"sgd_mf_run", bm_sgd_mf_run, VEC},
-    {"nadam", bm_nadam, VEC},   {"gemv", bm_gemv, MAT},     {"gemv_t", bm_gemv_t, MAT},
-    {"ger", bm_ger, MAT},       {"adagrad_mf_run", bm_adagrad_mf_run, VEC},
-    {"adagrad_row_mf_run", bm_adagrad_row_mf_run, VEC},
-};
-_Static_assert(sizeof ops / sizeof ops[0] == 11, "one entry per hb_kernels slot");
+/* kernel_list.h's ops, each run by its bm_<op>: every ISA row gets every op. */
+#define HB_BM_OP_(arg, name, NAME, sh) {#name, bm_##name, sh},
+static const op ops[] = {HB_KERNELS(HB_BM_OP_, ~)};
 
 static const int64_t dims[] = {16, 32, 50, 64, 128, 256};
 static const int64_t gemv_rows[] = {1682, 27278}; /* MovieLens 100K items, ML-latest-small-like */

@@ -1,7 +1,6 @@
-/* dispatch.c: one kernel table per ISA (scalar rows overlaid with optimized ones), chosen once
- * at start-up from CPUID + XGETBV (x86) or HWCAP (Arm), overridable by HOGBENCH_ISA / --isa.
- * Compiled with baseline flags only. */
-#include <stdatomic.h>
+/* dispatch.c: one constant kernel table per ISA, what CPUID + XGETBV (x86) or HWCAP (Arm) say
+ * this machine runs, and the best of them; which table a call uses is its caller's parameter
+ * (the CLI resolves --isa and HOGBENCH_ISA). Compiled with baseline flags only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,23 +62,17 @@ HB_SLOW_SGD_MF(avx512)
 #ifdef HB_HAVE_NEON
 HB_SLOW_SGD_MF(neon)
 #endif
-#define HB_SGD_MF(sfx) hb_sgd_mf_slow__##sfx
-#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_slow__##sfx
+/* the listed slots below, then these two again: the later initializer wins (C17 6.7.9) */
+#define HB_ROW_OVERRIDES(sfx) .sgd_mf = hb_sgd_mf_slow__##sfx, .sgd_mf_run = hb_sgd_mf_run_slow__##sfx,
+#pragma GCC diagnostic ignored "-Woverride-init"
 #else
-#define HB_SGD_MF(sfx) hb_sgd_mf_f32__##sfx
-#define HB_SGD_MF_RUN(sfx) hb_sgd_mf_run_f32__##sfx
+#define HB_ROW_OVERRIDES(sfx)
 #endif
 
-#define HB_ROW(isa_enum, sfx)                                                                 \
-    {                                                                                         \
-        .isa = isa_enum, .name = #sfx, .dot = hb_dot_f32__##sfx, .axpy = hb_axpy_f32__##sfx,  \
-        .sgd = hb_sgd_f32__##sfx, .sgd_mf = HB_SGD_MF(sfx),                                \
-        .sgd_mf_run = HB_SGD_MF_RUN(sfx),                                                     \
-        .nadam = hb_nadam_f32__##sfx, .gemv = hb_gemv_f32__##sfx,                             \
-        .gemv_t = hb_gemv_t_f32__##sfx, .ger = hb_ger_f32__##sfx,                             \
-        .adagrad_mf_run = hb_adagrad_mf_run_f32__##sfx,                                       \
-        .adagrad_row_mf_run = hb_adagrad_row_mf_run_f32__##sfx                                \
-    }
+/* A row: every listed operation's kernel for one ISA (kernel_list.h). */
+#define HB_KROW_(sfx, op, OP, shape) .op = hb_##op##_f32__##sfx,
+#define HB_ROW(isa_enum, sfx) \
+    { .isa = isa_enum, .name = #sfx, HB_KERNELS(HB_KROW_, sfx) HB_ROW_OVERRIDES(sfx) }
 
 /* Rows for ISAs this binary was not built with stay NULL-named (unsupported). */
 static const hb_kernels hb_kTables[HB_ISA_COUNT] = {
@@ -99,21 +92,22 @@ _Static_assert(HB_ISA_NEON == HB_ISA_COUNT - 1, "every ISA needs a table row");
 static const char *const hb_kIsaNames[HB_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
 
 const char *hb_isa_name(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) return "auto";
     return (unsigned)isa < HB_ISA_COUNT ? hb_kIsaNames[isa] : "?";
 }
 
-int hb_isa_parse(const char *s, hb_isa *out) {
-    if (!s) return -1;
+hb_status hb_isa_parse(const char *s, hb_isa *out) {
+    if (!s) return HB_ERR_ARG;
     if (strcmp(s, "auto") == 0) {
-        *out = HB_ISA_COUNT;
-        return 0;
+        *out = HB_ISA_AUTO;
+        return HB_OK;
     }
     for (int i = 0; i < HB_ISA_COUNT; i++)
         if (strcmp(s, hb_kIsaNames[i]) == 0) {
             *out = (hb_isa)i;
-            return 0;
+            return HB_OK;
         }
-    return -1;
+    return HB_ERR_ARG;
 }
 
 #ifdef HB_X86
@@ -154,6 +148,7 @@ static int hb_cpu_has(hb_isa isa) {
 #endif
 
 int hb_isa_supported(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) return 1;
     if ((unsigned)isa >= HB_ISA_COUNT || !hb_kTables[isa].name) return 0;
     return isa == HB_ISA_SCALAR || hb_cpu_has(isa);
 }
@@ -165,24 +160,15 @@ hb_isa hb_isa_best(void) {
 }
 
 const hb_kernels *hb_kernels_for(hb_isa isa) {
+    if (isa == HB_ISA_AUTO) isa = hb_isa_best();
     return hb_isa_supported(isa) ? &hb_kTables[isa] : NULL;
 }
 
-static _Atomic(const hb_kernels *) hb_chosen;
-
-const hb_kernels *hb_kernels_select(hb_isa isa) {
-    if (isa == HB_ISA_COUNT) isa = hb_isa_best();
-    const hb_kernels *k = hb_kernels_for(isa);
-    if (k) atomic_store(&hb_chosen, k);
-    if (k && getenv("HOGBENCH_DEBUG")) fprintf(stderr, "hogbench: kernels: %s\n", k->name);
-    return k;
-}
-
 const hb_kernels *hb_kernels_get(void) {
-    const hb_kernels *k = atomic_load(&hb_chosen);
-    if (k) return k;
-    hb_isa isa = HB_ISA_COUNT;
+    hb_isa isa = HB_ISA_AUTO;
     const char *env = getenv("HOGBENCH_ISA");
     if (env && *env && hb_isa_parse(env, &isa) != 0) return NULL;
-    return hb_kernels_select(isa);
+    const hb_kernels *k = hb_kernels_for(isa);
+    if (k && getenv("HOGBENCH_DEBUG")) fprintf(stderr, "hogbench: kernels: %s\n", k->name);
+    return k;
 }

@@ -1,22 +1,17 @@
-/* kernels.h: the hot kernels' table type, the ISA enum and the run-time dispatcher. */
+/* kernels.h: the hot kernels' signatures, their table (stamped from kernel_list.h) and the
+ * tables' lookup by ISA (the enum itself is public: include/hogbench/isa.h). */
 #ifndef HB_KERNELS_H
 #define HB_KERNELS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hogbench/isa.h" /* hb_isa, hb_isa_name/parse/supported/best */
+
 #ifdef __cplusplus
 #define restrict __restrict
 extern "C" {
 #endif
-
-typedef enum hb_isa {
-    HB_ISA_SCALAR = 0,
-    HB_ISA_AVX2 = 1,   /* AVX2 + FMA */
-    HB_ISA_AVX512 = 2, /* AVX-512 F/DQ/BW/VL */
-    HB_ISA_NEON = 3,   /* AArch64 Advanced SIMD */
-    HB_ISA_COUNT
-} hb_isa;
 
 /* Per-step scalars of one Nadam update (Keras/PyTorch schedule), computed by src/optim.c:
  *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g
@@ -51,23 +46,24 @@ typedef struct hb_mf_args {
 } hb_mf_args;
 
 /* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
- * output last. Row-major matrices with leading dimension lda (in elements). */
-typedef float (*hb_dot_fn)(size_t n, const float *restrict x, const float *restrict y);
+ * output last. Row-major matrices with leading dimension lda (in elements). Each operation has
+ * a function type (hb_<op>_ft: declares every ISA's kernel) and its pointer (hb_<op>_fn). */
+typedef float hb_dot_ft(size_t n, const float *restrict x, const float *restrict y);
 /* y += a * x */
-typedef void (*hb_axpy_fn)(size_t n, float a, const float *restrict x, float *restrict y);
+typedef void hb_axpy_ft(size_t n, float a, const float *restrict x, float *restrict y);
 /* w -= lr * (g + reg * w) */
-typedef void (*hb_sgd_fn)(size_t n, float lr, float reg, const float *restrict g, float *restrict w);
+typedef void hb_sgd_ft(size_t n, float lr, float reg, const float *restrict g, float *restrict w);
 /* Fused MF SGD step (LIBMF's sg_update): e = r - (p.q + bias);
  * p += lr*(e*q - reg*p); q += lr*(e*p_old - reg*q). Returns e (before the update). */
-typedef float (*hb_sgd_mf_fn)(size_t n, float r, float bias, float lr, float reg,
-                              float *restrict p, float *restrict q);
+typedef float hb_sgd_mf_ft(size_t n, float r, float bias, float lr, float reg,
+                           float *restrict p, float *restrict q);
 /* Classic per-sample MF SGD over n ratings, in order. For each rating x:
  *   bias = bu[u] + bi[i] + mu (0 without biases); rg = reg * 0.5f * (rw_u[u] + rw_i[i]) (reg
  *   without weights); e = sgd_mf(dim, x.r, bias, lr, rg, P_u, Q_i) (this ISA's own kernel);
  *   bu[u] += lr * (e - reg_bias * bu[u]); bi[i] += lr * (e - reg_bias * bi[i]).
  * Returns the sum of e^2 (in double, in rating order). The result is bit-identical to that loop;
  * a kernel may overlap consecutive ratings that share no user and no item. */
-typedef double (*hb_sgd_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, size_t n);
+typedef double hb_sgd_mf_run_ft(const hb_mf_args *a, const hb_krating *r, size_t n);
 /* The same loop under AdaGrad (mf/mf_bias, batch 1). For each rating x, with e computed as in
  * sgd_mf_run (this ISA's hb_mf_err), rg its L2 weight, g1 = rg*p - e*q and g2 = rg*q - e*p from
  * the old p and q, per lane d:
@@ -77,74 +73,59 @@ typedef double (*hb_sgd_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, siz
  *                                     Gi[i]; then Gu[u] += sum(g1^2)/dim, Gi[i] += sum(g2^2)/dim.
  * Biases (when bu): gb = reg_bias*b - e; per coordinate Gb += gb^2, b -= lr*gb/(sqrt(Gb)+eps);
  * row-wise b -= lr/sqrt(Gb)*gb, then Gb += gb^2. Returns the sum of e^2, in double. */
-typedef double (*hb_adagrad_mf_run_fn)(const hb_mf_args *a, const hb_krating *r, size_t n);
+typedef double hb_adagrad_mf_run_ft(const hb_mf_args *a, const hb_krating *r, size_t n);
+typedef hb_adagrad_mf_run_ft hb_adagrad_row_mf_run_ft;
 /* Fused Nadam step on one row: parameters, first and second moments in one pass. */
-typedef void (*hb_nadam_fn)(size_t n, const hb_nadam_coef *c, const float *restrict g,
-                            float *restrict w, float *restrict m, float *restrict v);
+typedef void hb_nadam_ft(size_t n, const hb_nadam_coef *c, const float *restrict g,
+                         float *restrict w, float *restrict m, float *restrict v);
 /* y[m] = A[m x n] x[n] */
-typedef void (*hb_gemv_fn)(size_t m, size_t n, const float *restrict A, size_t lda,
-                           const float *restrict x, float *restrict y);
+typedef void hb_gemv_ft(size_t m, size_t n, const float *restrict A, size_t lda,
+                        const float *restrict x, float *restrict y);
 /* y[n] = A[m x n]^T x[m] */
-typedef void (*hb_gemv_t_fn)(size_t m, size_t n, const float *restrict A, size_t lda,
-                             const float *restrict x, float *restrict y);
+typedef void hb_gemv_t_ft(size_t m, size_t n, const float *restrict A, size_t lda,
+                          const float *restrict x, float *restrict y);
 /* A[m x n] += alpha * x[m] y[n]^T */
-typedef void (*hb_ger_fn)(size_t m, size_t n, float alpha, const float *restrict x,
-                          const float *restrict y, float *restrict A, size_t lda);
+typedef void hb_ger_ft(size_t m, size_t n, float alpha, const float *restrict x,
+                       const float *restrict y, float *restrict A, size_t lda);
 
+typedef hb_dot_ft *hb_dot_fn;
+typedef hb_axpy_ft *hb_axpy_fn;
+typedef hb_sgd_ft *hb_sgd_fn;
+typedef hb_sgd_mf_ft *hb_sgd_mf_fn;
+typedef hb_sgd_mf_run_ft *hb_sgd_mf_run_fn;
+typedef hb_adagrad_mf_run_ft *hb_adagrad_mf_run_fn;
+typedef hb_nadam_ft *hb_nadam_fn;
+typedef hb_gemv_ft *hb_gemv_fn;
+typedef hb_gemv_t_ft *hb_gemv_t_fn;
+typedef hb_ger_ft *hb_ger_fn;
+
+/* What a kernel's operands look like (its tests' and benchmarks' sizes): one or a few rows of
+ * n elements (VEC), or an m x n matrix with a leading dimension (MAT). */
+typedef enum hb_kshape { HB_KSHAPE_VEC, HB_KSHAPE_MAT } hb_kshape;
+
+#include "kernel_list.h"
+
+/* The table: one slot per listed operation, hb_<op>_ft *<op>. */
+#define HB_KSLOT_(arg, op, OP, shape) hb_##op##_ft *op;
 typedef struct hb_kernels {
     hb_isa isa;
     const char *name;
-    hb_dot_fn dot;
-    hb_axpy_fn axpy;
-    hb_sgd_fn sgd;
-    hb_sgd_mf_fn sgd_mf;
-    hb_sgd_mf_run_fn sgd_mf_run;
-    hb_nadam_fn nadam;
-    hb_gemv_fn gemv;
-    hb_gemv_t_fn gemv_t;
-    hb_ger_fn ger;
-    hb_adagrad_mf_run_fn adagrad_mf_run;
-    hb_adagrad_mf_run_fn adagrad_row_mf_run;
+    HB_KERNELS(HB_KSLOT_, ~)
 } hb_kernels;
 
-/* Kernel declarations: hb_<op>_f32__<isa>. */
-#define HB_DECLARE_KERNELS(isa)                                                                 \
-    float hb_dot_f32__##isa(size_t n, const float *restrict x, const float *restrict y);        \
-    void hb_axpy_f32__##isa(size_t n, float a, const float *restrict x, float *restrict y);     \
-    void hb_sgd_f32__##isa(size_t n, float lr, float reg, const float *restrict g,              \
-                           float *restrict w);                                                  \
-    float hb_sgd_mf_f32__##isa(size_t n, float r, float bias, float lr, float reg,              \
-                               float *restrict p, float *restrict q);                           \
-    double hb_sgd_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);        \
-    void hb_nadam_f32__##isa(size_t n, const hb_nadam_coef *c, const float *restrict g,         \
-                             float *restrict w, float *restrict m, float *restrict v);          \
-    void hb_gemv_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,            \
-                            const float *restrict x, float *restrict y);                        \
-    void hb_gemv_t_f32__##isa(size_t m, size_t n, const float *restrict A, size_t lda,          \
-                              const float *restrict x, float *restrict y);                      \
-    void hb_ger_f32__##isa(size_t m, size_t n, float alpha, const float *restrict x,            \
-                           const float *restrict y, float *restrict A, size_t lda);             \
-    double hb_adagrad_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);    \
-    double hb_adagrad_row_mf_run_f32__##isa(const hb_mf_args *a, const hb_krating *r, size_t n);
+/* Kernel declarations: hb_<op>_f32__<isa>, one per listed operation. */
+#define HB_KDECL_(isa, op, OP, shape) hb_##op##_ft hb_##op##_f32__##isa;
+#define HB_DECLARE_KERNELS(isa) HB_KERNELS(HB_KDECL_, isa)
 
 HB_DECLARE_KERNELS(scalar)
 
-/* Name of an ISA ("scalar", "avx2", "avx512", "neon"), or "?" */
-const char *hb_isa_name(hb_isa isa);
-/* Parse "auto", "scalar", "avx2", "avx512", "neon". Returns 0 on success, -1 if unknown.
- * "auto" yields HB_ISA_COUNT. */
-int hb_isa_parse(const char *s, hb_isa *out);
-/* 1 if this binary has kernels for isa AND the CPU/OS can run them. */
-int hb_isa_supported(hb_isa isa);
-/* Best ISA this binary and CPU support. */
-hb_isa hb_isa_best(void);
-/* The table for one ISA, or NULL if unsupported here. Every slot is filled. */
+/* The table for one ISA (HB_ISA_AUTO: the best), or NULL if unsupported here. Every slot is
+ * filled. Tables are constant: there is no process-wide choice. */
 const hb_kernels *hb_kernels_for(hb_isa isa);
-/* The process-wide table: chosen once from HOGBENCH_ISA (if set) or the best supported.
- * Returns NULL (and leaves the choice unset) if HOGBENCH_ISA names an unusable ISA. */
+/* The CLI's default: the table HOGBENCH_ISA names (if set), else the best supported; NULL if
+ * HOGBENCH_ISA names an unusable ISA. Reads the environment on every call; the library never
+ * calls it (its functions take the ISA as a parameter). */
 const hb_kernels *hb_kernels_get(void);
-/* Force the process-wide choice (CLI --isa). Returns NULL if unsupported. */
-const hb_kernels *hb_kernels_select(hb_isa isa);
 
 #ifdef __cplusplus
 }

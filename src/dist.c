@@ -475,17 +475,18 @@ static int hb_dist_setup(hb_dist *d, hb_net *net, const hb_model *m, const hb_da
     return 1;
 }
 
-hb_status hb_train_mpi(hb_model *m, const hb_dataset *ds, MPI_Comm comm, hb_epoch_cb cb,
-                       void *ctx, hb_train_result *res, hb_error *err) {
+static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm comm,
+                                  hb_epoch_cb cb, void *ctx, hb_train_result *res,
+                                  hb_error *err) {
     memset(res, 0, sizeof *res);
     hb_net net = {.comm = comm};
     MPI_Comm_size(comm, &net.N);
     MPI_Comm_rank(comm, &net.r);
     const int N = net.N, r = net.r, S = HB_DIST_SLOTS, NS = 2 * S;
     const hb_train_params *p = &m->p;
-    const hb_kernels *k = hb_kernels_get();
-    if (!k) return hb_fail(err, HB_ERR_UNSUPPORTED, "HOGBENCH_ISA names an ISA this CPU or "
-                                                    "build cannot run");
+    const hb_kernels *k = hb_kernels_for(p->isa);
+    if (!k) return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                           hb_isa_name(p->isa));
     if (ds->n_users != m->n_users || ds->n_items != m->n_items)
         return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
     if (ds->n_train == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
@@ -654,5 +655,13 @@ hb_status hb_train_mpi(hb_model *m, const hb_dataset *ds, MPI_Comm comm, hb_epoc
     free(view);
     hb_part_free(&part);
     hb_dist_free(&d);
+    return st;
+}
+
+hb_status hb_train_mpi(hb_model *m, const hb_dataset *ds, MPI_Comm comm, hb_epoch_cb cb,
+                       void *ctx, hb_train_result *res, hb_error *err) {
+    const hb_fpmode fp = hb_fp_save(); /* the master thread flushes subnormals in the regions */
+    const hb_status st = hb_train_mpi_run(m, ds, comm, cb, ctx, res, err);
+    hb_fp_restore(fp);
     return st;
 }

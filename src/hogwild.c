@@ -413,13 +413,8 @@ static void hb_target_check(const hb_train_params *p, hb_train_result *res, cons
     res->seconds_to_target_with_eval = train_s + res->check_seconds;
 }
 
-hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
-                   hb_train_result *res, hb_error *err) {
-    memset(res, 0, sizeof *res);
-    res->seconds_to_target = res->seconds_to_target_with_eval = NAN;
-    const hb_kernels *k = hb_kernels_get();
-    if (!k) return hb_fail(err, HB_ERR_UNSUPPORTED, "HOGBENCH_ISA names an ISA this CPU or "
-                                                    "build cannot run");
+static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernels *k,
+                              hb_epoch_cb cb, void *ctx, hb_train_result *res, hb_error *err) {
     const hb_train_params *p = &m->p;
     if (ds->n_users != m->n_users || ds->n_items != m->n_items)
         return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
@@ -579,6 +574,19 @@ hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
     return st;
 }
 
+hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
+                   hb_train_result *res, hb_error *err) {
+    memset(res, 0, sizeof *res);
+    res->seconds_to_target = res->seconds_to_target_with_eval = NAN;
+    const hb_kernels *k = hb_kernels_for(m->p.isa);
+    if (!k) return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                           hb_isa_name(m->p.isa));
+    const hb_fpmode fp = hb_fp_save(); /* the master thread flushes subnormals in the regions */
+    const hb_status st = hb_train_run(m, ds, k, cb, ctx, res, err);
+    hb_fp_restore(fp);
+    return st;
+}
+
 /* ------------------------------------------- one rank's share (src/dist.c, part.h) */
 
 /* Distributed training (the MPI build) runs each rank's ratings item block by item block
@@ -671,7 +679,7 @@ void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, floa
         if (progress) progress(ctx);
         return;
     }
-    const hb_kernels *k = hb_kernels_get();
+    const hb_kernels *k = hb_kernels_for(view->p.isa);
     const int T = pt->T;
     hb_worker *ws = pt->ws;
     pthread_mutex_t *dense = pt->dense ? &pt->dense_lock : NULL;

@@ -73,6 +73,15 @@ void hb_omp_passive_reexec(char **argv);
  * microcode assist (a 25-epoch run went from seconds to minutes). Values below 1.2e-38 are
  * far below anything a model's output can resolve. */
 void hb_fp_flush_subnormals(void);
+/* The calling thread's floating-point control (x86: MXCSR; AArch64: FPCR), saved on entry of
+ * every public function that runs a parallel region (its master thread runs the region and
+ * flushes subnormals there) and restored on its exit, so the caller's mode (rounding, FTZ,
+ * DAZ, exception masks) is left as found; exception flags raised meanwhile stay raised. */
+typedef struct hb_fpmode {
+    uint64_t ctl;
+} hb_fpmode;
+hb_fpmode hb_fp_save(void);
+void hb_fp_restore(hb_fpmode s);
 
 /* Seconds from a monotonic clock. */
 double hb_now(void);

@@ -542,10 +542,16 @@ done:
     return st;
 }
 
-hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out) {
-    const hb_kernels *k = hb_kernels_get();
-    if (!k) return HB_ERR_UNSUPPORTED;
-    return hb_evaluate_with(m, ds, k, threads, out);
+hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out,
+                      hb_error *err) {
+    const hb_kernels *k = hb_kernels_for(m->p.isa);
+    if (!k)
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                       hb_isa_name(m->p.isa));
+    const hb_fpmode fp = hb_fp_save();
+    const hb_status st = hb_evaluate_with(m, ds, k, threads, out);
+    hb_fp_restore(fp);
+    return st ? hb_fail(err, st, "evaluation failed: %s", hb_status_str(st)) : HB_OK;
 }
 
 /* ------------------------------------------------------------- pointwise metrics, targets */
@@ -627,10 +633,15 @@ hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
 }
 
 hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
-                                hb_metrics *out) {
-    const hb_kernels *k = hb_kernels_get();
-    if (!k) return HB_ERR_UNSUPPORTED;
-    return hb_evaluate_pointwise_with(m, ds, k, threads, out);
+                                hb_metrics *out, hb_error *err) {
+    const hb_kernels *k = hb_kernels_for(m->p.isa);
+    if (!k)
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "ISA %s: this CPU or build cannot run it",
+                       hb_isa_name(m->p.isa));
+    const hb_fpmode fp = hb_fp_save();
+    const hb_status st = hb_evaluate_pointwise_with(m, ds, k, threads, out);
+    hb_fp_restore(fp);
+    return st ? hb_fail(err, st, "evaluation failed: %s", hb_status_str(st)) : HB_OK;
 }
 
 static const char *const hb_kTargetNames[HB_TARGET_COUNT] = {"", "rmse", "mae", "ndcg_at_10",
@@ -642,22 +653,22 @@ const char *hb_target_name(hb_target_metric t) {
 
 int hb_target_higher(hb_target_metric t) { return t == HB_TARGET_NDCG10 || t == HB_TARGET_AUC; }
 
-int hb_target_parse(const char *spec, hb_target_metric *t, double *value) {
+hb_status hb_target_parse(const char *spec, hb_target_metric *t, double *value) {
     const char *eq = spec ? strchr(spec, '=') : NULL;
-    if (!eq || eq == spec || !eq[1]) return -1;
+    if (!eq || eq == spec || !eq[1]) return HB_ERR_ARG;
     const size_t len = (size_t)(eq - spec);
     hb_target_metric found = HB_TARGET_NONE;
     for (int k = 1; k < HB_TARGET_COUNT; k++)
         if (strlen(hb_kTargetNames[k]) == len && strncmp(spec, hb_kTargetNames[k], len) == 0)
             found = (hb_target_metric)k;
     if (len == 7 && strncmp(spec, "ndcg@10", 7) == 0) found = HB_TARGET_NDCG10;
-    if (found == HB_TARGET_NONE) return -1;
+    if (found == HB_TARGET_NONE) return HB_ERR_ARG;
     char *e;
     const double v = strtod(eq + 1, &e);
-    if (*e || !isfinite(v) || v < 0) return -1;
+    if (*e || !isfinite(v) || v < 0) return HB_ERR_ARG;
     *t = found;
     *value = v;
-    return 0;
+    return HB_OK;
 }
 
 /* The target's metric in m. */

@@ -13,13 +13,13 @@ const char *hb_optimizer_name(hb_optimizer o) {
     return (unsigned)o < HB_OPT_COUNT ? hb_kOptNames[o] : "?";
 }
 
-int hb_optimizer_parse(const char *s, hb_optimizer *out) {
+hb_status hb_optimizer_parse(const char *s, hb_optimizer *out) {
     for (int k = 0; k < HB_OPT_COUNT; k++)
         if (strcmp(s, hb_kOptNames[k]) == 0) {
             *out = (hb_optimizer)k;
-            return 0;
+            return HB_OK;
         }
-    return -1;
+    return HB_ERR_ARG;
 }
 
 void hb_optim_free(hb_model *m) {

@@ -15,7 +15,7 @@ typedef struct hb_part hb_part;
 hb_status hb_part_create(const hb_model *shape, const hb_dataset *blocks, int nb, uint64_t seed,
                          hb_part **out, hb_error *err);
 
-/* One pass over block b's ratings with the part's threads and the process-wide kernel table,
+/* One pass over block b's ratings with the part's threads and the kernel table of view's p.isa,
  * view being the model whose user rows are the rank's and whose item rows (Q, biases, their
  * optimizer state, rw_i) are block b's, n_items = its size. progress (may be NULL) is called
  * by the calling thread (thread 0 of the team) between strata: the MPI layer drives its

@@ -21,6 +21,26 @@ void hb_fp_flush_subnormals(void) {
 #endif
 }
 
+hb_fpmode hb_fp_save(void) {
+    hb_fpmode s = {0};
+#if defined(__x86_64__) || defined(__i386__)
+    s.ctl = _mm_getcsr();
+#elif defined(__aarch64__)
+    __asm__ volatile("mrs %0, fpcr" : "=r"(s.ctl));
+#endif
+    return s;
+}
+
+void hb_fp_restore(hb_fpmode s) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_setcsr(((unsigned)s.ctl & ~0x3fu) | (_mm_getcsr() & 0x3fu)); /* flags raised stay */
+#elif defined(__aarch64__)
+    __asm__ volatile("msr fpcr, %0" : : "r"(s.ctl));
+#else
+    (void)s;
+#endif
+}
+
 hb_status hb_fail(hb_error *err, hb_status s, const char *fmt, ...) {
     if (err) {
         va_list ap;

@@ -26,24 +26,14 @@
 #define HB_RED_C 2.0
 #define HB_TINY ((double)FLT_MIN)
 
-typedef enum hb_op {
-    HB_OP_DOT,
-    HB_OP_AXPY,
-    HB_OP_SGD,
-    HB_OP_SGD_MF,
-    HB_OP_SGD_MF_RUN,
-    HB_OP_NADAM,
-    HB_OP_ADAGRAD_MF_RUN,
-    HB_OP_ADAGRAD_ROW_MF_RUN,
-    HB_OP_GEMV,
-    HB_OP_GEMV_T,
-    HB_OP_GER,
-    HB_OP_COUNT
-} hb_op;
+/* The ops under test: kernel_list.h's, in its order. */
+#define HB_OP_ENUM_(arg, op, OP, shape) HB_OP_##OP,
+typedef enum hb_op { HB_KERNELS(HB_OP_ENUM_, ~) HB_OP_COUNT } hb_op;
 
-static const char *const hb_kOpNames[HB_OP_COUNT] = {
-    "dot", "axpy", "sgd", "sgd_mf", "sgd_mf_run", "nadam", "adagrad_mf_run", "adagrad_row_mf_run",
-    "gemv", "gemv_t", "ger"};
+#define HB_OP_NAME_(arg, op, OP, shape) #op,
+static const char *const hb_kOpNames[HB_OP_COUNT] = {HB_KERNELS(HB_OP_NAME_, ~)};
+#define HB_OP_SHAPE_(arg, op, OP, shape) shape,
+static const hb_kshape hb_kOpShapes[HB_OP_COUNT] = {HB_KERNELS(HB_OP_SHAPE_, ~)};
 
 /* One (ISA, op) sweep's outcome. */
 typedef struct hb_report {
@@ -707,7 +697,7 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
     static const size_t mat_n[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49,
                                    50, 63, 64, 65, 100, 128, 256, 1021};
     for (size_t off = 0; off < 2; off++) {
-        if (op < HB_OP_GEMV) {
+        if (hb_kOpShapes[op] == HB_KSHAPE_VEC) {
             for (size_t s = 0; s < ns; s++) {
                 hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[op]};
                 snprintf(c.what, sizeof c.what, "n=%zu off=%zu", sizes[s], off);
@@ -719,8 +709,9 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_SGD_MF_RUN: hb_case_sgd_mf_run(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_ADAGRAD_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 0); break;
                 case HB_OP_ADAGRAD_ROW_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 1); break;
-                default: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
-                }
+                case HB_OP_NADAM: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_GEMV: case HB_OP_GEMV_T: case HB_OP_GER: case HB_OP_COUNT: break;
+                } /* no default: -Wswitch names a listed op without a case */
                 hb_case_end(&c);
             }
             continue;
@@ -731,9 +722,12 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                     const size_t m = ms[mi], n = mat_n[ni], lda = n + pad * 5;
                     hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[op]};
                     snprintf(c.what, sizeof c.what, "m=%zu n=%zu lda=%zu off=%zu", m, n, lda, off);
-                    if (op == HB_OP_GEMV) hb_case_gemv(&c, k, &rng, m, n, lda, off);
-                    else if (op == HB_OP_GEMV_T) hb_case_gemv_t(&c, k, &rng, m, n, lda, off);
-                    else hb_case_ger(&c, k, &rng, m, n, lda, off);
+                    switch (op) {
+                    case HB_OP_GEMV: hb_case_gemv(&c, k, &rng, m, n, lda, off); break;
+                    case HB_OP_GEMV_T: hb_case_gemv_t(&c, k, &rng, m, n, lda, off); break;
+                    case HB_OP_GER: hb_case_ger(&c, k, &rng, m, n, lda, off); break;
+                    default: break; /* the vector ops: above */
+                    }
                     hb_case_end(&c);
                 }
         if (op == HB_OP_GEMV) { /* over 1 MiB: the kernels' prefetching path */

@@ -4,6 +4,7 @@
  *   mf 0.9673 / 0.1130, mf_bias 0.9595 / 0.1307, mlp 0.9650 / 0.0215 (RMSE / NDCG@10),
  *   mf_bias_bin NDCG@10 0.1967, mlp_bin NDCG@10 0.0091. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "hogbench/hogbench.h"
@@ -17,9 +18,10 @@ static hb_train_result run_default(hb_model_kind k) {
     if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set: skipping the MovieLens accuracy test");
     hb_dataset *ds = NULL;
     hb_error err;
-    cr_assert_eq(hb_dataset_load_ml100k(dir, "u1", &ds, &err), HB_OK, "%s", err.msg);
+    hb_load_opts o = hb_load_opts_default(); /* the one loader: ML-100K's predefined u1 */
+    snprintf(o.split, sizeof o.split, "u1");
+    cr_assert_eq(hb_dataset_load(dir, &o, &ds, &err), HB_OK, "%s", err.msg);
     hb_train_params p = hb_params_default(k);
-    p.verbose = 0;
     p.threads = 1;
     hb_model *m = NULL;
     cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);

@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "hogbench/hogbench.h"
+#include "data_internal.h"
 
 /* ------------------------------------------------------------------ temp files */
 

@@ -662,7 +662,7 @@ Test(eval, sampled_ndcg_uses_n_users) {
     cr_expect_str_eq(hb_ndcg_protocol(&res.metrics, b, sizeof b), "seed-full-ranking-sampled:50");
     hb_metrics full;
     m->p.eval_users = 0;
-    cr_assert_eq(hb_evaluate(m, ds, 1, &full), HB_OK);
+    cr_assert_eq(hb_evaluate(m, ds, 1, &full, NULL), HB_OK);
     cr_expect_eq(full.ndcg_users, 0);
     cr_expect_str_eq(hb_ndcg_protocol(&full, b, sizeof b), "seed-full-ranking");
     cr_expect_eq(full.rmse, res.metrics.rmse, "RMSE always uses every test row");

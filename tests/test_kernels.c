@@ -15,21 +15,17 @@ static void hb_run(hb_isa isa, hb_op op) {
                  rep.failed, rep.cases, seed, rep.first);
 }
 
-#define HB_OP_TESTS(isa, ISA)                                             \
-    Test(isa, dot) { hb_run(HB_ISA_##ISA, HB_OP_DOT); }                   \
-    Test(isa, axpy) { hb_run(HB_ISA_##ISA, HB_OP_AXPY); }                 \
-    Test(isa, sgd) { hb_run(HB_ISA_##ISA, HB_OP_SGD); }                   \
-    Test(isa, sgd_mf) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF); }             \
-    Test(isa, sgd_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_SGD_MF_RUN); }     \
-    Test(isa, nadam) { hb_run(HB_ISA_##ISA, HB_OP_NADAM); }               \
-    Test(isa, adagrad_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_ADAGRAD_MF_RUN); } \
-    Test(isa, adagrad_row_mf_run) { hb_run(HB_ISA_##ISA, HB_OP_ADAGRAD_ROW_MF_RUN); } \
-    Test(isa, gemv) { hb_run(HB_ISA_##ISA, HB_OP_GEMV); }                 \
-    Test(isa, gemv_t) { hb_run(HB_ISA_##ISA, HB_OP_GEMV_T); }             \
-    Test(isa, ger) { hb_run(HB_ISA_##ISA, HB_OP_GER); }
+static hb_isa hb_isa_named(const char *name) {
+    hb_isa isa = HB_ISA_AUTO;
+    cr_assert_eq(hb_isa_parse(name, &isa), 0, "%s", name);
+    return isa;
+}
 
-/* scalar: the oracle against double arithmetic; the others against the scalar kernels */
-HB_OP_TESTS(scalar, SCALAR)
-HB_OP_TESTS(avx2, AVX2)
-HB_OP_TESTS(avx512, AVX512)
-HB_OP_TESTS(neon, NEON)
+/* one Test per (ISA, op) of kernel_list.h; scalar: the oracle against double arithmetic, the
+ * others against the scalar kernels */
+#define HB_OP_TEST_(isa, op, OP, shape) \
+    Test(isa, op) { hb_run(hb_isa_named(#isa), HB_OP_##OP); }
+HB_KERNELS(HB_OP_TEST_, scalar)
+HB_KERNELS(HB_OP_TEST_, avx2)
+HB_KERNELS(HB_OP_TEST_, avx512)
+HB_KERNELS(HB_OP_TEST_, neon)

@@ -166,9 +166,10 @@ Test(optim, adagrad_trains_on_every_isa) {
     for (int o = 0; o < 2; o++) {
         double ref = NAN;
         for (int isa = 0; isa < HB_ISA_COUNT; isa++) {
-            const hb_kernels *k = hb_kernels_select((hb_isa)isa);
+            const hb_kernels *k = hb_kernels_for((hb_isa)isa);
             if (!k) continue;
             hb_train_params p = hb_params_default(HB_MODEL_MF_BIAS);
+            p.isa = (hb_isa)isa;
             p.optimizer = opts[o];
             p.lr = opts[o] == HB_OPT_ADAGRAD ? 0.1f : 0.05f;
             p.reg = 0.05f;
@@ -188,6 +189,5 @@ Test(optim, adagrad_trains_on_every_isa) {
             hb_model_free(&m);
         }
     }
-    hb_kernels_select(HB_ISA_COUNT);
     hb_dataset_free(&ds);
 }

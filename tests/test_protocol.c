@@ -90,9 +90,9 @@ Test(protocol, cold_rows_are_scored_with_the_known_bias) {
     hb_train_result res;
     cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
     hb_metrics warm, all;
-    cr_assert_eq(hb_evaluate(m, ds, 1, &warm), HB_OK);
+    cr_assert_eq(hb_evaluate(m, ds, 1, &warm, NULL), HB_OK);
     m->p.cold_rows = 1;
-    cr_assert_eq(hb_evaluate(m, ds, 1, &all), HB_OK);
+    cr_assert_eq(hb_evaluate(m, ds, 1, &all, NULL), HB_OK);
     double mean = 0, mbu = 0, mbi = 0, se = 0;
     for (size_t k = 0; k < ds->n_train; k++) mean += ds->train[k].r;
     mean /= (double)ds->n_train;

@@ -119,11 +119,11 @@ Test(target, parse_and_applicability) {
     cr_expect_eq(hb_target_parse("ndcg@10=0.2", &t, &v), 0);
     cr_expect_eq(t, HB_TARGET_NDCG10);
     cr_expect_eq(hb_target_parse("auc=0.8", &t, &v), 0);
-    cr_expect_eq(hb_target_parse("rmse", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("rmse=", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("rmse=x", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("mse=1", &t, &v), -1);
-    cr_expect_eq(hb_target_parse("=1", &t, &v), -1);
+    cr_expect_eq(hb_target_parse("rmse", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("rmse=", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("rmse=x", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("mse=1", &t, &v), HB_ERR_ARG);
+    cr_expect_eq(hb_target_parse("=1", &t, &v), HB_ERR_ARG);
     hb_train_params p = hb_params_default(HB_MODEL_MF);
     p.target = HB_TARGET_AUC;
     p.target_value = 0.8;
@@ -145,12 +145,16 @@ Test(target, pointwise_auc_and_logloss) {
     hb_train_result res;
     cr_assert_eq(hb_train(m, ds, NULL, NULL, &res, &err), HB_OK, "%s", err.msg);
     hb_metrics pm;
-    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &pm), HB_OK);
+    cr_assert_eq(hb_evaluate_pointwise(m, ds, 2, &pm, &err), HB_OK);
     const float span = ds->r_max - ds->r_min;
     double pairs = 0, wins = 0, ll = 0;
     float *pr = malloc(ds->n_test * sizeof *pr), *y = malloc(ds->n_test * sizeof *y);
+    uint32_t *tu = malloc(ds->n_test * sizeof *tu), *ti = malloc(ds->n_test * sizeof *ti);
+    for (size_t a = 0; a < ds->n_test; a++) tu[a] = ds->test[a].u, ti[a] = ds->test[a].i;
+    cr_assert_eq(hb_model_score(m, HB_ISA_SCALAR, ds->n_test, tu, ti, pr, &err), HB_OK);
+    free(tu);
+    free(ti);
     for (size_t a = 0; a < ds->n_test; a++) {
-        pr[a] = hb_model_predict(m, ds->test[a].u, ds->test[a].i);
         y[a] = (ds->test[a].r - ds->r_min) / span > 0.5f;
         ll -= y[a] ? log(pr[a]) : log1p(-(double)pr[a]);
     }

@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
     }
     /* the scalar kernels: TSan instruments accesses of up to 16 bytes, so the AVX2/AVX-512
      * kernels' 32- and 64-byte row loads and stores would go unseen */
-    const hb_kernels *kt = hb_kernels_select(HB_ISA_SCALAR);
+    const hb_kernels *kt = hb_kernels_for(HB_ISA_SCALAR);
     if (!kt) {
         fprintf(stderr, "tsan_blocked: no scalar kernel table\n");
         return 2;
@@ -90,7 +90,7 @@ int main(int argc, char **argv) {
         p.hidden = 16;
         p.n_hidden = 2;
         p.epochs = 3;
-        p.verbose = 0;
+        p.isa = kt->isa;
         hb_model *m = NULL;
         hb_train_result res;
         hb_status st = hb_model_create(&p, ds, &m, &err);

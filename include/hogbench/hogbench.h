@@ -5,28 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "isa.h"
+#include "status.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define HB_VERSION "0.1.0"
-
-typedef enum hb_status {
-    HB_OK = 0,
-    HB_ERR_IO,          /* a file could not be opened, read or written */
-    HB_ERR_PARSE,       /* a file's contents are not what was expected */
-    HB_ERR_ARG,         /* a parameter is out of range */
-    HB_ERR_NOMEM,       /* an allocation failed */
-    HB_ERR_DIVERGED,    /* training produced NaN or Inf */
-    HB_ERR_UNSUPPORTED, /* the CPU or build cannot do what was asked */
-} hb_status;
-
-/* A message that names the file, line and expectation; filled by every failing call. */
-typedef struct hb_error {
-    char msg[1024];
-} hb_error;
-
-const char *hb_status_str(hb_status s);
 
 /* ---------------------------------------------------------------- data */
 
@@ -66,13 +52,6 @@ typedef struct hb_dataset {
 #define HB_COLD UINT32_MAX /* a cold row's user or item that the train split does not have */
 
 enum { HB_CACHE_NONE = 0, HB_CACHE_HIT, HB_CACHE_WRITTEN, HB_CACHE_UNWRITABLE };
-
-/* Loads DIR/SPLIT.base and DIR/SPLIT.test (SPLIT one of u1..u5, ua, ub) as GroupLens ships
- * them (tab-separated user, item, rating, timestamp), applies the notebook's filtering and
- * re-indexes users and items 0..n-1 in ascending original id. On failure returns an error
- * naming the file and line, and *out is NULL. */
-hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset **out,
-                                 hb_error *err);
 
 /* Parameters of the planted low-rank generator. */
 typedef struct hb_synth_params {
@@ -163,9 +142,11 @@ hb_load_opts hb_load_opts_default(void);
  * naming the option and what it expects. */
 hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *value, hb_error *err);
 
-/* Loads ratings from PATH: an ML-100K folder (predefined splits u1..ub, or u.data with another
- * split), a folder holding ratings.dat (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any
- * delimited file, or a synthetic[:...] spec. Splits, then either applies the notebook's filtering
+/* The loader: the one entry point for files (hb_dataset_synthetic and hb_dataset_from_raw build
+ * datasets from a generator or from memory). Loads ratings from PATH: an ML-100K folder
+ * (predefined splits u1..ub, or u.data with another split), a folder holding ratings.dat
+ * (ML-1M/10M) or ratings.csv (ML-20M..32M, latest), any delimited file, or a synthetic[:...]
+ * spec. Splits, then either applies the notebook's filtering
  * or drops (and counts) test rows whose user or item is absent from train; re-indexes users and
  * items 0..n-1 in ascending original id. On failure returns an error naming the file, the line
  * and what was expected, and *out is NULL. */
@@ -216,7 +197,7 @@ typedef enum hb_optimizer {
 } hb_optimizer;
 /* "sgd", "nadam", "adagrad", "adagrad-row". */
 const char *hb_optimizer_name(hb_optimizer o);
-int hb_optimizer_parse(const char *s, hb_optimizer *out);
+hb_status hb_optimizer_parse(const char *s, hb_optimizer *out); /* HB_OK or HB_ERR_ARG */
 
 /* Nadam on embedding rows. LAZY: a row's moments and step count advance only when a mini-batch
  * touches it (O(touched rows) per step: the fast option for large data). DENSE: Keras' and
@@ -239,8 +220,8 @@ typedef enum hb_target_metric {
 } hb_target_metric;
 /* "rmse", "mae", "ndcg_at_10", "logloss", "auc" ("" for NONE). */
 const char *hb_target_name(hb_target_metric t);
-/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). Returns 0, or -1. */
-int hb_target_parse(const char *spec, hb_target_metric *t, double *value);
+/* Parses "METRIC=VALUE" (metric as hb_target_name, or ndcg@10). HB_OK, or HB_ERR_ARG. */
+hb_status hb_target_parse(const char *spec, hb_target_metric *t, double *value);
 /* 1 when higher values are better (NDCG, AUC). */
 int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
@@ -298,7 +279,6 @@ typedef struct hb_train_params {
     hb_schedule schedule;
     uint32_t blocks;      /* BLOCKED grid size G (0: auto, max(2T, rows/1 MiB)) */
     uint32_t eval_every;  /* evaluate every N epochs (0: only at the end) */
-    int verbose;          /* progress lines on stderr */
     uint32_t eval_users;  /* NDCG over a sample of this many users drawn from seed (0: every
                              user, the notebook's protocol); RMSE/MAE always use every test row */
     /* --- time to target (appended) --- */
@@ -312,6 +292,8 @@ typedef struct hb_train_params {
                              mf_bias (the unknown side's: the mean of its biases), as the
                              literature scores them; 0: they stay out (the default) */
     int tuned;            /* 1: the values came from 'hogbench tune' (recorded, not used) */
+    hb_isa isa;           /* the kernel table training and evaluation run on (the defaults:
+                             HB_ISA_AUTO, the best supported; resolved once per call) */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
@@ -331,8 +313,24 @@ typedef struct hb_model hb_model;
 hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_model **out,
                           hb_error *err);
 void hb_model_free(hb_model **m);
-/* Prediction (rating, or probability for binary models) for one pair. */
-float hb_model_predict(const hb_model *m, uint32_t u, uint32_t i);
+/* Scores n pairs (u[j], i[j]) into out[j]: the rating, or the probability for binary models,
+ * computed with the kernel table of isa (HB_ISA_AUTO: the best) and one workspace for the
+ * batch. HB_ERR_ARG for an index outside the model, HB_ERR_UNSUPPORTED for an ISA this CPU or
+ * build cannot run, HB_ERR_NOMEM; out is then unspecified. */
+hb_status hb_model_score(const hb_model *m, hb_isa isa, size_t n, const uint32_t *u,
+                         const uint32_t *i, float *out, hb_error *err);
+/* Read-only views of a model: its parameters (isa as trained or HB_ISA_AUTO when loaded),
+ * shape, factor tables (row-major, n x dim with row stride *ld floats, ld >= dim), biases
+ * (NULL for models without them) and the global mean added to every mf_bias prediction. */
+const hb_train_params *hb_model_params(const hb_model *m);
+uint32_t hb_model_n_users(const hb_model *m);
+uint32_t hb_model_n_items(const hb_model *m);
+uint32_t hb_model_dim(const hb_model *m);
+const float *hb_model_user_factors(const hb_model *m, size_t *ld);
+const float *hb_model_item_factors(const hb_model *m, size_t *ld);
+const float *hb_model_user_biases(const hb_model *m);
+const float *hb_model_item_biases(const hb_model *m);
+float hb_model_global_mean(const hb_model *m);
 /* XXH3-64 over every parameter array (for bit-identity checks). */
 uint64_t hb_model_hash(const hb_model *m);
 /* Writes every parameter as .npy plus users.npy, items.npy and model.json into dir, as one
@@ -345,6 +343,13 @@ hb_status hb_model_save(const hb_model *m, const hb_dataset *ds, const char *dir
  * that holds only what hb_model_save writes (model.json and .npy files); anything else
  * (another file, a subfolder, a non-folder) is HB_ERR_IO with a message naming it. */
 hb_status hb_model_dir_check(const char *dir, hb_error *err);
+/* Loads a folder hb_model_save wrote: model.json, the factor, bias and dense-layer .npy files.
+ * The parameters' XXH3 must equal model.json's model_xxh3. The model scores as the saved one
+ * did; its params hold the saved shape (model, dim, hidden layers, activation) and
+ * hb_params_default's values otherwise (isa: HB_ISA_AUTO); its optimizer state starts fresh. HB_ERR_IO when a file cannot be read,
+ * HB_ERR_PARSE (naming the file and what was expected) when one is not what was saved;
+ * *out is then NULL. */
+hb_status hb_model_load(const char *dir, hb_model **out, hb_error *err);
 
 /* ------------------------------------------------------------ training */
 
@@ -392,17 +397,22 @@ typedef struct hb_train_result {
     double check_seconds;             /* every target check's evaluation, in all */
 } hb_train_result;
 
-/* Trains m on ds->train with Hogwild workers through the process-wide kernel table, calling
- * cb after every epoch, then evaluates on ds->test. Returns HB_ERR_DIVERGED on NaN/Inf. */
+/* Trains m on ds->train with Hogwild workers through the kernel table of m's params.isa,
+ * calling cb after every epoch, then evaluates on ds->test. Returns HB_ERR_DIVERGED on NaN/Inf,
+ * HB_ERR_UNSUPPORTED when this CPU or build cannot run params.isa. The caller's floating-point
+ * mode (MXCSR / FPCR) is as it was on return. */
 hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
                    hb_train_result *res, hb_error *err);
 
-/* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol. */
-hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out);
+/* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol, on the
+ * kernel table of m's params.isa (HB_ERR_UNSUPPORTED if unusable here). The caller's
+ * floating-point mode is as it was on return (as for every function below). */
+hb_status hb_evaluate(const hb_model *m, const hb_dataset *ds, int threads, hb_metrics *out,
+                      hb_error *err);
 /* The pointwise metrics only (RMSE, MAE; binary models also logloss and AUC): one pass over
  * the test ratings, what a target check on those metrics needs. NDCG fields are NaN. */
 hb_status hb_evaluate_pointwise(const hb_model *m, const hb_dataset *ds, int threads,
-                                hb_metrics *out);
+                                hb_metrics *out, hb_error *err);
 
 /* ------------------------------------------------------------- metrics */
 

@@ -551,7 +551,8 @@ int hb_cli_outputs_check(const hb_run_cfg *cfg, const hb_dataset *ds, const char
 int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
     memset(o, 0, sizeof *o);
     hb_error err = {{0}};
-    const hb_kernels *k = cfg->isa == HB_ISA_COUNT ? hb_kernels_get() : hb_kernels_select(cfg->isa);
+    /* the ISA is a parameter: --isa, else $HOGBENCH_ISA or the best, resolved here */
+    const hb_kernels *k = cfg->isa == HB_ISA_AUTO ? hb_kernels_get() : hb_kernels_for(cfg->isa);
     if (!k) {
         fprintf(stderr, "hogbench: ISA %s is not supported by this CPU or build (see "
                         "'hogbench isa')\n", cfg->isa == HB_ISA_COUNT ? getenv("HOGBENCH_ISA")
@@ -571,7 +572,9 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
     if (cfg->dist) bad = !cfg->dist->agree(!bad);
     if (bad) return 1;
     hb_model *m = NULL;
-    o->st = hb_model_create(&cfg->p, ds, &m, &err);
+    hb_train_params p = cfg->p;
+    p.isa = k->isa;
+    o->st = hb_model_create(&p, ds, &m, &err);
     if (o->st == HB_ERR_ARG && !cfg->record_errors) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;

@@ -122,11 +122,13 @@ int hb_cmd_tune(int argc, char **argv) {
         hb_dataset_free(&ds);
         return 1;
     }
-    const hb_kernels *k = cfg.isa == HB_ISA_COUNT ? hb_kernels_get() : hb_kernels_select(cfg.isa);
+    const hb_kernels *k = cfg.isa == HB_ISA_AUTO ? hb_kernels_get() : hb_kernels_for(cfg.isa);
     if (!k) {
         fprintf(stderr, "hogbench tune: no usable kernel table\n");
         return 2;
     }
+    cfg.isa = k->isa; /* the trials and the final run: one table, passed in their params */
+    cfg.p.isa = k->isa;
     const hb_train_params p0 = cfg.p;
     const int binary = hb_model_is_binary(model);
     const char *mname = binary ? "logloss" : "rmse";
@@ -153,7 +155,6 @@ int hb_cmd_tune(int argc, char **argv) {
         p.target_value = 0;
         p.target_stop = 0;
         p.eval_every = 1;
-        p.verbose = 0;
         hb_trial_ctx c = {INFINITY, 0};
         hb_model *m = NULL;
         hb_train_result res;
@@ -184,7 +185,6 @@ int hb_cmd_tune(int argc, char **argv) {
     best_p.target_value = p0.target_value;
     best_p.target_stop = p0.target_stop;
     best_p.eval_every = p0.eval_every;
-    best_p.verbose = p0.verbose;
     best_p.tuned = 1;
     printf("tune: chosen lr=%.6g reg=%.6g dim=%u epochs=%u (validation %s %.4f; the preset as "
            "given: %.4f)\n", best_p.lr, best_p.reg, best_p.dim, best_p.epochs, mname, best, base_val);
