@@ -13,6 +13,7 @@
 #include <xxhash.h>
 
 #include "data_internal.h"
+#include "fetch.h"
 #include "model.h"
 #include "cli_run.h"
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "fetch.h"
 
 /* ------------------------------------------------------------------ loader flags */
 

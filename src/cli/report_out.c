@@ -1038,7 +1038,7 @@ static void sec_missing(hb_rp *r, hb_rp_doc *d) {
 static void sec_method(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "method", "Method");
     hb_doc_p(
-        d, "Bytes and flops per update (src/cost.c, from the kernels each path calls; d = dim, "
+        d, "Bytes and flops per update (src/cli/cost.c, from the kernels each path calls; d = dim, "
            "L = d rounded up to 16 floats, one row = 4L bytes): per-sample SGD on mf/mf_bias "
            "(sgd_mf_run) does 8d + 5 flops (dot 2d, two row updates of a multiply and an FMA per "
            "element 6d; mf_bias + 8) and moves 16L + 12 bytes (both rows read and written, the "

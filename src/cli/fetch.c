@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "data_internal.h"
+#include "fetch.h"
 
 extern char **environ;
 
