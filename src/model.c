@@ -1,5 +1,5 @@
-/* model.c: parameters (defaults, the seed preset, checks), model layout, init, forward and
- * backward for the MF family and the MLP, prediction, hashing, and .npy export. */
+/* model.c: parameters (defaults, the seed preset, checks), model layout and init, prediction,
+ * hashing, and .npy export. Each family's forward, backward and scoring: model_mf.c, model_mlp.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -278,9 +278,10 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     if (p->global_mean && hb_has_bias(p->model) && !hb_model_is_binary(p->model))
         m->mu = (float)mean;
     if (hb_model_is_binary(p->model) && ds->n_train) { /* the train's positive rate, as a logit */
-        const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
+        const float span = ds->r_max - ds->r_min;
         double pos = 0;
-        for (size_t k = 0; k < ds->n_train; k++) pos += (ds->train[k].r - ds->r_min) / span > 0.5f;
+        for (size_t k = 0; k < ds->n_train; k++)
+            pos += hb_binary_label(ds->train[k].r, ds->r_min, span);
         pos = (pos + 0.5) / ((double)ds->n_train + 1.0);
         m->cold_z = (float)log(pos / (1 - pos));
     } else {
@@ -288,91 +289,6 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     }
     *out = m;
     return HB_OK;
-}
-
-/* ------------------------------------------------------------- forward / backward */
-
-float hb_mf_forward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i) {
-    float z = k->dot(m->dim, m->P + (size_t)u * m->ld, m->Q + (size_t)i * m->ld);
-    if (m->bu) z += m->bu[u] + m->bi[i] + m->mu;
-    return z;
-}
-
-void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i,
-                    float dz, float *gp, float *gq, float *gbu, float *gbi) {
-    k->axpy(m->dim, dz, m->Q + (size_t)i * m->ld, gp);
-    k->axpy(m->dim, dz, m->P + (size_t)u * m->ld, gq);
-    if (gbu) *gbu += dz;
-    if (gbi) *gbi += dz;
-}
-
-hb_status hb_mlp_ws_init(hb_mlp_ws *w, const hb_model *m) {
-    memset(w, 0, sizeof *w);
-    int ok = (w->x0 = hb_calloc_aligned(2 * m->dim, 4)) && (w->dx = hb_calloc_aligned(2 * m->dim, 4));
-    for (uint32_t l = 0; ok && l < m->n_layers; l++) {
-        const hb_layer *L = &m->L[l];
-        ok = (w->z[l] = hb_calloc_aligned(L->out, 4)) && (w->a[l] = hb_calloc_aligned(L->out, 4)) &&
-             (w->d[l] = hb_calloc_aligned(L->out > L->in ? L->out : L->in, 4)) &&
-             (w->dW[l] = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
-             (w->db[l] = hb_calloc_aligned(L->out, 4));
-    }
-    if (!ok) hb_mlp_ws_free(w);
-    return ok ? HB_OK : HB_ERR_NOMEM;
-}
-
-void hb_mlp_ws_free(hb_mlp_ws *w) {
-    hb_free_aligned(w->x0);
-    hb_free_aligned(w->dx);
-    for (int l = 0; l < HB_MLP_MAX_LAYERS; l++) {
-        hb_free_aligned(w->z[l]);
-        hb_free_aligned(w->a[l]);
-        hb_free_aligned(w->d[l]);
-        hb_free_aligned(w->dW[l]);
-        hb_free_aligned(w->db[l]);
-    }
-    memset(w, 0, sizeof *w);
-}
-
-float hb_mlp_forward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, uint32_t u,
-                     uint32_t i) {
-    const uint32_t d = m->dim;
-    memcpy(w->x0, m->P + (size_t)u * m->ld, d * sizeof(float));
-    memcpy(w->x0 + d, m->Q + (size_t)i * m->ld, d * sizeof(float));
-    const float *x = w->x0;
-    const int relu = m->p.activation == HB_ACT_RELU;
-    for (uint32_t l = 0; l < m->n_layers; l++) {
-        const hb_layer *L = &m->L[l];
-        k->gemv(L->out, L->in, L->W, L->in, x, w->z[l]);
-        const int last = l + 1 == m->n_layers;
-        for (uint32_t j = 0; j < L->out; j++) {
-            const float z = w->z[l][j] + L->b[j];
-            w->z[l][j] = z;
-            w->a[l][j] = (relu && !last && z < 0) ? 0.0f : z;
-        }
-        x = w->a[l];
-    }
-    return w->z[m->n_layers - 1][0];
-}
-
-void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
-                     float *gp, float *gq) {
-    const int relu = m->p.activation == HB_ACT_RELU;
-    const uint32_t nl = m->n_layers;
-    w->d[nl - 1][0] = dz;
-    for (uint32_t l = nl; l-- > 0;) {
-        const hb_layer *L = &m->L[l];
-        float *delta = w->d[l];
-        const float *in = l ? w->a[l - 1] : w->x0;
-        k->ger(L->out, L->in, 1.0f, delta, in, w->dW[l], L->in);
-        k->axpy(L->out, 1.0f, delta, w->db[l]);
-        float *dprev = l ? w->d[l - 1] : w->dx;
-        k->gemv_t(L->out, L->in, L->W, L->in, delta, dprev);
-        if (l && relu)
-            for (uint32_t j = 0; j < L->in; j++)
-                if (w->z[l - 1][j] < 0) dprev[j] = 0.0f;
-    }
-    k->axpy(m->dim, 1.0f, w->dx, gp);
-    k->axpy(m->dim, 1.0f, w->dx + m->dim, gq);
 }
 
 float hb_model_predict(const hb_model *m, uint32_t u, uint32_t i) {
