@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "cache.h"
 
 #define HB_CACHE_MAGIC "HBCACHE1"
 #define HB_CACHE_VERSION 1u

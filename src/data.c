@@ -6,7 +6,12 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "assemble.h"
+#include "cache.h"
+#include "idmap.h"
+#include "parse.h"
+#include "split.h"
+#include "synth.h"
 
 void hb_dataset_free(hb_dataset **ds) {
     if (!ds || !*ds) return;
@@ -19,17 +24,6 @@ void hb_dataset_free(hb_dataset **ds) {
     free((*ds)->item_names);
     free(*ds);
     *ds = NULL;
-}
-
-uint64_t hb_dataset_fingerprint(const hb_dataset *ds) {
-    XXH3_state_t *st = XXH3_createState();
-    if (!st) return 0;
-    XXH3_64bits_reset(st);
-    if (ds->n_train) XXH3_64bits_update(st, ds->train, ds->n_train * sizeof *ds->train);
-    if (ds->n_test) XXH3_64bits_update(st, ds->test, ds->n_test * sizeof *ds->test);
-    uint64_t h = XXH3_64bits_digest(st);
-    XXH3_freeState(st);
-    return h;
 }
 
 /* ------------------------------------------------------------------ raw ratings (legacy) */

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "idmap.h"
 
 static inline uint64_t hb_key_hash_int(int64_t k) { return XXH3_64bits(&k, sizeof k); }
 

@@ -31,6 +31,12 @@ static inline uint64_t hb_splitmix64(uint64_t *s) {
     return z ^ (z >> 31);
 }
 
+/* Deterministic per-row hash (split decisions, synthetic streams). */
+static inline uint64_t hb_hash2(uint64_t seed, uint64_t k) {
+    uint64_t s = seed ^ (k * 0xd1b54a32d192ed03ULL);
+    return hb_splitmix64(&s);
+}
+
 /* xoshiro256**: the generator behind every random draw (seeded through splitmix64). */
 typedef struct hb_rng {
     uint64_t s[4];

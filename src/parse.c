@@ -10,7 +10,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "idmap.h"
+#include "parse.h"
 
 #define HB_WINDOW ((size_t)8 << 20) /* mapped bytes released (MADV_DONTNEED) behind the parser */
 #define HB_PAR_MIN ((size_t)1 << 20) /* below this, one thread */

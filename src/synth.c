@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data_internal.h"
+#include "synth.h"
 
 hb_synth_params hb_synth_default(void) {
     return (hb_synth_params){.users = 943, .items = 1682, .ratings = 100000, .dim = 8,
