@@ -194,14 +194,32 @@ static int hb_ends_with(const char *s, const char *suf) {
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-static int hb_is_file(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+/* The ratings files a MovieLens folder holds (one per release), in the order they are looked
+ * for, with their format and whether their first line is a header. */
+static const struct {
+    const char *file;
+    hb_format f;
+    int header;
+} hb_known_files[] = {{"u.data", HB_FORMAT_TSV, 0},
+                      {"ratings.dat", HB_FORMAT_DAT, 0},
+                      {"ratings.csv", HB_FORMAT_CSV, 1}};
+
+int hb_ratings_file_in(const char *dir, char *file, size_t cap, hb_format *f, int *header) {
+    for (size_t k = 0; k < sizeof hb_known_files / sizeof *hb_known_files; k++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", dir, hb_known_files[k].file);
+        if (!hb_is_file(p)) continue;
+        if (file) snprintf(file, cap, "%s", p);
+        if (f) *f = hb_known_files[k].f;
+        if (header) *header = hb_known_files[k].header;
+        return 1;
+    }
+    return 0;
 }
 
 /* "ml-25m/ratings.csv" from ".../ml-25m/ratings.csv" */
 static void hb_short_name(const char *path, char *buf, size_t cap) {
-    char tmp[4096];
+    char tmp[4200]; /* as long as the paths built here */
     snprintf(tmp, sizeof tmp, "%s", path);
     size_t n = strlen(tmp);
     while (n > 1 && tmp[n - 1] == '/') tmp[--n] = '\0';
@@ -496,23 +514,7 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
             return hb_fail(err, HB_ERR_ARG, "--split %s: %s has no %s.base (ML-100K's predefined "
                            "splits); use random:F, kfold:N:K, per-user:F or time:F", ss.predef,
                            path, ss.predef);
-        static const struct {
-            const char *file;
-            hb_format f;
-            int header;
-        } known_files[] = {{"u.data", HB_FORMAT_TSV, 0},
-                           {"ratings.dat", HB_FORMAT_DAT, 0},
-                           {"ratings.csv", HB_FORMAT_CSV, 1}};
-        file[0] = '\0';
-        for (size_t k = 0; k < sizeof known_files / sizeof *known_files && !file[0]; k++) {
-            snprintf(p, sizeof p, "%s/%s", path, known_files[k].file);
-            if (hb_is_file(p)) {
-                snprintf(file, sizeof file, "%s", p);
-                known = known_files[k].f;
-                known_header = known_files[k].header;
-            }
-        }
-        if (!file[0])
+        if (!hb_ratings_file_in(path, file, sizeof file, &known, &known_header))
             return hb_fail(err, HB_ERR_IO, "%s: expected a MovieLens folder (u1.base..u5.test or "
                            "u.data, ratings.dat, ratings.csv) or a ratings file", path);
     } else {
@@ -578,18 +580,7 @@ hb_status hb_dataset_convert(const char *path, const hb_load_opts *o, char *cach
     int known_header = -1;
     snprintf(file, sizeof file, "%s", path);
     if (S_ISDIR(sb.st_mode)) {
-        static const char *const names[] = {"ratings.dat", "ratings.csv", "u.data"};
-        file[0] = '\0';
-        for (int k = 0; k < 3 && !file[0]; k++) {
-            char p[4200];
-            snprintf(p, sizeof p, "%s/%s", path, names[k]);
-            if (hb_is_file(p)) {
-                snprintf(file, sizeof file, "%s", p);
-                known = k == 0 ? HB_FORMAT_DAT : k == 1 ? HB_FORMAT_CSV : HB_FORMAT_TSV;
-                known_header = k == 1;
-            }
-        }
-        if (!file[0])
+        if (!hb_ratings_file_in(path, file, sizeof file, &known, &known_header))
             return hb_fail(err, HB_ERR_IO, "%s: no ratings.dat, ratings.csv or u.data to convert", path);
     }
     hb_parse_spec sp;

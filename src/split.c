@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "select.h"
 #include "split.h"
 
 static int hb_parse_frac(const char *s, const char *end, double *out) {
@@ -134,27 +135,8 @@ typedef struct {
     uint32_t k;
 } hb_hk;
 
-/* Puts the m smallest (by h) of v[0..n) first (Hoare quickselect; h are distinct hashes). */
-static void hb_select(hb_hk *v, size_t n, size_t m) {
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1 && m > lo && m < hi) {
-        const uint64_t piv = v[lo + (hi - lo - 1) / 2].h; /* lower middle: Hoare always splits */
-        size_t i = lo, j = hi - 1;
-        for (;;) {
-            while (v[i].h < piv) i++;
-            while (v[j].h > piv) j--;
-            if (i >= j) break;
-            const hb_hk x = v[i];
-            v[i] = v[j];
-            v[j] = x;
-            i++;
-            j--;
-        }
-        const size_t mid = j + 1;
-        if (m < mid) hi = mid;
-        else lo = mid;
-    }
-}
+/* Puts the m smallest (by h: distinct hashes) of v[0..n) first. */
+HB_DEFINE_SELECT(hb_select, hb_hk, h, uint64_t)
 
 hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train, size_t *n_train,
                          hb_rating **test, size_t *n_test, hb_error *err) {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "select.h"
 #include "synth.h"
 
 hb_synth_params hb_synth_default(void) {
@@ -196,25 +197,7 @@ typedef struct {
     uint32_t i;
 } hb_ki;
 
-static void hb_select_ki(hb_ki *v, size_t n, size_t m) {
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1 && m > lo && m < hi) {
-        const double piv = v[lo + (hi - lo - 1) / 2].key; /* lower middle: Hoare always splits */
-        size_t i = lo, j = hi - 1;
-        for (;;) {
-            while (v[i].key < piv) i++;
-            while (v[j].key > piv) j--;
-            if (i >= j) break;
-            const hb_ki x = v[i];
-            v[i] = v[j];
-            v[j] = x;
-            i++;
-            j--;
-        }
-        if (m < j + 1) hi = j + 1;
-        else lo = j + 1;
-    }
-}
+HB_DEFINE_SELECT(hb_select_ki, hb_ki, key, double)
 
 #define HB_SYN_T0 946684800LL /* 2000-01-01 */
 #define HB_SYN_SPAN (19LL * 365 * 86400)

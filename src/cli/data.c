@@ -12,11 +12,6 @@
 
 /* ------------------------------------------------------------------ data resolution */
 
-static int hb_isdir(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 static const char *hb_cache_word(int c) {
     return c == HB_CACHE_HIT ? "read" : c == HB_CACHE_WRITTEN ? "written"
          : c == HB_CACHE_UNWRITABLE ? "not writable" : "none";
@@ -29,7 +24,7 @@ int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opt
     if (!data) {
         const char *env = getenv("HOGBENCH_DATA");
         if (env && *env) data = env;
-        else if (hb_isdir("data/ml-100k")) data = "data/ml-100k";
+        else if (hb_is_dir("data/ml-100k")) data = "data/ml-100k";
     }
     if (!data) {
         if (!quiet)
@@ -84,11 +79,6 @@ static void hb_data_usage(FILE *f) {
             "        unpack into DIR (default: data)\n\n"
             "loader flags:\n%s",
             hb_cli_data_flags_help());
-}
-
-static long hb_peak_rss_kib(void) {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
 static hb_format hb_format_of(const char *path, const char *flag) {
@@ -155,7 +145,7 @@ static int hb_data_gen(int argc, char **argv) {
     const double dt = hb_now() - t0;
     printf("wrote %s: %llu ratings, %lld bytes in %.2f s (%.0f MB/s), peak_rss_kib=%ld\n", out,
            (unsigned long long)p.ratings, stat(out, &sb) == 0 ? (long long)sb.st_size : -1LL, dt,
-           stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 / dt : 0.0, hb_peak_rss_kib());
+           stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 / dt : 0.0, hb_rss_peak_kib());
     return 0;
 }
 
@@ -174,7 +164,7 @@ static int hb_data_convert(int argc, char **argv, hb_load_opts *o) {
     }
     struct stat sb;
     printf("wrote %s (%lld bytes) in %.2f s, peak_rss_kib=%ld\n", cpath,
-           stat(cpath, &sb) == 0 ? (long long)sb.st_size : -1LL, hb_now() - t0, hb_peak_rss_kib());
+           stat(cpath, &sb) == 0 ? (long long)sb.st_size : -1LL, hb_now() - t0, hb_rss_peak_kib());
     return 0;
 }
 
@@ -217,7 +207,7 @@ static int hb_data_info(int argc, char **argv, hb_load_opts *o) {
         printf("source_bytes=%llu\nparse_mb_per_s=%.0f\n", (unsigned long long)ds->source_bytes,
                (double)ds->source_bytes / 1e6 / ds->load_seconds);
     printf("bytes_per_rating=%.2f (ratings %zu B each, plus ids)\npeak_rss_kib=%ld\n",
-           n ? mem / (double)n : 0.0, sizeof(hb_rating), hb_peak_rss_kib());
+           n ? mem / (double)n : 0.0, sizeof(hb_rating), hb_rss_peak_kib());
     printf("train_stars=");
     for (int s = 0; s <= 10; s++)
         if (stars[s]) printf("%s%g:%.3f", s ? " " : "", s / 2.0, (double)stars[s] / (double)ds->n_train);

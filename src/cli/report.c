@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "stats.h"
 
 // clang-format off
 static void hb_report_usage(FILE *f) {
@@ -477,11 +478,6 @@ static int hb_rp_load_probe(hb_rp *r, const char *path, hb_rp_probe *p) {
 
 /* ------------------------------------------------------------------ statistics and roofs */
 
-static int hb_rp_cmp_d(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, double *med, double *lo,
                      double *hi) {
     double v[256];
@@ -494,8 +490,8 @@ int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, doub
     }
     *med = *lo = *hi = NAN;
     if (!n) return 0;
-    qsort(v, (size_t)n, sizeof *v, hb_rp_cmp_d);
-    *med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    qsort(v, (size_t)n, sizeof *v, hb_cmp_double);
+    *med = hb_median_sorted(v, (size_t)n);
     *lo = v[0];
     *hi = v[n - 1];
     return n;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stats.h"
 
 static void hb_sweep_usage(FILE *f) {
     fprintf(f,
@@ -273,11 +274,6 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     return 0;
 }
 
-static int hb_cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median, min and max of the finite values among v[0..n) (sorted in place); 0 when none. */
 static int hb_stats(double *v, int n, double *med, double *lo, double *hi) {
     int m = 0;
@@ -285,7 +281,7 @@ static int hb_stats(double *v, int n, double *med, double *lo, double *hi) {
         if (isfinite(v[k])) v[m++] = v[k];
     if (!m) return 0;
     qsort(v, (size_t)m, sizeof *v, hb_cmp_double);
-    *med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    *med = hb_median_sorted(v, (size_t)m);
     *lo = v[0];
     *hi = v[m - 1];
     return m;
