@@ -34,7 +34,7 @@ static void hb_mark(const hb_rating *r, size_t n, uint8_t *mu, uint8_t *mi) {
 }
 
 hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
-                              size_t n_test, int seed_filter, hb_dataset **out, hb_error *err) {
+                              size_t n_test, int notebook_filter, hb_dataset **out, hb_error *err) {
     *out = NULL;
     hb_status st = HB_ERR_NOMEM;
     const uint32_t nu = t->n_users, ni = t->n_items;
@@ -44,8 +44,8 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
     if (!mu || !mi || !xu || !xi || !ds) goto fail;
     ds->n_train_raw = n_train;
     ds->n_test_raw = n_test;
-    ds->seed_filter = seed_filter;
-    if (seed_filter) { /* stage 1: train rows whose user and item occur in test */
+    ds->notebook_filter = notebook_filter;
+    if (notebook_filter) { /* stage 1: train rows whose user and item occur in test */
         hb_mark(test, n_test, mu, mi);
         n_train = hb_keep_marked(train, n_train, mu, mi);
         if (n_train == 0) {
@@ -65,7 +65,7 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
      * apart (without the notebook's filtering) for --cold-rows score */
     hb_rating *cold = NULL;
     size_t nc = 0;
-    if (!seed_filter) {
+    if (!notebook_filter) {
         for (size_t k = 0; k < n_test; k++) nc += !(mu[test[k].u] == 1 && mi[test[k].i] == 1);
         if (nc && !(cold = malloc(nc * sizeof *cold))) goto fail;
         nc = 0;

@@ -8,6 +8,6 @@
  * rating arrays are taken over): the notebook's filtering or cold-test dropping, compact
  * re-indexing, range, fingerprint. */
 hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
-                              size_t n_test, int seed_filter, hb_dataset **out, hb_error *err);
+                              size_t n_test, int notebook_filter, hb_dataset **out, hb_error *err);
 
 #endif

@@ -26,7 +26,7 @@ void hb_dataset_free(hb_dataset **ds) {
     *ds = NULL;
 }
 
-/* ------------------------------------------------------------------ raw ratings (legacy) */
+/* ------------------------------------------------------------------ raw ratings */
 
 static int hb_cmp_i64(const void *a, const void *b) {
     const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -96,7 +96,7 @@ hb_load_opts hb_load_opts_default(void) {
     o.header = -1;
     o.ids = HB_IDS_INT;
     o.seed = 42;
-    o.seed_filter = -1;
+    o.notebook_filter = -1;
     o.duplicates = HB_DUP_ERROR;
     o.cache = 1;
     o.cache_min_bytes = (uint64_t)16 << 20;
@@ -167,7 +167,7 @@ hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *v, hb_e
     } else if (strcmp(key, "seed-filter") == 0) {
         if ((k = hb_pick(v, yn, 3)) < 0)
             return hb_fail(err, HB_ERR_ARG, "--seed-filter '%s': expected yes, no or auto", v);
-        o->seed_filter = k == 2 ? -1 : k;
+        o->notebook_filter = k == 2 ? -1 : k;
     } else if (strcmp(key, "cache") == 0) {
         if ((k = hb_pick(v, yn, 2)) < 0)
             return hb_fail(err, HB_ERR_ARG, "--cache '%s': expected yes or no", v);
@@ -410,7 +410,7 @@ static hb_status hb_load_predef(const char *dir, const hb_split_spec *ss, const 
         a.n_duplicates += b.n_duplicates;
         hb_rating *tr = a.r, *te = b.r;
         a.r = b.r = NULL;
-        st = hb_dataset_assemble(&a, tr, a.n, te, b.n, o->seed_filter != 0, out, err);
+        st = hb_dataset_assemble(&a, tr, a.n, te, b.n, o->notebook_filter != 0, out, err);
     }
     hb_table_free(&a);
     hb_table_free(&b);
@@ -421,7 +421,7 @@ static hb_status hb_load_predef(const char *dir, const hb_split_spec *ss, const 
 }
 
 /* Split, filter and assemble a whole table. */
-static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, const char *name,
+static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int notebook_filter, const char *name,
                            const char *label, hb_dataset **out, hb_error *err) {
     hb_rating *tr = NULL, *te = NULL;
     size_t ntr = 0, nte = 0;
@@ -437,7 +437,7 @@ static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, cons
                        "splits non-empty (a larger fraction or more data)", label, sname, n,
                        nte == 0 ? "no test ratings" : "no train ratings");
     }
-    st = hb_dataset_assemble(t, tr, ntr, te, nte, seed_filter, out, err);
+    st = hb_dataset_assemble(t, tr, ntr, te, nte, notebook_filter, out, err);
     if (st != HB_OK) {
         char m[sizeof err->msg];
         snprintf(m, sizeof m, "%s", err ? err->msg : "");
@@ -451,7 +451,7 @@ static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, cons
 /* Synthetic data: the whole table, then the split (default: random:test_fraction seeded by the
  * generator's seed) and the notebook's filtering unless turned off. */
 static hb_status hb_load_synth(const hb_synth_params *p, const hb_split_spec *given,
-                               int seed_filter, int threads, hb_dataset **out, hb_error *err) {
+                               int notebook_filter, int threads, hb_dataset **out, hb_error *err) {
     hb_split_spec ss = {.kind = HB_SPLIT_RANDOM, .frac = p->test_fraction, .seed = p->seed};
     if (given) ss = *given;
     hb_table t;
@@ -461,7 +461,7 @@ static hb_status hb_load_synth(const hb_synth_params *p, const hb_split_spec *gi
     snprintf(name, sizeof name, "synthetic:users=%u,items=%u,ratings=%llu,dim=%u,seed=%llu,zipf=%g",
              p->users, p->items, (unsigned long long)p->ratings, p->dim,
              (unsigned long long)p->seed, p->zipf);
-    st = hb_finish(&t, &ss, seed_filter, name, "synthetic", out, err);
+    st = hb_finish(&t, &ss, notebook_filter, name, "synthetic", out, err);
     hb_table_free(&t);
     if (st == HB_OK && !given)
         snprintf((*out)->split, sizeof (*out)->split, "random:%g", p->test_fraction);
@@ -493,7 +493,8 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
         if (ss.kind == HB_SPLIT_PREDEF)
             return hb_fail(err, HB_ERR_ARG, "--split %s: ML-100K's predefined splits need its "
                            "folder; synthetic data takes random, kfold, per-user or time", ss.predef);
-        return hb_load_synth(&p, o->split[0] ? &ss : NULL, o->seed_filter != 0, o->threads, out, err);
+        return hb_load_synth(&p, o->split[0] ? &ss : NULL, o->notebook_filter != 0, o->threads,
+                             out, err);
     }
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -546,7 +547,7 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
     t.r_hi = sp.r_hi;
     char name[160];
     hb_short_name(file, name, sizeof name);
-    st = hb_finish(&t, &ss, o->seed_filter == 1, name, file, out, err);
+    st = hb_finish(&t, &ss, o->notebook_filter == 1, name, file, out, err);
     hb_table_free(&t);
     if (st != HB_OK) return st;
     (*out)->cache = cs;
@@ -609,7 +610,7 @@ hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset 
     hb_load_opts o = hb_load_opts_default();
     o.format = HB_FORMAT_TSV;
     o.header = 0;
-    o.seed_filter = 1;
+    o.notebook_filter = 1;
     hb_split_spec ss;
     memset(&ss, 0, sizeof ss);
     ss.kind = HB_SPLIT_PREDEF;

@@ -112,8 +112,8 @@ static int hb_mf_sgd_path(const hb_train_params *p) {
  * item, so no row is shared. The dense MLP weights are shared by every worker under both
  * schedules, and they are NOT raced: under the mutex `dense` a worker copies them into its
  * own snapshot at the start of a mini-batch (forward and backward read the snapshot) and
- * applies its step to the shared weights. (Racing them, as the first version did, let two
- * Nadam steps interleave on the same moments.) A step may thus be computed on weights one
+ * applies its step to the shared weights. (Racing them would let two Nadam steps interleave
+ * on the same moments.) A step may thus be computed on weights one
  * step old, as in any asynchronous SGD, but never on a half-written one.
  * Everything outside this function is race-free. With one thread it is sequential and
  * bit-for-bit reproducible. */

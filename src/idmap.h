@@ -10,7 +10,7 @@ typedef struct hb_idmap {
     int strings;
     uint32_t n;
     size_t cap;            /* slots, a power of two */
-    struct hb_slot {
+    struct hb_idmap_slot {
         uint64_t key;      /* the int key, or the string's XXH3 */
         uint32_t id;       /* id + 1; 0: empty */
     } *slot;

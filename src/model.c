@@ -37,7 +37,7 @@ int hb_model_is_binary(hb_model_kind k) { return k == HB_MODEL_MF_BIAS_BIN || k 
 int hb_model_is_mlp(hb_model_kind k) { return k == HB_MODEL_MLP || k == HB_MODEL_MLP_BIN; }
 static int hb_has_bias(hb_model_kind k) { return k == HB_MODEL_MF_BIAS || k == HB_MODEL_MF_BIAS_BIN; }
 
-hb_train_params hb_params_seed(hb_model_kind k) {
+hb_train_params hb_params_notebook(hb_model_kind k) {
     return (hb_train_params){
         .model = k, .dim = 50, .epochs = 10, .threads = 2, .optimizer = HB_OPT_NADAM,
         .lr = 1e-3f, .lr_decay = 0, .reg = 0, .reg_bias = 0,
@@ -51,7 +51,7 @@ hb_train_params hb_params_seed(hb_model_kind k) {
  * folds shaped like u1 under the notebook's protocol out of u1.base, and bench/tune/tune.py
  * searched grids on them with 2 threads (README: "How the defaults were chosen"). */
 hb_train_params hb_params_default(hb_model_kind k) {
-    hb_train_params p = hb_params_seed(k);
+    hb_train_params p = hb_params_notebook(k);
     p.nadam = HB_NADAM_LAZY; /* the fast one; the tuned Nadam defaults were chosen with it */
     switch (k) {
     case HB_MODEL_MF: /* per-sample SGD; item factor 0 and user factor 1 start as biases */
@@ -64,7 +64,7 @@ hb_train_params hb_params_default(hb_model_kind k) {
         p.batch = 1;
         p.init = HB_INIT_NORMAL;
         p.init_std = 0.1f;
-        p.init_mean = 2;
+        p.init_offset = 2;
         break;
     case HB_MODEL_MF_BIAS: /* no global mean and L2 per row: rare items shrink and rank low */
         p.optimizer = HB_OPT_SGD;
@@ -92,7 +92,7 @@ hb_train_params hb_params_default(hb_model_kind k) {
         p.lr_decay = 0.2f;
         p.reg = 0.003f;
         p.batch = 256;
-        p.init_mean = 1;
+        p.init_offset = 1;
         p.activation = HB_ACT_RELU;
         break;
     case HB_MODEL_MLP_BIN:
@@ -256,9 +256,9 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     double sum = 0; /* the train mean, for the offsets below */
     for (size_t k = 0; k < ds->n_train; k++) sum += ds->train[k].r;
     const double mean = ds->n_train ? sum / (double)ds->n_train : 0.0;
-    if (p->init_mean && ds->n_train && !mlp) {
+    if (p->init_offset && ds->n_train && !mlp) {
         const float c = (float)sqrt(fabs(mean));
-        if (p->init_mean == 1) {
+        if (p->init_offset == 1) {
             for (size_t u = 0; u < nu; u++) m->P[u * ld] += c;
             for (size_t i = 0; i < ni; i++) m->Q[i * ld] += c;
         } else if (p->dim >= 2) { /* factor 0 of items and 1 of users start as learnable biases */
@@ -270,7 +270,7 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
         hb_layer *L = &m->L[l];
         hb_fill_uniform(L->W, L->out, L->in, L->in, sqrtf(6.0f / (float)(L->in + L->out)), &r);
     }
-    if (p->init_mean == 1 && mlp && !hb_model_is_binary(p->model) && ds->n_train) {
+    if (p->init_offset == 1 && mlp && !hb_model_is_binary(p->model) && ds->n_train) {
         /* the MLP's output starts at the train mean: its first steps learn the interactions,
          * not the offset of 3.5 stars */
         m->L[m->n_layers - 1].b[0] = (float)mean;

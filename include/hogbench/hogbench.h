@@ -53,7 +53,7 @@ typedef struct hb_dataset {
     size_t n_duplicates;          /* duplicate (user, item) rows removed by the policy */
     size_t n_test_cold;           /* test rows dropped: their user or item is not in train */
     uint32_t n_cold_users, n_cold_items; /* distinct test users / items absent from train */
-    int seed_filter;              /* 1: the notebook's two-stage filtering was applied */
+    int notebook_filter;          /* 1: the notebook's two-stage filtering was applied */
     int cache;                    /* HB_CACHE_*: what the binary cache did for this load */
     double load_seconds;          /* wall time of the load (parse or cache, split, filter) */
     uint64_t source_xxh3;         /* XXH3-64 of the source file (0: not computed) */
@@ -148,7 +148,7 @@ typedef struct hb_load_opts {
                              random:F[:SEED], kfold:N:K[:SEED] (K 1-based), per-user:F[:SEED],
                              time:F (the latest fraction F by timestamp) */
     uint64_t seed;        /* split seed when the spec has none */
-    int seed_filter;      /* -1: on for ML-100K's predefined splits and synthetic data, else off */
+    int notebook_filter;  /* -1: on for ML-100K's predefined splits and synthetic data, else off */
     hb_dup_policy duplicates;
     int cache;            /* 1: read/write FILE.hbcache (keyed by the file's XXH3) */
     uint64_t cache_min_bytes; /* files smaller than this are never cached (default 16 MiB) */
@@ -282,7 +282,7 @@ typedef struct hb_train_params {
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
     float init_std;       /* HB_INIT_NORMAL: embedding std; HB_INIT_UNIFORM: the upper bound */
-    int init_mean;        /* 1: start factor 0 of every user and item at sqrt(train mean), so
+    int init_offset;      /* 1: start factor 0 of every user and item at sqrt(train mean), so
                              p.q starts at the mean rating (MF without biases); mlp: the output
                              bias starts at the train mean. 2: bias-dims (MF) */
     float beta1, beta2, eps; /* Nadam */
@@ -305,9 +305,10 @@ typedef struct hb_train_params {
     int tuned;            /* 1: the values came from 'hogbench tune' (recorded, not used) */
 } hb_train_params;
 
-/* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
-hb_train_params hb_params_seed(hb_model_kind k);
-/* hogbench's tuned defaults for a model under the notebook's protocol (the seed filter; see
+/* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512):
+ * the CLI's --preset seed. */
+hb_train_params hb_params_notebook(hb_model_kind k);
+/* hogbench's tuned defaults for a model under the notebook's protocol (its filter; see
  * README for how they were chosen). */
 hb_train_params hb_params_default(hb_model_kind k);
 /* The defaults under the standard protocol (no seed filter: ML-100K's u1..u5 as the literature

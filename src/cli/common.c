@@ -85,7 +85,8 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "layers", "%u", p->n_hidden);
     hb_row_add(r, "init", "%s", p->init == HB_INIT_KERAS ? "keras" : p->init == HB_INIT_NORMAL ? "normal" : "uniform");
     hb_row_add(r, "init_std", "%.9g", p->init_std);
-    hb_row_add(r, "init_offset", "%s", p->init_mean == 1 ? "mean" : p->init_mean == 2 ? "bias-dims" : "none");
+    hb_row_add(r, "init_offset", "%s",
+               p->init_offset == 1 ? "mean" : p->init_offset == 2 ? "bias-dims" : "none");
     hb_row_add(r, "beta1", "%.9g", p->beta1);
     hb_row_add(r, "beta2", "%.9g", p->beta2);
     hb_row_add(r, "eps", "%.9g", p->eps);

@@ -49,7 +49,7 @@ int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opt
                 ds->name, strcmp(ds->name, data) ? " from " : "", strcmp(ds->name, data) ? data : "",
                 ds->split, ds->n_users, ds->n_items, ds->n_train, ds->n_train_raw, ds->n_test,
                 ds->n_test_raw, ds->r_min, ds->r_max, (unsigned long long)ds->xxh3);
-        if (ds->n_duplicates || (ds->n_test_cold && !ds->seed_filter))
+        if (ds->n_duplicates || (ds->n_test_cold && !ds->notebook_filter))
             fprintf(stderr, "hogbench: %zu duplicate rows dropped (--duplicates); %zu test rows "
                             "dropped: %u users and %u items absent from train\n",
                     ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items);
@@ -201,8 +201,8 @@ static int hb_data_info(int argc, char **argv, hb_load_opts *o) {
            "cache=%s\nload_seconds=%.3f\n",
            ds->name, ds->split, ds->n_users, ds->n_items, ds->n_train, ds->n_train_raw,
            ds->n_test, ds->n_test_raw, ds->r_min, ds->r_max, (unsigned long long)ds->xxh3,
-           ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items, ds->seed_filter,
-           hb_cache_word(ds->cache), ds->load_seconds);
+           ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items,
+           ds->notebook_filter, hb_cache_word(ds->cache), ds->load_seconds);
     if (ds->source_bytes)
         printf("source_bytes=%llu\nparse_mb_per_s=%.0f\n", (unsigned long long)ds->source_bytes,
                (double)ds->source_bytes / 1e6 / ds->load_seconds);

@@ -123,7 +123,7 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         static const char *const offs[] = {"none", "mean", "bias-dims"};
         int t;
         const int e = hb_cli_enum("--init-offset", val, offs, 3, &t);
-        if (!e) p->init_mean = (int)t;
+        if (!e) p->init_offset = (int)t;
         return e;
     }
     case HB_O_TARGET:
@@ -169,12 +169,12 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
 
 const char *hb_cli_preset_for(const char *given, const hb_load_opts *load) {
     if (given) return given;
-    return load && load->seed_filter == 0 ? "standard" : "default";
+    return load && load->notebook_filter == 0 ? "standard" : "default";
 }
 
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip) {
-    if (strcmp(preset, "seed") == 0) *p = hb_params_seed(model);
+    if (strcmp(preset, "seed") == 0) *p = hb_params_notebook(model);
     else if (strcmp(preset, "default") == 0) *p = hb_params_default(model);
     else if (strcmp(preset, "standard") == 0) *p = hb_params_standard(model);
     else {
