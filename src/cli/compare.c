@@ -1113,7 +1113,11 @@ static int hb_cmp_size(const char *flag, const char *s, size_t lo, size_t *out) 
     return 0;
 }
 
-int hb_cmd_compare(int argc, char **argv) {
+/* compare's flags and operands into c (*metrics, *csv_out: their values or NULL), checked
+ * before any work. Returns -1 to go on, else the exit code (usage errors printed; --help).
+ * Long on purpose: one switch case per flag, then the checks between flags, read best whole. */
+static int hb_cmp_options(hb_cmp *c, int argc, char **argv, const char **metrics,
+                          const char **csv_out) {
     enum { O_METRIC = 1000, O_THRESH, O_ALPHA, O_BETA, O_TOL, O_IGNORE, O_METHOD, O_REQALL,
            O_CSV, O_NORM, O_SEQ, O_UNCLEAR, O_MAXREP, O_MINREP, O_HELP };
     static const struct option opts[] = {
@@ -1123,25 +1127,21 @@ int hb_cmd_compare(int argc, char **argv) {
         {"csv", 1, 0, O_CSV},         {"normalize", 0, 0, O_NORM}, {"sequential", 0, 0, O_SEQ},
         {"unclear", 1, 0, O_UNCLEAR}, {"max-repeats", 1, 0, O_MAXREP},
         {"min-repeats", 1, 0, O_MINREP}, {"help", 0, 0, O_HELP},   {0, 0, 0, 0}};
-    static hb_cmp c;
-    hb_cmp_free(&c);
-    memset(&c, 0, sizeof c);
     hb_cmp_ntols = 0;
-    c.threshold = 0.05;
-    c.alpha = 0.05;
-    c.beta = 0.05;
-    c.tol = 0.005;
-    c.min_pairs = 5;
-    c.max_pairs = 60;
-    const char *metrics = NULL, *csv_out = NULL;
+    c->threshold = 0.05;
+    c->alpha = 0.05;
+    c->beta = 0.05;
+    c->tol = 0.005;
+    c->min_pairs = 5;
+    c->max_pairs = 60;
     int alpha_set = 0, maxrep_set = 0;
-    if (hb_cmp_take_rerun(&c, &argc, argv) != 0) return HB_CMP_USAGE;
+    if (hb_cmp_take_rerun(c, &argc, argv) != 0) return HB_CMP_USAGE;
     optind = 1;
     opterr = 0;
-    int o, rc = HB_CMP_USAGE;
+    int o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
-        case O_METRIC: metrics = optarg; break;
+        case O_METRIC: *metrics = optarg; break;
         case O_THRESH: {
             char buf[64];
             snprintf(buf, sizeof buf, "%s", optarg);
@@ -1153,12 +1153,12 @@ int hb_cmd_compare(int argc, char **argv) {
                                 "[0, 100), e.g. 5%%\n", optarg);
                 return HB_CMP_USAGE;
             }
-            c.threshold = v / 100;
+            c->threshold = v / 100;
             break;
         }
         case O_ALPHA:
         case O_BETA: {
-            double *dst = o == O_ALPHA ? &c.alpha : &c.beta;
+            double *dst = o == O_ALPHA ? &c->alpha : &c->beta;
             if (hb_cmp_number(optarg, dst) != 0 || !(*dst > 0 && *dst < 1)) {
                 fprintf(stderr, "hogbench compare: --%s '%s': expected a number in (0, 1)\n",
                         o == O_ALPHA ? "alpha" : "beta", optarg);
@@ -1168,15 +1168,15 @@ int hb_cmd_compare(int argc, char **argv) {
             break;
         }
         case O_TOL:
-            if (hb_cmp_list("--tolerance", optarg, hb_cmp_add_tol, &c) != 0) return HB_CMP_USAGE;
+            if (hb_cmp_list("--tolerance", optarg, hb_cmp_add_tol, c) != 0) return HB_CMP_USAGE;
             break;
         case O_IGNORE:
-            if (hb_cmp_list("--ignore", optarg, hb_cmp_add_ignore, &c) != 0) return HB_CMP_USAGE;
+            if (hb_cmp_list("--ignore", optarg, hb_cmp_add_ignore, c) != 0) return HB_CMP_USAGE;
             break;
         case O_METHOD:
-            if (strcmp(optarg, "auto") == 0) c.method = 0;
-            else if (strcmp(optarg, "mwu") == 0) c.method = 1;
-            else if (strcmp(optarg, "mad") == 0) c.method = 2;
+            if (strcmp(optarg, "auto") == 0) c->method = 0;
+            else if (strcmp(optarg, "mwu") == 0) c->method = 1;
+            else if (strcmp(optarg, "mad") == 0) c->method = 2;
             else {
                 fprintf(stderr, "hogbench compare: --method '%s': expected auto, mwu or mad\n",
                         optarg);
@@ -1184,8 +1184,8 @@ int hb_cmd_compare(int argc, char **argv) {
             }
             break;
         case O_UNCLEAR:
-            if (strcmp(optarg, "pass") == 0) c.unclear_fail = 0;
-            else if (strcmp(optarg, "fail") == 0) c.unclear_fail = 1;
+            if (strcmp(optarg, "pass") == 0) c->unclear_fail = 0;
+            else if (strcmp(optarg, "fail") == 0) c->unclear_fail = 1;
             else {
                 fprintf(stderr, "hogbench compare: --unclear '%s': expected pass or fail\n",
                         optarg);
@@ -1193,16 +1193,16 @@ int hb_cmd_compare(int argc, char **argv) {
             }
             break;
         case O_MAXREP:
-            if (hb_cmp_size("--max-repeats", optarg, 1, &c.max_pairs) != 0) return HB_CMP_USAGE;
+            if (hb_cmp_size("--max-repeats", optarg, 1, &c->max_pairs) != 0) return HB_CMP_USAGE;
             maxrep_set = 1;
             break;
         case O_MINREP:
-            if (hb_cmp_size("--min-repeats", optarg, 2, &c.min_pairs) != 0) return HB_CMP_USAGE;
+            if (hb_cmp_size("--min-repeats", optarg, 2, &c->min_pairs) != 0) return HB_CMP_USAGE;
             break;
-        case O_REQALL: c.require_all = 1; break;
-        case O_NORM: c.normalize = 1; break;
-        case O_SEQ: c.sequential = 1; break;
-        case O_CSV: csv_out = optarg; break;
+        case O_REQALL: c->require_all = 1; break;
+        case O_NORM: c->normalize = 1; break;
+        case O_SEQ: c->sequential = 1; break;
+        case O_CSV: *csv_out = optarg; break;
         case 'h':
         case O_HELP: hb_compare_usage(stdout); return HB_CMP_OK;
         default:
@@ -1216,139 +1216,153 @@ int hb_cmd_compare(int argc, char **argv) {
                         "compare --help')\n");
         return HB_CMP_USAGE;
     }
-    const int rerun = c.rerun[0] != NULL;
+    const int rerun = c->rerun[0] != NULL;
     if (maxrep_set && !rerun) {
         fprintf(stderr, "hogbench compare: --max-repeats bounds --rerun; without it compare "
                         "reruns nothing\n");
         return HB_CMP_USAGE;
     }
-    if (rerun) c.sequential = 1;
+    if (rerun) c->sequential = 1;
     /* a gate makes one decision per change: 0.005, which the sequential test pays for with
      * ~15% more pairs when a slowdown is there and almost none when none is (README) */
-    if (c.sequential && !alpha_set) c.alpha = 0.005;
-    if (c.sequential && !(c.alpha + c.beta < 1)) {
+    if (c->sequential && !alpha_set) c->alpha = 0.005;
+    if (c->sequential && !(c->alpha + c->beta < 1)) {
         fprintf(stderr, "hogbench compare: the sequential test needs alpha + beta < 1 (its "
                         "boundaries log(beta/(1-alpha)) < 0 < log((1-beta)/alpha))\n");
         return HB_CMP_USAGE;
     }
-    if (c.sequential && c.min_pairs > c.max_pairs && rerun) c.max_pairs = c.min_pairs;
-    c.side[0].path = argv[optind];
-    c.side[1].path = argv[optind + 1];
-    if (strcmp(c.side[0].path, c.side[1].path) == 0 && rerun) {
+    if (c->sequential && c->min_pairs > c->max_pairs && rerun) c->max_pairs = c->min_pairs;
+    c->side[0].path = argv[optind];
+    c->side[1].path = argv[optind + 1];
+    if (strcmp(c->side[0].path, c->side[1].path) == 0 && rerun) {
         fprintf(stderr, "hogbench compare: --rerun: BASE and NEW are the same file\n");
         return HB_CMP_USAGE;
     }
     /* outputs are checked before any work */
-    if (csv_out) {
+    if (*csv_out) {
         hb_error err = {{0}};
-        if (hb_out_check("--csv", csv_out, HB_OUT_REPLACE, &err) != HB_OK) {
+        if (hb_out_check("--csv", *csv_out, HB_OUT_REPLACE, &err) != HB_OK) {
             fprintf(stderr, "hogbench compare: %s\n", err.msg);
             return HB_CMP_USAGE;
         }
         for (int s = 0; s < 2; s++)
-            if (strcmp(csv_out, c.side[s].path) == 0 || hb_cmp_same_file(csv_out, c.side[s].path)) {
-                fprintf(stderr, "hogbench compare: --csv %s: is the %s file\n", csv_out,
+            if (strcmp(*csv_out, c->side[s].path) == 0 || hb_cmp_same_file(*csv_out, c->side[s].path)) {
+                fprintf(stderr, "hogbench compare: --csv %s: is the %s file\n", *csv_out,
                         s ? "NEW" : "BASE");
                 return HB_CMP_USAGE;
             }
     }
+    return -1;
+}
 
-    /* --rerun: what the files already hold counts; pairs are added, ABBA, until every timing
-     * line is decided or the files hold --max-repeats repetitions of every config */
-    hb_cmp_out out = {0};
-    const double t0 = hb_now();
-    double cmd_s[2] = {0, 0};
-    size_t pairs_run = 0, open = 0, lines = 0;
+/* Once both files exist: their kind (CSV or JSON, the same on both sides), the metrics
+ * compared (--metric, else the kind's defaults) and their tolerances. 0, or -1 (printed). */
+static int hb_cmp_setup(hb_cmp *c, const char *metrics) {
+    for (int s = 0; s < 2; s++)
+        if (hb_cmp_sniff(c->side[s].path, &c->side[s].json) != 0) return -1;
+    if (c->side[0].json != c->side[1].json) {
+        fprintf(stderr, "hogbench compare: %s is %s but %s is %s: compare like with "
+                        "like\n", c->side[0].path, c->side[0].json ? "JSON" : "CSV",
+                c->side[1].path, c->side[1].json ? "JSON" : "CSV");
+        return -1;
+    }
+    if (metrics) {
+        if (hb_cmp_list("--metric", metrics, hb_cmp_add_metric, c) != 0) return -1;
+    } else if (c->side[0].json) {
+        hb_cmp_add_metric(c, "cpu_time", 0);
+    } else {
+        hb_cmp_add_metric(c, "updates_per_second", 0);
+        hb_cmp_add_metric(c, "rmse", 0);
+        hb_cmp_add_metric(c, "mae", 0);
+        hb_cmp_add_metric(c, "ndcg_at_10", 0);
+    }
+    for (int m = 0; m < c->nm; m++) c->m[m].tol = c->tol;
+    for (int t = 0; t < hb_cmp_ntols; t++) {
+        int found = 0;
+        for (int m = 0; m < c->nm; m++)
+            if (strcmp(c->m[m].name, hb_cmp_tols[t].name) == 0) {
+                c->m[m].tol = hb_cmp_tols[t].v;
+                c->m[m].absolute = 1;
+                found = 1;
+            }
+        if (!found) {
+            fprintf(stderr, "hogbench compare: --tolerance %s=...: not one of the "
+                            "metrics compared\n", hb_cmp_tols[t].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads both sides; with --rerun, runs the commands in ABBA pairs until every timing line is
+ * decided or the files hold --max-repeats repetitions of every config (what the files already
+ * hold counts). *pairs_run and cmd_s[] (seconds in each side's command) say what it ran.
+ * 0, or -1 (printed). */
+static int hb_cmp_collect(hb_cmp *c, const char *metrics, double t0, size_t *pairs_run,
+                          double cmd_s[2]) {
+    const int rerun = c->rerun[0] != NULL;
+    size_t open = 0, lines = 0;
     int setup = 0;
     for (;;) {
         int have = 1;
         if (rerun) {
             struct stat sb;
-            for (int s = 0; s < 2; s++) have &= stat(c.side[s].path, &sb) == 0;
+            for (int s = 0; s < 2; s++) have &= stat(c->side[s].path, &sb) == 0;
         }
         if (have) {
             if (!setup) {
-                for (int s = 0; s < 2; s++)
-                    if (hb_cmp_sniff(c.side[s].path, &c.side[s].json) != 0) goto done;
-                if (c.side[0].json != c.side[1].json) {
-                    fprintf(stderr, "hogbench compare: %s is %s but %s is %s: compare like with "
-                                    "like\n", c.side[0].path, c.side[0].json ? "JSON" : "CSV",
-                            c.side[1].path, c.side[1].json ? "JSON" : "CSV");
-                    goto done;
-                }
-                if (metrics) {
-                    if (hb_cmp_list("--metric", metrics, hb_cmp_add_metric, &c) != 0) goto done;
-                } else if (c.side[0].json) {
-                    hb_cmp_add_metric(&c, "cpu_time", 0);
-                } else {
-                    hb_cmp_add_metric(&c, "updates_per_second", 0);
-                    hb_cmp_add_metric(&c, "rmse", 0);
-                    hb_cmp_add_metric(&c, "mae", 0);
-                    hb_cmp_add_metric(&c, "ndcg_at_10", 0);
-                }
-                for (int m = 0; m < c.nm; m++) c.m[m].tol = c.tol;
-                for (int t = 0; t < hb_cmp_ntols; t++) {
-                    int found = 0;
-                    for (int m = 0; m < c.nm; m++)
-                        if (strcmp(c.m[m].name, hb_cmp_tols[t].name) == 0) {
-                            c.m[m].tol = hb_cmp_tols[t].v;
-                            c.m[m].absolute = 1;
-                            found = 1;
-                        }
-                    if (!found) {
-                        fprintf(stderr, "hogbench compare: --tolerance %s=...: not one of the "
-                                        "metrics compared\n", hb_cmp_tols[t].name);
-                        goto done;
-                    }
-                }
+                if (hb_cmp_setup(c, metrics) != 0) return -1;
                 setup = 1;
             }
             if (!rerun) break;
-            if (hb_cmp_load(&c, 0) != 0) goto done;
-            open = hb_cmp_open_lines(&c, &lines);
-            if (pairs_run)
+            if (hb_cmp_load(c, 0) != 0) return -1;
+            open = hb_cmp_open_lines(c, &lines);
+            if (*pairs_run)
                 fprintf(stderr, "hogbench compare: pair %zu done (%.1f s): %zu of %zu lines "
-                                "decided\n", pairs_run, hb_now() - t0, lines - open, lines);
-            if (c.common && !open) break;
-            if (c.common && hb_cmp_min_rows(&c) >= c.max_pairs) break;
+                                "decided\n", *pairs_run, hb_now() - t0, lines - open, lines);
+            if (c->common && !open) break;
+            if (c->common && hb_cmp_min_rows(c) >= c->max_pairs) break;
         }
-        if (pairs_run >= c.max_pairs) break;
-        pairs_run++;
+        if (*pairs_run >= c->max_pairs) break;
+        (*pairs_run)++;
         for (int k = 0; k < 2; k++) { /* ABBA: base first in odd pairs, new first in even */
-            const int s = (pairs_run % 2) ? k : 1 - k;
+            const int s = (*pairs_run % 2) ? k : 1 - k;
             const double t = hb_now();
-            if (hb_cmp_run_cmd(s ? "new" : "base", c.rerun[s], pairs_run) != 0) goto done;
+            if (hb_cmp_run_cmd(s ? "new" : "base", c->rerun[s], *pairs_run) != 0) return -1;
             cmd_s[s] += hb_now() - t;
         }
     }
     if (!setup) {
         fprintf(stderr, "hogbench compare: --rerun: the commands did not write %s and %s\n",
-                c.side[0].path, c.side[1].path);
-        goto done;
+                c->side[0].path, c->side[1].path);
+        return -1;
     }
-    const int json = c.side[0].json;
-    if (hb_cmp_load(&c, 1) != 0) goto done;
+    return hb_cmp_load(c, 1) != 0 ? -1 : 0;
+}
 
-    /* header */
-    if (!c.normalize) {
-        printf("base: %s (%zu %s, %zu configs)", c.side[0].path, c.side[0].rows,
-               json ? "runs" : "rows", c.side[0].ng);
-        printf("\nnew:  %s (%zu %s, %zu configs)\n", c.side[1].path, c.side[1].rows,
-               json ? "runs" : "rows", c.side[1].ng);
+/* The report's head: the files, their builds, the ignored keys, the reruns and the tests. */
+static void hb_cmp_print_header(const hb_cmp *c, size_t pairs_run, double t0,
+                                const double cmd_s[2]) {
+    const int rerun = c->rerun[0] != NULL;
+    if (!c->normalize) {
+        printf("base: %s (%zu %s, %zu configs)", c->side[0].path, c->side[0].rows,
+               c->side[0].json ? "runs" : "rows", c->side[0].ng);
+        printf("\nnew:  %s (%zu %s, %zu configs)\n", c->side[1].path, c->side[1].rows,
+               c->side[0].json ? "runs" : "rows", c->side[1].ng);
     }
     for (int s = 0; s < 2; s++)
-        if (c.side[s].sha[0] || c.side[s].compiler[0])
+        if (c->side[s].sha[0] || c->side[s].compiler[0])
             printf("%s build: git %s, %s, %s%s%s\n", s ? "new " : "base",
-                   c.side[s].sha[0] ? c.side[s].sha : "?", c.side[s].compiler,
-                   c.side[s].flags[0] ? c.side[s].flags : "-",
-                   c.side[s].host[0] ? ", host " : "", c.side[s].host);
-    if (c.nignore) {
+                   c->side[s].sha[0] ? c->side[s].sha : "?", c->side[s].compiler,
+                   c->side[s].flags[0] ? c->side[s].flags : "-",
+                   c->side[s].host[0] ? ", host " : "", c->side[s].host);
+    if (c->nignore) {
         printf("matching ignores:");
-        for (int k = 0; k < c.nignore; k++) printf(" %s", c.ignore[k]);
-        if (c.side[0].ng && c.side[1].ng) {
+        for (int k = 0; k < c->nignore; k++) printf(" %s", c->ignore[k]);
+        if (c->side[0].ng && c->side[1].ng) {
             char a[64], b[64];
-            snprintf(a, sizeof a, "%s", c.side[0].g[0].ignored);
-            snprintf(b, sizeof b, "%s", c.side[1].g[0].ignored);
+            snprintf(a, sizeof a, "%s", c->side[0].g[0].ignored);
+            snprintf(b, sizeof b, "%s", c->side[1].g[0].ignored);
             hb_cmp_oneline(a);
             hb_cmp_oneline(b);
             printf(" (base %s -> new %s)", a, b);
@@ -1358,48 +1372,46 @@ int hb_cmd_compare(int argc, char **argv) {
     if (rerun)
         printf("rerun: %zu pair%s run (ABBA) in %.1f s (commands: base %.1f s, new %.1f s); "
                "bound %zu repeats\n", pairs_run, pairs_run == 1 ? "" : "s", hb_now() - t0,
-               cmd_s[0], cmd_s[1], c.max_pairs);
-    if (c.sequential)
+               cmd_s[0], cmd_s[1], c->max_pairs);
+    if (c->sequential)
         printf("test: timings: paired sequential probability ratio test on log ratios (H0 no "
                "change, H1 %g%% worse; alpha %g, beta %g; from %zu pairs); accuracy: beyond the "
-               "absolute tolerance\n\n", c.threshold * 100, c.alpha, c.beta, c.min_pairs);
+               "absolute tolerance\n\n", c->threshold * 100, c->alpha, c->beta, c->min_pairs);
     else
         printf("test: timings: change beyond %g%% and significant at alpha %g (%s); accuracy: "
-               "beyond the absolute tolerance\n\n", c.threshold * 100, c.alpha,
-               c.method == 1 ? "Mann-Whitney U" : c.method == 2 ? "median+MAD bound"
+               "beyond the absolute tolerance\n\n", c->threshold * 100, c->alpha,
+               c->method == 1 ? "Mann-Whitney U" : c->method == 2 ? "median+MAD bound"
                                                 : "Mann-Whitney U, or median+MAD bound for small R");
+}
 
-    if (csv_out) {
-        if (hb_cmp_out_open(&out, csv_out) != 0) goto done;
-        fprintf(out.f, "config,match_key,metric,n_base,n_new,base_median,new_median,change_pct,"
-                       "method,p_value,bound,verdict,note,pairs_used,log_lr,repeats_needed\n");
-    }
+/* One line per (common config, metric): its decision on stdout and, with --csv, in out;
+ * count[] tallies the verdicts, *need_max the most repeats an unclear line would need. */
+static void hb_cmp_print_lines(hb_cmp *c, hb_cmp_out *out, size_t count[HB_V_NA + 1],
+                               double *need_max) {
     int w = 6;
-    for (size_t i = 0; i < c.side[0].ng; i++)
-        if (c.side[0].g[i].other >= 0) {
-            const int l = (int)strlen(c.side[0].g[i].label);
+    for (size_t i = 0; i < c->side[0].ng; i++)
+        if (c->side[0].g[i].other >= 0) {
+            const int l = (int)strlen(c->side[0].g[i].label);
             if (l > w) w = l;
         }
     if (w > 72) w = 72;
     int wm = 6;
-    for (int m = 0; m < c.nm; m++)
-        if (c.m[m].present[0] && c.m[m].present[1] && (int)strlen(c.m[m].name) > wm)
-            wm = (int)strlen(c.m[m].name);
+    for (int m = 0; m < c->nm; m++)
+        if (c->m[m].present[0] && c->m[m].present[1] && (int)strlen(c->m[m].name) > wm)
+            wm = (int)strlen(c->m[m].name);
     printf("%-*s  %-*s  %5s  %14s  %14s  %8s  %-22s  %s\n", w, "config", wm, "metric", "n",
            "base median", "new median", "change", "test", "verdict");
-    size_t count[HB_V_NA + 1] = {0};
-    double need_max = 0;
-    for (size_t i = 0; i < c.side[0].ng; i++) {
-        const hb_cmp_group *gb = &c.side[0].g[i];
+    for (size_t i = 0; i < c->side[0].ng; i++) {
+        const hb_cmp_group *gb = &c->side[0].g[i];
         if (gb->other < 0) continue;
-        const hb_cmp_group *gn = &c.side[1].g[gb->other];
-        for (int m = 0; m < c.nm; m++) {
-            const hb_cmp_metric *mm = &c.m[m];
+        const hb_cmp_group *gn = &c->side[1].g[gb->other];
+        for (int m = 0; m < c->nm; m++) {
+            const hb_cmp_metric *mm = &c->m[m];
             if (!(mm->present[0] && mm->present[1])) continue;
             hb_decision r;
-            hb_cmp_line(&c, m, gb, gn, &r);
+            hb_cmp_line(c, m, gb, gn, &r);
             count[r.v]++;
-            if (r.v == HB_V_UNCLEAR && !isnan(r.need) && r.need > need_max) need_max = r.need;
+            if (r.v == HB_V_UNCLEAR && !isnan(r.need) && r.need > *need_max) *need_max = r.need;
             char sb[32], sn[32], ch[32], n[16];
             hb_cmp_fmt(sb, sizeof sb, r.mb);
             hb_cmp_fmt(sn, sizeof sn, r.mn);
@@ -1409,94 +1421,127 @@ int hb_cmd_compare(int argc, char **argv) {
             printf("%-*.*s  %-*s  %5s  %14s  %14s  %8s  %-22s  %s%s%s\n", w, w, gb->label, wm,
                    mm->name, n, sb, sn, ch, r.test, hb_verdict_name[r.v], r.note[0] ? ": " : "",
                    r.note);
-            if (out.f) {
-                hb_csv_out_field(out.f, gb->label);
-                fprintf(out.f, ",%016llx,", (unsigned long long)gb->hash);
-                hb_csv_out_field(out.f, mm->name);
-                fprintf(out.f, ",%zu,%zu,%.9g,%.9g,%.4f,%s,%.6g,%.6g,%s,", gb->vals[m].n,
+            if (out->f) {
+                hb_csv_out_field(out->f, gb->label);
+                fprintf(out->f, ",%016llx,", (unsigned long long)gb->hash);
+                hb_csv_out_field(out->f, mm->name);
+                fprintf(out->f, ",%zu,%zu,%.9g,%.9g,%.4f,%s,%.6g,%.6g,%s,", gb->vals[m].n,
                         gn->vals[m].n, r.mb, r.mn, r.change, r.method, r.p, r.bound,
                         hb_verdict_name[r.v]);
-                hb_csv_out_field(out.f, r.note);
-                if (r.method[0] == 'S') fprintf(out.f, ",%zu,%.6g", r.n_used, r.llr);
-                else fputs(",,", out.f);
-                if (!isnan(r.need)) fprintf(out.f, ",%.0f\n", r.need);
-                else fputs(",\n", out.f);
+                hb_csv_out_field(out->f, r.note);
+                if (r.method[0] == 'S') fprintf(out->f, ",%zu,%.6g", r.n_used, r.llr);
+                else fputs(",,", out->f);
+                if (!isnan(r.need)) fprintf(out->f, ",%.0f\n", r.need);
+                else fputs(",\n", out->f);
             }
         }
     }
-    if (out.f && hb_cmp_out_commit(&out, csv_out) != 0) goto done;
-    /* one-sided configs and aggregate-only benchmarks: listed, never dropped silently */
+}
+
+/* One-sided configs and aggregate-only benchmarks: listed, never dropped silently. */
+static void hb_cmp_print_only(const hb_cmp *c) {
     for (int s = 0; s < 2; s++) {
-        if (!c.only[s]) continue;
-        printf("\nonly in %s (%s): %zu config%s\n", s ? "new" : "base", c.side[s].path,
-               c.only[s], c.only[s] == 1 ? "" : "s");
-        for (size_t i = 0; i < c.side[s].ng; i++) {
-            const hb_cmp_group *g = &c.side[s].g[i];
+        if (!c->only[s]) continue;
+        printf("\nonly in %s (%s): %zu config%s\n", s ? "new" : "base", c->side[s].path,
+               c->only[s], c->only[s] == 1 ? "" : "s");
+        for (size_t i = 0; i < c->side[s].ng; i++) {
+            const hb_cmp_group *g = &c->side[s].g[i];
             if (g->other >= 0) continue;
             printf("  %s  (%zu %s%s)\n", g->label, g->rows,
-                   json ? (g->rows == 1 ? "run" : "runs") : (g->rows == 1 ? "row" : "rows"),
+                   c->side[0].json ? (g->rows == 1 ? "run" : "runs") : (g->rows == 1 ? "row" : "rows"),
                    g->aggregates && !g->rows ? ", aggregates only" : "");
         }
     }
     size_t aggr_only[2] = {0, 0};
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < c.side[s].ng; i++)
-            aggr_only[s] += c.side[s].g[i].aggregates && !c.side[s].g[i].rows;
+        for (size_t i = 0; i < c->side[s].ng; i++)
+            aggr_only[s] += c->side[s].g[i].aggregates && !c->side[s].g[i].rows;
     if (aggr_only[0] || aggr_only[1])
         printf("\nnote: benchmarks with only aggregate entries (mean/median/stddev), %zu in base "
                "and %zu in new: rerun with --benchmark_repetitions=R and without "
                "--benchmark_report_aggregates_only\n", aggr_only[0], aggr_only[1]);
+}
 
+/* The totals, the unclear lines' advice and the verdict; returns the exit code. */
+static int hb_cmp_summary(const hb_cmp *c, const size_t count[HB_V_NA + 1], double need_max) {
+    const int rerun = c->rerun[0] != NULL;
     const size_t bad = count[HB_V_REGRESSED] + count[HB_V_FAILED];
     const size_t unclear = count[HB_V_UNCLEAR];
     size_t total = 0;
     for (int v = 0; v <= HB_V_NA; v++) total += count[v];
     printf("\ncompare: %zu comparison%s over %zu common config%s: %zu regressed, %zu failed, "
            "%zu unclear, %zu improved, %zu ok, %zu n/a; %zu config%s only in base, %zu only in "
-           "new\n", total, total == 1 ? "" : "s", c.common, c.common == 1 ? "" : "s",
+           "new\n", total, total == 1 ? "" : "s", c->common, c->common == 1 ? "" : "s",
            count[HB_V_REGRESSED], count[HB_V_FAILED], unclear, count[HB_V_IMPROVED],
-           count[HB_V_OK], count[HB_V_NA], c.only[0], c.only[0] == 1 ? "" : "s", c.only[1]);
+           count[HB_V_OK], count[HB_V_NA], c->only[0], c->only[0] == 1 ? "" : "s", c->only[1]);
     if (unclear) {
-        if (c.sequential && rerun)
+        if (c->sequential && rerun)
             printf("compare: %zu line%s undecided at the bound (--max-repeats %zu); %s\n",
-                   unclear, unclear == 1 ? "" : "s", c.max_pairs,
-                   c.unclear_fail ? "--unclear fail: that is a failure"
+                   unclear, unclear == 1 ? "" : "s", c->max_pairs,
+                   c->unclear_fail ? "--unclear fail: that is a failure"
                                   : "--unclear pass (the default) lets them through");
-        else if (c.sequential)
+        else if (c->sequential)
             printf("compare: %zu line%s undecided after the pairs given (let compare add pairs: "
                    "--rerun 'CMD_BASE' 'CMD_NEW'); %s\n", unclear, unclear == 1 ? "" : "s",
-                   c.unclear_fail ? "--unclear fail: that is a failure"
+                   c->unclear_fail ? "--unclear fail: that is a failure"
                                   : "--unclear pass (the default) lets them through");
         else if (need_max > 0)
             printf("compare: %zu line%s unclear: ~%.0f repeats per side would decide them at "
                    "this noise, or let compare rerun both sides until decided (--rerun 'CMD_BASE' "
                    "'CMD_NEW'); %s\n", unclear, unclear == 1 ? "" : "s", need_max,
-                   c.unclear_fail ? "--unclear fail: that is a failure"
+                   c->unclear_fail ? "--unclear fail: that is a failure"
                                   : "--unclear pass (the default) lets them through");
         else
             printf("compare: %zu line%s unclear; %s\n", unclear, unclear == 1 ? "" : "s",
-                   c.unclear_fail ? "--unclear fail: that is a failure"
+                   c->unclear_fail ? "--unclear fail: that is a failure"
                                   : "--unclear pass (the default) lets them through");
     }
-    if (c.common == 0 || total == count[HB_V_NA]) {
+    if (c->common == 0 || total == count[HB_V_NA]) {
         printf("compare: NOTHING COMPARED (%s)\n",
-               c.common == 0 ? "no config is in both files"
+               c->common == 0 ? "no config is in both files"
                : total == 0  ? "no metric in both files"
                              : "no config has values on both sides");
-        rc = HB_CMP_NOTHING;
+        return HB_CMP_NOTHING;
     } else if (bad) {
         printf("compare: REGRESSION\n");
-        rc = HB_CMP_REGRESSED;
-    } else if (c.require_all && (c.only[0] || c.only[1])) {
+        return HB_CMP_REGRESSED;
+    } else if (c->require_all && (c->only[0] || c->only[1])) {
         printf("compare: FAIL (--require-all: configs on one side only)\n");
-        rc = HB_CMP_REGRESSED;
-    } else if (unclear && c.unclear_fail) {
+        return HB_CMP_REGRESSED;
+    } else if (unclear && c->unclear_fail) {
         printf("compare: UNDECIDED (--unclear fail)\n");
-        rc = HB_CMP_REGRESSED;
+        return HB_CMP_REGRESSED;
     } else {
         printf("compare: OK\n");
-        rc = HB_CMP_OK;
+        return HB_CMP_OK;
     }
+}
+
+int hb_cmd_compare(int argc, char **argv) {
+    static hb_cmp c;
+    hb_cmp_free(&c);
+    memset(&c, 0, sizeof c);
+    const char *metrics = NULL, *csv_out = NULL;
+    int rc = hb_cmp_options(&c, argc, argv, &metrics, &csv_out);
+    if (rc >= 0) return rc;
+    rc = HB_CMP_USAGE;
+    hb_cmp_out out = {0};
+    const double t0 = hb_now();
+    double cmd_s[2] = {0, 0};
+    size_t pairs_run = 0;
+    if (hb_cmp_collect(&c, metrics, t0, &pairs_run, cmd_s) != 0) goto done;
+    hb_cmp_print_header(&c, pairs_run, t0, cmd_s);
+    if (csv_out) {
+        if (hb_cmp_out_open(&out, csv_out) != 0) goto done;
+        fprintf(out.f, "config,match_key,metric,n_base,n_new,base_median,new_median,change_pct,"
+                       "method,p_value,bound,verdict,note,pairs_used,log_lr,repeats_needed\n");
+    }
+    size_t count[HB_V_NA + 1] = {0};
+    double need_max = 0;
+    hb_cmp_print_lines(&c, &out, count, &need_max);
+    if (out.f && hb_cmp_out_commit(&out, csv_out) != 0) goto done;
+    hb_cmp_print_only(&c);
+    rc = hb_cmp_summary(&c, count, need_max);
 done:
     if (out.f) hb_cmp_out_abort(&out);
     fflush(stdout);
