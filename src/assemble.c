@@ -33,6 +33,52 @@ static void hb_mark(const hb_rating *r, size_t n, uint8_t *mu, uint8_t *mi) {
     }
 }
 
+/* Keeps the test rows whose user and item occur in train (mark 1) in place and returns their
+ * count; the others go to cold (when non-NULL, at *nc), and ds counts them and their distinct
+ * users and items (marked 2 here: absent from train, counted once). */
+static size_t hb_keep_warm(hb_rating *test, size_t n_test, uint8_t *mu, uint8_t *mi,
+                           hb_rating *cold, size_t *nc, hb_dataset *ds) {
+    size_t m = 0;
+    uint32_t cu = 0, ci = 0;
+    for (size_t k = 0; k < n_test; k++) {
+        const hb_rating r = test[k];
+        if (mu[r.u] == 1 && mi[r.i] == 1) {
+            test[m++] = r;
+            continue;
+        }
+        if (cold) cold[(*nc)++] = r;
+        if (!mu[r.u]) {
+            cu++;
+            mu[r.u] = 2;
+        }
+        if (!mi[r.i]) {
+            ci++;
+            mi[r.i] = 2;
+        }
+    }
+    ds->n_test_cold = n_test - m;
+    ds->n_cold_users = cu;
+    ds->n_cold_items = ci;
+    return m;
+}
+
+/* Dense ids for the n ids marked 1, in ascending order: x[old] = new, and ids (names, when
+ * non-NULL and then ids become the dense index) compacted in place. Returns the count kept. */
+static uint32_t hb_reindex(uint32_t n, const uint8_t *mark, uint32_t *x, int64_t *ids,
+                           char **names) {
+    uint32_t n2 = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        x[k] = n2;
+        if (mark[k] == 1) {
+            ids[n2] = names ? n2 : ids[k];
+            if (names) names[n2] = names[k];
+            n2++;
+        }
+    }
+    if (names) names[n2] = NULL;
+    return n2;
+}
+
 hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
                               size_t n_test, int notebook_filter, hb_dataset **out, hb_error *err) {
     *out = NULL;
@@ -70,30 +116,7 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
         if (nc && !(cold = malloc(nc * sizeof *cold))) goto fail;
         nc = 0;
     }
-    {
-        size_t m = 0;
-        uint32_t cu = 0, ci = 0;
-        for (size_t k = 0; k < n_test; k++) {
-            const hb_rating r = test[k];
-            if (mu[r.u] == 1 && mi[r.i] == 1) {
-                test[m++] = r;
-                continue;
-            }
-            if (cold) cold[nc++] = r;
-            if (!mu[r.u]) { /* 2: absent from train, counted once */
-                cu++;
-                mu[r.u] = 2;
-            }
-            if (!mi[r.i]) {
-                ci++;
-                mi[r.i] = 2;
-            }
-        }
-        ds->n_test_cold = n_test - m;
-        ds->n_cold_users = cu;
-        ds->n_cold_items = ci;
-        n_test = m;
-    }
+    n_test = hb_keep_warm(test, n_test, mu, mi, cold, &nc, ds);
     if (n_test == 0) {
         st = hb_fail(err, HB_ERR_PARSE, "no test rating has both its user and its item in the "
                      "train split (%zu test ratings, all dropped)", ds->n_test_raw);
@@ -101,25 +124,8 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
         goto fail;
     }
     /* dense re-index: users and items of the train split, ascending original id */
-    uint32_t nu2 = 0, ni2 = 0;
-    for (uint32_t u = 0; u < nu; u++) {
-        xu[u] = nu2;
-        if (mu[u] == 1) {
-            t->user_ids[nu2] = t->user_names ? nu2 : t->user_ids[u];
-            if (t->user_names) t->user_names[nu2] = t->user_names[u];
-            nu2++;
-        }
-    }
-    for (uint32_t i = 0; i < ni; i++) {
-        xi[i] = ni2;
-        if (mi[i] == 1) {
-            t->item_ids[ni2] = t->item_names ? ni2 : t->item_ids[i];
-            if (t->item_names) t->item_names[ni2] = t->item_names[i];
-            ni2++;
-        }
-    }
-    if (t->user_names) t->user_names[nu2] = NULL;
-    if (t->item_names) t->item_names[ni2] = NULL;
+    const uint32_t nu2 = hb_reindex(nu, mu, xu, t->user_ids, t->user_names);
+    const uint32_t ni2 = hb_reindex(ni, mi, xi, t->item_ids, t->item_names);
     const long ntr = (long)n_train, nte = (long)n_test;
     float lo = INFINITY, hi = -INFINITY;
 #pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi)

@@ -378,7 +378,9 @@ hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_ker
     double se = 0, ae = 0;
     int bad = 0;
     /* One parallel region for everything: with OMP_WAIT_POLICY=passive every fork and every
-     * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). */
+     * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). That region,
+     * its per-thread scratch and its phases (errors, item halves, NDCG rows) are why this
+     * function stays whole. */
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
         hb_fp_flush_subnormals();
