@@ -186,20 +186,12 @@ typedef struct hb_rp_cols {
     int ttq, ttq_eval, ttq_epochs, tmetric, tvalue;
 } hb_rp_cols;
 
-static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
-    hb_csvr *t = &r->files[fi];
-    hb_rp_cols k;
+/* The columns a results CSV needs (-1 with the message printed when one is missing) and those
+ * it may have (-1 when absent) into k. */
+static int hb_rp_columns(const hb_csvr *t, hb_rp_cols *k) {
     static const char *const need[] = {
         "data", "model", "dim", "threads", "isa", "status", "updates_per_second"};
-    int *const needp[] = {&k.data, &k.model, &k.dim, &k.threads, &k.isa, &k.status, &k.ups};
-    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 &&
-        hb_csvr_col(t, "run_key") >= 0) {
-        /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
-        fprintf(stderr,
-                "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
-                t->path);
-        return 1;
-    }
+    int *const needp[] = {&k->data, &k->model, &k->dim, &k->threads, &k->isa, &k->status, &k->ups};
     for (int n = 0; n < 7; n++)
         if ((*needp[n] = hb_csvr_col(t, need[n])) < 0) {
             fprintf(stderr,
@@ -208,33 +200,149 @@ static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
                     t->path, need[n]);
             return -1;
         }
-    k.message = hb_csvr_col(t, "message");
-    k.rmse = hb_csvr_col(t, "rmse");
-    k.mae = hb_csvr_col(t, "mae");
-    k.ndcg10 = hb_csvr_col(t, "ndcg_at_10");
-    k.host = hb_csvr_col(t, "hostname");
-    k.cpu = hb_csvr_col(t, "cpu_model");
-    k.compiler = hb_csvr_col(t, "compiler");
-    k.flags = hb_csvr_col(t, "build_flags");
-    k.sha = hb_csvr_col(t, "git_sha");
-    k.logical = hb_csvr_col(t, "logical_cpus");
-    k.physical = hb_csvr_col(t, "physical_cores");
-    k.isa_supported = hb_csvr_col(t, "isa_supported");
-    k.l1 = hb_csvr_col(t, "l1d_kib");
-    k.l2 = hb_csvr_col(t, "l2_kib");
-    k.l3 = hb_csvr_col(t, "l3_kib");
-    k.os = hb_csvr_col(t, "os_kernel");
-    k.version = hb_csvr_col(t, "hogbench_version");
-    k.optimizer = hb_csvr_col(t, "optimizer");
-    k.batch = hb_csvr_col(t, "batch");
-    k.hidden = hb_csvr_col(t, "hidden");
-    k.layers = hb_csvr_col(t, "layers");
-    k.dataset = hb_csvr_col(t, "dataset");
-    k.ttq = hb_csvr_col(t, "seconds_to_target");
-    k.ttq_eval = hb_csvr_col(t, "seconds_to_target_with_eval");
-    k.ttq_epochs = hb_csvr_col(t, "epochs_to_target");
-    k.tmetric = hb_csvr_col(t, "target_metric");
-    k.tvalue = hb_csvr_col(t, "target_value");
+    k->message = hb_csvr_col(t, "message");
+    k->rmse = hb_csvr_col(t, "rmse");
+    k->mae = hb_csvr_col(t, "mae");
+    k->ndcg10 = hb_csvr_col(t, "ndcg_at_10");
+    k->host = hb_csvr_col(t, "hostname");
+    k->cpu = hb_csvr_col(t, "cpu_model");
+    k->compiler = hb_csvr_col(t, "compiler");
+    k->flags = hb_csvr_col(t, "build_flags");
+    k->sha = hb_csvr_col(t, "git_sha");
+    k->logical = hb_csvr_col(t, "logical_cpus");
+    k->physical = hb_csvr_col(t, "physical_cores");
+    k->isa_supported = hb_csvr_col(t, "isa_supported");
+    k->l1 = hb_csvr_col(t, "l1d_kib");
+    k->l2 = hb_csvr_col(t, "l2_kib");
+    k->l3 = hb_csvr_col(t, "l3_kib");
+    k->os = hb_csvr_col(t, "os_kernel");
+    k->version = hb_csvr_col(t, "hogbench_version");
+    k->optimizer = hb_csvr_col(t, "optimizer");
+    k->batch = hb_csvr_col(t, "batch");
+    k->hidden = hb_csvr_col(t, "hidden");
+    k->layers = hb_csvr_col(t, "layers");
+    k->dataset = hb_csvr_col(t, "dataset");
+    k->ttq = hb_csvr_col(t, "seconds_to_target");
+    k->ttq_eval = hb_csvr_col(t, "seconds_to_target_with_eval");
+    k->ttq_epochs = hb_csvr_col(t, "epochs_to_target");
+    k->tmetric = hb_csvr_col(t, "target_metric");
+    k->tvalue = hb_csvr_col(t, "target_value");
+    return 0;
+}
+
+/* The machine of row i (its hostname, cpu, isa and build, as the report groups them): found
+ * in mmap by its key, else added. key: scratch of HB_CSVR_MAX_LINE * 2 + 4096 bytes. */
+static int hb_rp_machine_of(hb_rp *r, hb_rp_map *mmap, const hb_csvr *t, size_t i,
+                            const hb_rp_cols *k, char *key) {
+    size_t at = 0;
+    const int mcols[] = {r->by_host ? k->host : -2,   r->by_cpu ? k->cpu : -2,
+                         r->by_isa ? k->isa : -2,     r->by_build ? k->compiler : -2,
+                         r->by_build ? k->flags : -2, r->by_build ? k->sha : -2};
+    for (int c = 0; c < 6; c++)
+        if (mcols[c] != -2)
+            at += (size_t)snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s\x1f",
+                                   hb_csvr_get(t, i, mcols[c]));
+    uint64_t h = XXH3_64bits(key, at);
+    int mi = -1;
+    for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap;
+         s = (s + 1) & (mmap->cap - 1)) {
+        if (mmap->v[s] < 0) break;
+        if (mmap->h[s] == h && strcmp(r->m[mmap->v[s]].key, key) == 0) {
+            mi = mmap->v[s];
+            break;
+        }
+    }
+    if (mi < 0) {
+        size_t cap = (size_t)r->capm;
+        r->m = hb_rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
+        r->capm = (int)cap;
+        mi = r->nm++;
+        hb_rp_machine *m = &r->m[mi];
+        m->key = hb_rp_strdup(&r->A, key);
+        m->host = hb_csvr_get(t, i, k->host);
+        m->cpu = hb_csvr_get(t, i, k->cpu);
+        m->isa = hb_csvr_get(t, i, k->isa);
+        m->compiler = hb_csvr_get(t, i, k->compiler);
+        m->flags = hb_csvr_get(t, i, k->flags);
+        m->sha = hb_csvr_get(t, i, k->sha);
+        m->logical = hb_csvr_get(t, i, k->logical);
+        m->physical = hb_csvr_get(t, i, k->physical);
+        m->isa_supported = hb_csvr_get(t, i, k->isa_supported);
+        m->l1 = hb_csvr_get(t, i, k->l1);
+        m->l2 = hb_csvr_get(t, i, k->l2);
+        m->l3 = hb_csvr_get(t, i, k->l3);
+        m->os = hb_csvr_get(t, i, k->os);
+        m->version = hb_csvr_get(t, i, k->version);
+        m->probe = -1;
+        hb_rp_map_put(mmap, h, mi);
+    }
+    return mi;
+}
+
+/* The config of row i (every column before data, less isa when isa makes machines): found in
+ * cmap by its key, else added. key: the same scratch. */
+static int hb_rp_config_of(hb_rp *r, hb_rp_map *cmap, const hb_csvr *t, size_t i,
+                           const hb_rp_cols *k, char *key) {
+    size_t at = 0;
+    for (int c = 0; c < k->data; c++) {
+        if (r->by_isa && c == k->isa) continue;
+        const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n",
+                                t->head[c], hb_csvr_get(t, i, c));
+        if (wr > 0) at += (size_t)wr;
+    }
+    const uint64_t h = XXH3_64bits(key, at);
+    int ci = -1;
+    for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap;
+         s = (s + 1) & (cmap->cap - 1)) {
+        if (cmap->v[s] < 0) break;
+        if (cmap->h[s] == h && strcmp(r->c[cmap->v[s]].key, key) == 0) {
+            ci = cmap->v[s];
+            break;
+        }
+    }
+    if (ci < 0) {
+        size_t cap = (size_t)r->capc;
+        r->c = hb_rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
+        r->capc = (int)cap;
+        ci = r->nc++;
+        hb_rp_config *c = &r->c[ci];
+        c->key = hb_rp_strdup(&r->A, key);
+        c->npairs = k->data - (r->by_isa ? 1 : 0);
+        c->name = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
+        c->value = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
+        int p = 0;
+        for (int col = 0; col < k->data; col++) {
+            if (r->by_isa && col == k->isa) continue;
+            c->name[p] = t->head[col];
+            c->value[p++] = hb_csvr_get(t, i, col);
+        }
+        c->model = hb_csvr_get(t, i, k->model);
+        c->model_rank = hb_rp_model_rank(c->model);
+        c->optimizer = hb_csvr_get(t, i, k->optimizer);
+        c->dataset = hb_csvr_get(t, i, k->dataset);
+        c->isa = r->by_isa ? NULL : hb_csvr_get(t, i, k->isa);
+        c->dim = hb_rp_uint(hb_csvr_get(t, i, k->dim));
+        c->threads = hb_rp_uint(hb_csvr_get(t, i, k->threads));
+        c->batch = hb_rp_uint(hb_csvr_get(t, i, k->batch));
+        c->hidden = hb_rp_uint(hb_csvr_get(t, i, k->hidden));
+        c->layers = hb_rp_uint(hb_csvr_get(t, i, k->layers));
+        hb_rp_map_put(cmap, h, ci);
+    }
+    return ci;
+}
+
+static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
+    hb_csvr *t = &r->files[fi];
+    hb_rp_cols k;
+    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 &&
+        hb_csvr_col(t, "run_key") >= 0) {
+        /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
+        fprintf(stderr,
+                "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
+                t->path);
+        return 1;
+    }
+    if (hb_rp_columns(t, &k) != 0) return -1;
     if (k.ttq >= 0) r->has_ttq = 1;
     if (t->torn) r->torn = 1;
     char *key = malloc(HB_CSVR_MAX_LINE * 2 + 4096);
@@ -272,98 +380,11 @@ static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
         w->ndcg10_s = hb_csvr_get(t, i, k.ndcg10);
         w->tmetric = hb_csvr_get(t, i, k.tmetric);
         w->tvalue = hb_csvr_get(t, i, k.tvalue);
-        /* the machine */
-        size_t at = 0;
-        const int mcols[] = {r->by_host ? k.host : -2,   r->by_cpu ? k.cpu : -2,
-                             r->by_isa ? k.isa : -2,     r->by_build ? k.compiler : -2,
-                             r->by_build ? k.flags : -2, r->by_build ? k.sha : -2};
-        for (int c = 0; c < 6; c++)
-            if (mcols[c] != -2)
-                at += (size_t)snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s\x1f",
-                                       hb_csvr_get(t, i, mcols[c]));
-        uint64_t h = XXH3_64bits(key, at);
-        int mi = -1;
-        for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap;
-             s = (s + 1) & (mmap->cap - 1)) {
-            if (mmap->v[s] < 0) break;
-            if (mmap->h[s] == h && strcmp(r->m[mmap->v[s]].key, key) == 0) {
-                mi = mmap->v[s];
-                break;
-            }
-        }
-        if (mi < 0) {
-            size_t cap = (size_t)r->capm;
-            r->m = hb_rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
-            r->capm = (int)cap;
-            mi = r->nm++;
-            hb_rp_machine *m = &r->m[mi];
-            m->key = hb_rp_strdup(&r->A, key);
-            m->host = hb_csvr_get(t, i, k.host);
-            m->cpu = hb_csvr_get(t, i, k.cpu);
-            m->isa = hb_csvr_get(t, i, k.isa);
-            m->compiler = hb_csvr_get(t, i, k.compiler);
-            m->flags = hb_csvr_get(t, i, k.flags);
-            m->sha = hb_csvr_get(t, i, k.sha);
-            m->logical = hb_csvr_get(t, i, k.logical);
-            m->physical = hb_csvr_get(t, i, k.physical);
-            m->isa_supported = hb_csvr_get(t, i, k.isa_supported);
-            m->l1 = hb_csvr_get(t, i, k.l1);
-            m->l2 = hb_csvr_get(t, i, k.l2);
-            m->l3 = hb_csvr_get(t, i, k.l3);
-            m->os = hb_csvr_get(t, i, k.os);
-            m->version = hb_csvr_get(t, i, k.version);
-            m->probe = -1;
-            hb_rp_map_put(mmap, h, mi);
-        }
+        const int mi = hb_rp_machine_of(r, mmap, t, i, &k, key);
         w->machine = mi;
         r->m[mi].nrows++;
         r->m[mi].nok += w->ok;
-        /* the config: every column before data, less isa when isa makes machines */
-        at = 0;
-        for (int c = 0; c < k.data; c++) {
-            if (r->by_isa && c == k.isa) continue;
-            const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n",
-                                    t->head[c], hb_csvr_get(t, i, c));
-            if (wr > 0) at += (size_t)wr;
-        }
-        h = XXH3_64bits(key, at);
-        int ci = -1;
-        for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap;
-             s = (s + 1) & (cmap->cap - 1)) {
-            if (cmap->v[s] < 0) break;
-            if (cmap->h[s] == h && strcmp(r->c[cmap->v[s]].key, key) == 0) {
-                ci = cmap->v[s];
-                break;
-            }
-        }
-        if (ci < 0) {
-            size_t cap = (size_t)r->capc;
-            r->c = hb_rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
-            r->capc = (int)cap;
-            ci = r->nc++;
-            hb_rp_config *c = &r->c[ci];
-            c->key = hb_rp_strdup(&r->A, key);
-            c->npairs = k.data - (r->by_isa ? 1 : 0);
-            c->name = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
-            c->value = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
-            int p = 0;
-            for (int col = 0; col < k.data; col++) {
-                if (r->by_isa && col == k.isa) continue;
-                c->name[p] = t->head[col];
-                c->value[p++] = hb_csvr_get(t, i, col);
-            }
-            c->model = hb_csvr_get(t, i, k.model);
-            c->model_rank = hb_rp_model_rank(c->model);
-            c->optimizer = hb_csvr_get(t, i, k.optimizer);
-            c->dataset = hb_csvr_get(t, i, k.dataset);
-            c->isa = r->by_isa ? NULL : hb_csvr_get(t, i, k.isa);
-            c->dim = hb_rp_uint(hb_csvr_get(t, i, k.dim));
-            c->threads = hb_rp_uint(hb_csvr_get(t, i, k.threads));
-            c->batch = hb_rp_uint(hb_csvr_get(t, i, k.batch));
-            c->hidden = hb_rp_uint(hb_csvr_get(t, i, k.hidden));
-            c->layers = hb_rp_uint(hb_csvr_get(t, i, k.layers));
-            hb_rp_map_put(cmap, h, ci);
-        }
+        const int ci = hb_rp_config_of(r, cmap, t, i, &k, key);
         w->config = ci;
         r->nrows++;
     }
