@@ -757,6 +757,119 @@ static int hb_rp_machine_by(hb_rp *r, const char *s) {
     }
 }
 
+/* Reads the r->nfiles results CSVs paths[] into r's rows, machines and configs (a curves file
+ * is skipped). 0, or -1 (printed). */
+static int hb_rp_load_files(hb_rp *r, char **paths) {
+    hb_rp_map mmap = {0}, cmap = {0};
+    int bad = 0;
+    for (int f = 0; f < r->nfiles && !bad; f++) {
+        hb_error err = {{0}};
+        if (hb_csvr_load(paths[f], &r->files[f], &err) != HB_OK) {
+            fprintf(stderr, "hogbench report: %s\n", err.msg);
+            bad = 1;
+        } else if ((bad = hb_rp_load_csv(r, f, &mmap, &cmap)) > 0) {
+            r->skipped[f] = 1;
+            bad = 0;
+        }
+    }
+    hb_rp_map_free(&mmap);
+    hb_rp_map_free(&cmap);
+    if (bad) return -1;
+    if (!r->nrows) {
+        fprintf(stderr, "hogbench report: no rows in %s%s\n", paths[0],
+                r->nfiles > 1 ? " ..." : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Each machine's probe, the cells (config x machine: their rows in file order), the machines'
+ * and configs' order and labels, and the default baseline: the machine with the most finished
+ * rows, then the first. */
+static void hb_rp_arrange(hb_rp *r) {
+    /* a machine's probe: the first with its hostname and CPU, a full one before a --quick one */
+    for (int a = 0; a < r->nm; a++)
+        for (int quick = 0; quick < 2 && r->m[a].probe < 0; quick++)
+            for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
+                if (r->probes[k].quick == quick && !strcmp(r->probes[k].host, r->m[a].host) &&
+                    !strcmp(r->probes[k].cpu, r->m[a].cpu))
+                    r->m[a].probe = k;
+    /* cells, orders, labels */
+    r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
+    for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
+    for (size_t i = r->nrows; i-- > 0;) { /* backwards: cells list rows in file order */
+        int *head =
+            &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
+        r->rows[i].next = *head;
+        *head = (int)i;
+    }
+    r->mo = hb_rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
+    r->co = hb_rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
+    for (int a = 0; a < r->nm; a++) r->mo[a] = a;
+    for (int a = 0; a < r->nc; a++) r->co[a] = a;
+    hb_rp_sort_ctx = r;
+    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, hb_rp_cmp_machine);
+    qsort(r->co, (size_t)r->nc, sizeof *r->co, hb_rp_cmp_config);
+    hb_rp_label_machines(r);
+    hb_rp_label_configs(r);
+    r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
+    for (int a = 1; a < r->nm; a++)
+        if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
+}
+
+/* --baseline: the machine whose label is NAME, else the one label containing it. 0, or -1
+ * (printed, with the labels) when none or several match. */
+static int hb_rp_pick_baseline(hb_rp *r, const char *baseline) {
+    int found = -1, n = 0;
+    for (int a = 0; a < r->nm; a++)
+        if (!strcmp(r->m[a].label, baseline)) found = a, n = 1;
+    if (found < 0)
+        for (int a = 0; a < r->nm; a++)
+            if (strstr(r->m[a].label, baseline)) found = a, n++;
+    if (n != 1) {
+        fprintf(stderr,
+                "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
+                n ? "several machines" : "no machine");
+        for (int a = 0; a < r->nm; a++)
+            fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
+        fprintf(stderr, "\n");
+        return -1;
+    }
+    r->baseline = found;
+    return 0;
+}
+
+/* Renders the report into r->out: report.html and report.md, each replaced atomically.
+ * 0, or -1 (printed). */
+static int hb_rp_write(hb_rp *r) {
+    hb_error err = {{0}};
+    if (hb_out_dir(r->out, &err) != HB_OK) {
+        fprintf(stderr, "hogbench report: %s\n", err.msg);
+        return -1;
+    }
+    hb_rp_doc d;
+    memset(&d, 0, sizeof d);
+    d.dir = r->out;
+    hb_rp_render(r, &d);
+    char path[4096];
+    if (!d.failed && !d.html.oom && !d.md.oom) {
+        snprintf(path, sizeof path, "%s/report.html", r->out);
+        if (hb_write_atomic(path, d.html.s, d.html.len, &d.err) != HB_OK) d.failed = 1;
+    }
+    if (!d.failed && !d.html.oom && !d.md.oom) {
+        snprintf(path, sizeof path, "%s/report.md", r->out);
+        if (hb_write_atomic(path, d.md.s, d.md.len, &d.err) != HB_OK) d.failed = 1;
+    }
+    if (d.html.oom || d.md.oom) snprintf(d.err.msg, sizeof d.err.msg, "out of memory");
+    hb_sb_free(&d.html);
+    hb_sb_free(&d.md);
+    if (d.failed || d.err.msg[0]) {
+        fprintf(stderr, "hogbench report: %s\n", d.err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int hb_cmd_report(int argc, char **argv) {
     static const struct option opts[] = {
         {"out", 1, 0, 'o'},        {"probe", 1, 0, 'p'},     {"baseline", 1, 0, 'b'},
@@ -814,101 +927,15 @@ int hb_cmd_report(int argc, char **argv) {
     r->files = calloc((size_t)r->nfiles, sizeof *r->files);
     r->skipped = hb_rp_alloc(&r->A, (size_t)r->nfiles);
     if (!r->files) goto done;
-    hb_rp_map mmap = {0}, cmap = {0};
-    int bad = 0;
-    for (int f = 0; f < r->nfiles && !bad; f++) {
-        hb_error err = {{0}};
-        if (hb_csvr_load(argv[optind + f], &r->files[f], &err) != HB_OK) {
-            fprintf(stderr, "hogbench report: %s\n", err.msg);
-            bad = 1;
-        } else if ((bad = hb_rp_load_csv(r, f, &mmap, &cmap)) > 0) {
-            r->skipped[f] = 1;
-            bad = 0;
-        }
-    }
-    hb_rp_map_free(&mmap);
-    hb_rp_map_free(&cmap);
-    if (bad) goto done;
-    if (!r->nrows) {
-        fprintf(stderr, "hogbench report: no rows in %s%s\n", argv[optind],
-                r->nfiles > 1 ? " ..." : "");
-        goto done;
-    }
+    if (hb_rp_load_files(r, argv + optind) != 0) goto done;
     r->probes = hb_rp_alloc(&r->A, (size_t)(np + 1) * sizeof *r->probes);
     for (int k = 0; k < np; k++) {
         if (hb_rp_load_probe(r, probes[k], &r->probes[r->nprobes]) != 0) goto done;
         r->nprobes++;
     }
-    /* a machine's probe: the first with its hostname and CPU, a full one before a --quick one */
-    for (int a = 0; a < r->nm; a++)
-        for (int quick = 0; quick < 2 && r->m[a].probe < 0; quick++)
-            for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
-                if (r->probes[k].quick == quick && !strcmp(r->probes[k].host, r->m[a].host) &&
-                    !strcmp(r->probes[k].cpu, r->m[a].cpu))
-                    r->m[a].probe = k;
-    /* cells, orders, labels */
-    r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
-    for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
-    for (size_t i = r->nrows; i-- > 0;) { /* backwards: cells list rows in file order */
-        int *head =
-            &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
-        r->rows[i].next = *head;
-        *head = (int)i;
-    }
-    r->mo = hb_rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
-    r->co = hb_rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
-    for (int a = 0; a < r->nm; a++) r->mo[a] = a;
-    for (int a = 0; a < r->nc; a++) r->co[a] = a;
-    hb_rp_sort_ctx = r;
-    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, hb_rp_cmp_machine);
-    qsort(r->co, (size_t)r->nc, sizeof *r->co, hb_rp_cmp_config);
-    hb_rp_label_machines(r);
-    hb_rp_label_configs(r);
-    r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
-    for (int a = 1; a < r->nm; a++)
-        if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
-    if (baseline) {
-        int found = -1, n = 0;
-        for (int a = 0; a < r->nm; a++)
-            if (!strcmp(r->m[a].label, baseline)) found = a, n = 1;
-        if (found < 0)
-            for (int a = 0; a < r->nm; a++)
-                if (strstr(r->m[a].label, baseline)) found = a, n++;
-        if (n != 1) {
-            fprintf(stderr,
-                    "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
-                    n ? "several machines" : "no machine");
-            for (int a = 0; a < r->nm; a++)
-                fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
-            fprintf(stderr, "\n");
-            goto done;
-        }
-        r->baseline = found;
-    }
-    hb_error err = {{0}};
-    if (hb_out_dir(r->out, &err) != HB_OK) {
-        fprintf(stderr, "hogbench report: %s\n", err.msg);
-        rc = 1;
-        goto done;
-    }
-    hb_rp_doc d;
-    memset(&d, 0, sizeof d);
-    d.dir = r->out;
-    hb_rp_render(r, &d);
-    char path[4096];
-    if (!d.failed && !d.html.oom && !d.md.oom) {
-        snprintf(path, sizeof path, "%s/report.html", r->out);
-        if (hb_write_atomic(path, d.html.s, d.html.len, &d.err) != HB_OK) d.failed = 1;
-    }
-    if (!d.failed && !d.html.oom && !d.md.oom) {
-        snprintf(path, sizeof path, "%s/report.md", r->out);
-        if (hb_write_atomic(path, d.md.s, d.md.len, &d.err) != HB_OK) d.failed = 1;
-    }
-    if (d.html.oom || d.md.oom) snprintf(d.err.msg, sizeof d.err.msg, "out of memory");
-    hb_sb_free(&d.html);
-    hb_sb_free(&d.md);
-    if (d.failed || d.err.msg[0]) {
-        fprintf(stderr, "hogbench report: %s\n", d.err.msg);
+    hb_rp_arrange(r);
+    if (baseline && hb_rp_pick_baseline(r, baseline) != 0) goto done;
+    if (hb_rp_write(r) != 0) {
         rc = 1;
         goto done;
     }
