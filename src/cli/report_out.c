@@ -527,14 +527,13 @@ static char *strip_threads(hb_rp *r, const hb_rp_config *c) {
     return k;
 }
 
-static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
-    hb_doc_h2(d, "scaling", "Thread scaling");
-    unsigned thr[64];
+/* The distinct thread counts of r's configs (at most cap), ascending; returns how many. */
+static int hb_rp_thread_counts(const hb_rp *r, unsigned *thr, int cap) {
     int nt = 0;
     for (int c = 0; c < r->nc; c++) {
         int seen = 0;
         for (int q = 0; q < nt; q++) seen |= thr[q] == r->c[c].threads;
-        if (!seen && nt < 64) thr[nt++] = r->c[c].threads;
+        if (!seen && nt < cap) thr[nt++] = r->c[c].threads;
     }
     for (int x = 1; x < nt; x++)
         for (int y = x; y > 0 && thr[y - 1] > thr[y]; y--) {
@@ -542,6 +541,13 @@ static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
             thr[y] = thr[y - 1];
             thr[y - 1] = t;
         }
+    return nt;
+}
+
+static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
+    hb_doc_h2(d, "scaling", "Thread scaling");
+    unsigned thr[64];
+    const int nt = hb_rp_thread_counts(r, thr, 64);
     if (nt < 2) {
         hb_doc_p(d, "Only one thread count (%u) in these rows: no scaling curves.",
                  nt ? thr[0] : 0);

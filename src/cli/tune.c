@@ -68,6 +68,27 @@ static void hb_trial_epoch(const hb_epoch_stats *s, void *vctx) {
 
 static double hb_draw(hb_rng *r, double lo, double hi) { return lo + (hi - lo) * hb_rng_double(r); }
 
+/* A trial's lr, reg and dim drawn around the preset's p0: lr within 2^+-1.5, reg within
+ * 2^+-2 (or 0 or 10^-3..10^-1 when p0's is 0), dim halved, kept or doubled (4..1024). */
+static void hb_tune_draw(hb_rng *rng, const hb_train_params *p0, hb_train_params *p) {
+    p->lr = (float)(p0->lr * pow(2.0, hb_draw(rng, -1.5, 1.5)));
+    p->reg = p0->reg > 0 ? (float)(p0->reg * pow(2.0, hb_draw(rng, -2, 2)))
+                         : (float)(hb_rng_double(rng) < 0.5 ? 0.0 : pow(10.0, hb_draw(rng, -3, -1)));
+    const double dm = (double)p0->dim * pow(2.0, (double)((int)hb_rng_below(rng, 3) - 1));
+    p->dim = (uint32_t)(dm < 4 ? 4 : dm > 1024 ? 1024 : dm);
+}
+
+/* What every trial runs: emax epochs, the validation metric checked every epoch (pointwise),
+ * no stop at a target, quiet. */
+static void hb_tune_trial_params(hb_train_params *p, uint32_t emax, int binary) {
+    p->epochs = emax;
+    p->target = binary ? HB_TARGET_LOGLOSS : HB_TARGET_RMSE;
+    p->target_value = 0;
+    p->target_stop = 0;
+    p->eval_every = 1;
+    p->verbose = 0;
+}
+
 int hb_cmd_tune(int argc, char **argv) {
     static const struct option opts[] = {HB_CLI_TRAIN_OPTIONS, {0, 0, 0, 0}};
     static hb_cli_args a;
@@ -141,19 +162,8 @@ int hb_cmd_tune(int argc, char **argv) {
     const double t0 = hb_now();
     for (uint32_t t = 0; t < trials; t++) {
         hb_train_params p = p0;
-        if (t > 0) { /* the first trial is the preset as given */
-            p.lr = (float)(p0.lr * pow(2.0, hb_draw(&rng, -1.5, 1.5)));
-            p.reg = p0.reg > 0 ? (float)(p0.reg * pow(2.0, hb_draw(&rng, -2, 2)))
-                               : (float)(hb_rng_double(&rng) < 0.5 ? 0.0 : pow(10.0, hb_draw(&rng, -3, -1)));
-            const double dm = (double)p0.dim * pow(2.0, (double)((int)hb_rng_below(&rng, 3) - 1));
-            p.dim = (uint32_t)(dm < 4 ? 4 : dm > 1024 ? 1024 : dm);
-        }
-        p.epochs = emax;
-        p.target = binary ? HB_TARGET_LOGLOSS : HB_TARGET_RMSE; /* pointwise checks every epoch */
-        p.target_value = 0;
-        p.target_stop = 0;
-        p.eval_every = 1;
-        p.verbose = 0;
+        if (t > 0) hb_tune_draw(&rng, &p0, &p); /* the first trial is the preset as given */
+        hb_tune_trial_params(&p, emax, binary);
         hb_trial_ctx c = {INFINITY, 0};
         hb_model *m = NULL;
         hb_train_result res;
