@@ -292,8 +292,8 @@ int hb_cli_data_flags(const char *cmd, int *argc, char **argv, hb_load_opts *o) 
     return 0;
 }
 
-int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, uint32_t lo,
-                    uint32_t hi, uint32_t *out) {
+int hb_cli_take(int *argc, char **argv, const char *flag,
+                int (*take)(const char *flag, const char *v, void *ctx), void *ctx) {
     const size_t len = strlen(flag);
     int w = 1;
     for (int k = 1; k < *argc; k++) {
@@ -303,15 +303,31 @@ int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, u
             continue;
         }
         const char *v = a[len] == '=' ? a + len + 1 : k + 1 < *argc ? argv[++k] : NULL;
-        if (!v) {
-            fprintf(stderr, "hogbench %s: missing value for '%s'\n", cmd, flag);
-            return 2;
-        }
-        if (hb_cli_u32(flag, v, lo, hi, out) != 0) return 2;
+        if (take(flag, v, ctx) != 0) return 2;
     }
     argv[w] = NULL;
     *argc = w;
     return 0;
+}
+
+typedef struct {
+    const char *cmd;
+    uint32_t lo, hi, *out;
+} hb_take_u32_ctx;
+
+static int hb_take_u32_one(const char *flag, const char *v, void *vctx) {
+    const hb_take_u32_ctx *c = vctx;
+    if (!v) {
+        fprintf(stderr, "hogbench %s: missing value for '%s'\n", c->cmd, flag);
+        return 2;
+    }
+    return hb_cli_u32(flag, v, c->lo, c->hi, c->out) != 0 ? 2 : 0;
+}
+
+int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, uint32_t lo,
+                    uint32_t hi, uint32_t *out) {
+    hb_take_u32_ctx c = {cmd, lo, hi, out};
+    return hb_cli_take(argc, argv, flag, hb_take_u32_one, &c);
 }
 
 const char *hb_cli_data_flags_help(void) {

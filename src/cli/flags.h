@@ -111,6 +111,11 @@ int hb_cli_threads(const char *flag, const char *s, int *out, int cap);
  * --duplicates, --seed-filter/--no-seed-filter, --no-cache) out of argv into o, leaving the
  * rest for the command's own parser. Returns 0, or 2 with the error printed. */
 int hb_cli_data_flags(const char *cmd, int *argc, char **argv, hb_load_opts *o);
+/* Takes every "FLAG V" (or FLAG=V) out of argv, in order, calling take(flag, V, ctx) for each
+ * (V NULL when the value is missing). Returns 0, or 2 as soon as take returns nonzero (take
+ * prints why). */
+int hb_cli_take(int *argc, char **argv, const char *flag,
+                int (*take)(const char *flag, const char *v, void *ctx), void *ctx);
 /* Takes "FLAG N" (or FLAG=N) out of argv into *out (lo..hi). Returns 0, or 2 (printed). */
 int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, uint32_t lo,
                     uint32_t hi, uint32_t *out);

@@ -10,7 +10,7 @@
 
 /* ------------------------------------------------------------------ the document writer */
 
-static void html_esc(hb_sbuf *o, const char *s) {
+void hb_html_esc(hb_sbuf *o, const char *s) {
     for (; *s; s++) {
         switch (*s) {
         case '&': hb_sb_puts(o, "&amp;"); break;
@@ -36,14 +36,14 @@ static void md_cell(hb_sbuf *o, const char *s) {
 
 void hb_doc_h2(hb_rp_doc *d, const char *id, const char *title) {
     hb_sb_printf(&d->html, "<h2 id=\"%s\">", id);
-    html_esc(&d->html, title);
+    hb_html_esc(&d->html, title);
     hb_sb_puts(&d->html, "</h2>\n");
     hb_sb_printf(&d->md, "\n## %s\n\n", title);
 }
 
 void hb_doc_h3(hb_rp_doc *d, const char *title) {
     hb_sb_puts(&d->html, "<h3>");
-    html_esc(&d->html, title);
+    hb_html_esc(&d->html, title);
     hb_sb_puts(&d->html, "</h3>\n");
     hb_sb_printf(&d->md, "\n### %s\n\n", title);
 }
@@ -55,7 +55,7 @@ void hb_doc_p(hb_rp_doc *d, const char *fmt, ...) {
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     hb_sb_puts(&d->html, "<p>");
-    html_esc(&d->html, buf);
+    hb_html_esc(&d->html, buf);
     hb_sb_puts(&d->html, "</p>\n");
     hb_sb_printf(&d->md, "%s\n\n", buf);
 }
@@ -65,7 +65,7 @@ void hb_doc_table(hb_rp_doc *d, int ncols, const char *const *head) {
     hb_sb_puts(&d->md, "|");
     for (int c = 0; c < ncols; c++) {
         hb_sb_puts(&d->html, "<th>");
-        html_esc(&d->html, head[c]);
+        hb_html_esc(&d->html, head[c]);
         hb_sb_puts(&d->html, "</th>");
         hb_sb_puts(&d->md, " ");
         md_cell(&d->md, head[c]);
@@ -103,7 +103,7 @@ void hb_doc_td(hb_rp_doc *d, const char *cls, const char *fmt, ...) {
         hb_sb_printf(&d->html, "<td class=\"%s\">", cls);
     else
         hb_sb_puts(&d->html, "<td>");
-    html_esc(&d->html, buf);
+    hb_html_esc(&d->html, buf);
     hb_sb_puts(&d->html, "</td>");
     const int bold = cls && strstr(cls, "bad");
     hb_sb_puts(&d->md, bold ? " **" : " ");
@@ -125,7 +125,7 @@ void hb_doc_svg(hb_rp_doc *d, const char *name, const hb_sbuf *svg, const char *
     hb_sb_puts(&d->html, "<figure>\n");
     hb_sb_put(&d->html, svg->s, svg->len);
     hb_sb_puts(&d->html, "<figcaption>");
-    html_esc(&d->html, caption);
+    hb_html_esc(&d->html, caption);
     hb_sb_puts(&d->html, "</figcaption>\n</figure>\n");
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.svg", d->dir, name);
@@ -1067,7 +1067,7 @@ static void sec_method(hb_rp *r, hb_rp_doc *d) {
 void hb_rp_render(hb_rp *r, hb_rp_doc *d) {
     hb_sb_puts(&d->html,
                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    html_esc(&d->html, r->title);
+    hb_html_esc(&d->html, r->title);
     hb_sb_puts(&d->html,
                "</title>\n<style>\n"
                "body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}\n"
@@ -1080,7 +1080,7 @@ void hb_rp_render(hb_rp *r, hb_rp_doc *d) {
                "td.bad{color:#b00020;font-weight:700;background:#fdecea}td.good{color:#1b7a1b}\n"
                "td.warn{color:#a05a00}figure{margin:12px 0}figcaption{font-size:12px;color:#555}\n"
                "</style>\n</head>\n<body>\n<h1>");
-    html_esc(&d->html, r->title);
+    hb_html_esc(&d->html, r->title);
     hb_sb_puts(&d->html, "</h1>\n");
     hb_sb_printf(&d->md, "# %s\n\n", r->title);
     sec_intro(r, d);

@@ -25,29 +25,21 @@ static void hb_tune_usage(FILE *f) {
         "Budget: N x 1.5 x epochs epochs on 1-F of the training data, plus the final run.\n");
 }
 
-/* Takes "FLAG X" / FLAG=X (a number in [lo, hi]) out of argv. */
-static int hb_take_double(int *argc, char **argv, const char *flag, double lo, double hi,
-                          double *out) {
-    const size_t len = strlen(flag);
-    int w = 1;
-    for (int k = 1; k < *argc; k++) {
-        const char *a = argv[k];
-        if (strncmp(a, flag, len) != 0 || (a[len] != '\0' && a[len] != '=')) {
-            argv[w++] = argv[k];
-            continue;
-        }
-        const char *v = a[len] == '=' ? a + len + 1 : k + 1 < *argc ? argv[++k] : NULL;
-        char *e = NULL;
-        const double x = v ? strtod(v, &e) : NAN;
-        if (!v || *e || !(x >= lo && x <= hi)) {
-            fprintf(stderr, "hogbench tune: %s '%s': expected a number in [%g, %g]\n", flag,
-                    v ? v : "", lo, hi);
-            return 2;
-        }
-        *out = x;
+/* --val-frac X: a number in [lo, hi] (hb_cli_take's callback). */
+typedef struct {
+    double lo, hi, *out;
+} hb_take_double_ctx;
+
+static int hb_take_double_one(const char *flag, const char *v, void *vctx) {
+    const hb_take_double_ctx *c = vctx;
+    char *e = NULL;
+    const double x = v ? strtod(v, &e) : NAN;
+    if (!v || *e || !(x >= c->lo && x <= c->hi)) {
+        fprintf(stderr, "hogbench tune: %s '%s': expected a number in [%g, %g]\n", flag,
+                v ? v : "", c->lo, c->hi);
+        return 2;
     }
-    argv[w] = NULL;
-    *argc = w;
+    *c->out = x;
     return 0;
 }
 
@@ -99,7 +91,8 @@ int hb_cmd_tune(int argc, char **argv) {
         hb_cli_take_u32("tune", &argc, argv, "--eval-users", 1, UINT32_MAX, &eval_users) != 0 ||
         hb_cli_take_u32("tune", &argc, argv, "--trials", 1, 1000, &trials) != 0 ||
         hb_cli_take_u32("tune", &argc, argv, "--tune-seed", 0, UINT32_MAX, &tseed) != 0 ||
-        hb_take_double(&argc, argv, "--val-frac", 0.01, 0.5, &frac) != 0)
+        hb_cli_take(&argc, argv, "--val-frac", hb_take_double_one,
+                    &(hb_take_double_ctx){0.01, 0.5, &frac}) != 0)
         return 2;
     if (hb_cli_parse("tune", argc, argv, opts, &a) != 0) return 2;
     if (a.seen[HB_O_HELP]) {
