@@ -311,8 +311,8 @@ hb_train_params hb_params_notebook(hb_model_kind k);
 /* hogbench's tuned defaults for a model under the notebook's protocol (its filter; see
  * README for how they were chosen). */
 hb_train_params hb_params_default(hb_model_kind k);
-/* The defaults under the standard protocol (no seed filter: ML-100K's u1..u5 as the literature
- * uses them), chosen on validation splits carved from u1.base..u5.base. */
+/* The defaults under the standard protocol (no notebook filter: ML-100K's u1..u5 as the
+ * literature uses them), chosen on validation splits carved from u1.base..u5.base. */
 hb_train_params hb_params_standard(hb_model_kind k);
 /* Checks ranges; fills err with the offending field. */
 hb_status hb_params_check(const hb_train_params *p, hb_error *err);

@@ -27,7 +27,7 @@ typedef int (*hb_rows_sink)(const hb_csv_buf *rows, const hb_csv_buf *curves,
 typedef struct hb_run_cfg {
     hb_train_params p;
     hb_isa isa;            /* HB_ISA_COUNT: auto */
-    const char *preset;    /* "seed" or "default" */
+    const char *preset;    /* "seed" (the notebook's), "default" or "standard" */
     const char *data;      /* the directory or synthetic spec loaded (the "data" column) */
     const char *out_csv;   /* NULL: no row */
     const char *save_dir;  /* NULL: no export */
