@@ -34,7 +34,8 @@ struct hb_model {
     uint32_t n_layers;
     hb_layer L[HB_MLP_MAX_LAYERS];
     uint64_t dense_t;       /* dense Nadam steps taken (shared by workers, atomic) */
-    float nadam_cg[HB_NADAM_TABLE], nadam_cm[HB_NADAM_TABLE], nadam_cv[HB_NADAM_TABLE];
+    /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
+    float *nadam_cg, *nadam_cm, *nadam_cv;
 };
 
 /* Per-thread scratch for the MLP's forward and backward pass. */
