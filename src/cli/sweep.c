@@ -579,7 +579,11 @@ int hb_cmd_sweep(int argc, char **argv) {
         fprintf(stderr, "hogbench sweep: out of memory\n");
         return 1;
     }
-    if (hb_sweep_configs(&w, &x, &a, preset, eval_users) != 0) return 2;
+    if (hb_sweep_configs(&w, &x, &a, preset, eval_users) != 0) {
+        free(w.cfgs);
+        free(w.runs);
+        return 2;
+    }
     if (hb_cli_signals_install() != 0)
         fprintf(stderr, "hogbench sweep: cannot watch for Ctrl-C; it will stop the process "
                         "without a note\n");
@@ -589,7 +593,11 @@ int hb_cmd_sweep(int argc, char **argv) {
      * never the training --seed: repeats with other seeds share the test set */
     const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
                                           a.seen[HB_O_QUIET]);
-    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
+    if (lrc != 0) { /* 2: a split or spec the data cannot take */
+        free(w.cfgs);
+        free(w.runs);
+        return lrc;
+    }
     for (int k = 0; k < w.ncfg; k++) {
         static hb_row row;
         w.cfgs[k].rc.data = data;
@@ -614,6 +622,8 @@ int hb_cmd_sweep(int argc, char **argv) {
     }
     if (!hb_mpi_agree(files_ok)) {
         hb_dataset_free(&ds);
+        free(w.cfgs);
+        free(w.runs);
         return 1;
     }
     int skipped = 0;
