@@ -36,7 +36,7 @@ static hb_status load(hb_dataset **out, hb_error *err) {
 static void bm_epoch(hb_gb_state *st, void *arg) {
     const int a = (int)(intptr_t)arg;
     const hb_model_kind kind = (hb_model_kind)(a / 2);
-    hb_train_params p = a % 2 ? hb_params_seed(kind) : hb_params_default(kind);
+    hb_train_params p = a % 2 ? hb_params_notebook(kind) : hb_params_default(kind);
     p.epochs = 1;
     p.isa = hb_kernels_get() ? hb_kernels_get()->isa : HB_ISA_AUTO; /* $HOGBENCH_ISA */
     p.eval_every = 0;

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "cache.h"
 
 #define HB_CACHE_MAGIC "HBCACHE1"
 #define HB_CACHE_VERSION 1u
@@ -202,19 +202,6 @@ hb_status hb_cache_read_buffer(const unsigned char *buf, size_t len, uint64_t fi
 }
 
 /* ------------------------------------------------------------------ writing */
-
-static int hb_write_all(int fd, const void *p, uint64_t len) {
-    const char *s = p;
-    while (len) {
-        const size_t want = len > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)len;
-        const ssize_t got = write(fd, s, want);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return -1;
-        s += got;
-        len -= (uint64_t)got;
-    }
-    return 0;
-}
 
 static uint64_t hb_names_bytes(char *const *v, uint32_t n) {
     uint64_t b = 0;

@@ -6,7 +6,13 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "assemble.h"
+#include "data.h"
+#include "cache.h"
+#include "idmap.h"
+#include "parse.h"
+#include "split.h"
+#include "synth.h"
 
 void hb_dataset_free(hb_dataset **ds) {
     if (!ds || !*ds) return;
@@ -21,18 +27,7 @@ void hb_dataset_free(hb_dataset **ds) {
     *ds = NULL;
 }
 
-uint64_t hb_dataset_fingerprint(const hb_dataset *ds) {
-    XXH3_state_t *st = XXH3_createState();
-    if (!st) return 0;
-    XXH3_64bits_reset(st);
-    if (ds->n_train) XXH3_64bits_update(st, ds->train, ds->n_train * sizeof *ds->train);
-    if (ds->n_test) XXH3_64bits_update(st, ds->test, ds->n_test * sizeof *ds->test);
-    uint64_t h = XXH3_64bits_digest(st);
-    XXH3_freeState(st);
-    return h;
-}
-
-/* ------------------------------------------------------------------ raw ratings (legacy) */
+/* ------------------------------------------------------------------ raw ratings */
 
 static int hb_cmp_i64(const void *a, const void *b) {
     const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -102,7 +97,7 @@ hb_load_opts hb_load_opts_default(void) {
     o.header = -1;
     o.ids = HB_IDS_INT;
     o.seed = 42;
-    o.seed_filter = -1;
+    o.notebook_filter = -1;
     o.duplicates = HB_DUP_ERROR;
     o.cache = 1;
     o.cache_min_bytes = (uint64_t)16 << 20;
@@ -173,7 +168,7 @@ hb_status hb_load_opts_set(hb_load_opts *o, const char *key, const char *v, hb_e
     } else if (strcmp(key, "seed-filter") == 0) {
         if ((k = hb_pick(v, yn, 3)) < 0)
             return hb_fail(err, HB_ERR_ARG, "--seed-filter '%s': expected yes, no or auto", v);
-        o->seed_filter = k == 2 ? -1 : k;
+        o->notebook_filter = k == 2 ? -1 : k;
     } else if (strcmp(key, "cache") == 0) {
         if ((k = hb_pick(v, yn, 2)) < 0)
             return hb_fail(err, HB_ERR_ARG, "--cache '%s': expected yes or no", v);
@@ -200,14 +195,32 @@ static int hb_ends_with(const char *s, const char *suf) {
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-static int hb_is_file(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+/* The ratings files a MovieLens folder holds (one per release), in the order they are looked
+ * for, with their format and whether their first line is a header. */
+static const struct {
+    const char *file;
+    hb_format f;
+    int header;
+} hb_known_files[] = {{"u.data", HB_FORMAT_TSV, 0},
+                      {"ratings.dat", HB_FORMAT_DAT, 0},
+                      {"ratings.csv", HB_FORMAT_CSV, 1}};
+
+int hb_ratings_file_in(const char *dir, char *file, size_t cap, hb_format *f, int *header) {
+    for (size_t k = 0; k < sizeof hb_known_files / sizeof *hb_known_files; k++) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s/%s", dir, hb_known_files[k].file);
+        if (!hb_is_file(p)) continue;
+        if (file) snprintf(file, cap, "%s", p);
+        if (f) *f = hb_known_files[k].f;
+        if (header) *header = hb_known_files[k].header;
+        return 1;
+    }
+    return 0;
 }
 
 /* "ml-25m/ratings.csv" from ".../ml-25m/ratings.csv" */
 static void hb_short_name(const char *path, char *buf, size_t cap) {
-    char tmp[4096];
+    char tmp[4200]; /* as long as the paths built here */
     snprintf(tmp, sizeof tmp, "%s", path);
     size_t n = strlen(tmp);
     while (n > 1 && tmp[n - 1] == '/') tmp[--n] = '\0';
@@ -398,7 +411,7 @@ static hb_status hb_load_predef(const char *dir, const hb_split_spec *ss, const 
         a.n_duplicates += b.n_duplicates;
         hb_rating *tr = a.r, *te = b.r;
         a.r = b.r = NULL;
-        st = hb_dataset_assemble(&a, tr, a.n, te, b.n, o->seed_filter != 0, out, err);
+        st = hb_dataset_assemble(&a, tr, a.n, te, b.n, o->notebook_filter != 0, out, err);
     }
     hb_table_free(&a);
     hb_table_free(&b);
@@ -409,7 +422,7 @@ static hb_status hb_load_predef(const char *dir, const hb_split_spec *ss, const 
 }
 
 /* Split, filter and assemble a whole table. */
-static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, const char *name,
+static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int notebook_filter, const char *name,
                            const char *label, hb_dataset **out, hb_error *err) {
     hb_rating *tr = NULL, *te = NULL;
     size_t ntr = 0, nte = 0;
@@ -425,7 +438,7 @@ static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, cons
                        "splits non-empty (a larger fraction or more data)", label, sname, n,
                        nte == 0 ? "no test ratings" : "no train ratings");
     }
-    st = hb_dataset_assemble(t, tr, ntr, te, nte, seed_filter, out, err);
+    st = hb_dataset_assemble(t, tr, ntr, te, nte, notebook_filter, out, err);
     if (st != HB_OK) {
         char m[sizeof err->msg];
         snprintf(m, sizeof m, "%s", err ? err->msg : "");
@@ -439,7 +452,7 @@ static hb_status hb_finish(hb_table *t, hb_split_spec *ss, int seed_filter, cons
 /* Synthetic data: the whole table, then the split (default: random:test_fraction seeded by the
  * generator's seed) and the notebook's filtering unless turned off. */
 static hb_status hb_load_synth(const hb_synth_params *p, const hb_split_spec *given,
-                               int seed_filter, int threads, hb_dataset **out, hb_error *err) {
+                               int notebook_filter, int threads, hb_dataset **out, hb_error *err) {
     hb_split_spec ss = {.kind = HB_SPLIT_RANDOM, .frac = p->test_fraction, .seed = p->seed};
     if (given) ss = *given;
     hb_table t;
@@ -449,7 +462,7 @@ static hb_status hb_load_synth(const hb_synth_params *p, const hb_split_spec *gi
     snprintf(name, sizeof name, "synthetic:users=%u,items=%u,ratings=%llu,dim=%u,seed=%llu,zipf=%g",
              p->users, p->items, (unsigned long long)p->ratings, p->dim,
              (unsigned long long)p->seed, p->zipf);
-    st = hb_finish(&t, &ss, seed_filter, name, "synthetic", out, err);
+    st = hb_finish(&t, &ss, notebook_filter, name, "synthetic", out, err);
     hb_table_free(&t);
     if (st == HB_OK && !given)
         snprintf((*out)->split, sizeof (*out)->split, "random:%g", p->test_fraction);
@@ -481,7 +494,8 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
         if (ss.kind == HB_SPLIT_PREDEF)
             return hb_fail(err, HB_ERR_ARG, "--split %s: ML-100K's predefined splits need its "
                            "folder; synthetic data takes random, kfold, per-user or time", ss.predef);
-        return hb_load_synth(&p, o->split[0] ? &ss : NULL, o->seed_filter != 0, o->threads, out, err);
+        return hb_load_synth(&p, o->split[0] ? &ss : NULL, o->notebook_filter != 0, o->threads,
+                             out, err);
     }
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -502,23 +516,7 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
             return hb_fail(err, HB_ERR_ARG, "--split %s: %s has no %s.base (ML-100K's predefined "
                            "splits); use random:F, kfold:N:K, per-user:F or time:F", ss.predef,
                            path, ss.predef);
-        static const struct {
-            const char *file;
-            hb_format f;
-            int header;
-        } known_files[] = {{"u.data", HB_FORMAT_TSV, 0},
-                           {"ratings.dat", HB_FORMAT_DAT, 0},
-                           {"ratings.csv", HB_FORMAT_CSV, 1}};
-        file[0] = '\0';
-        for (size_t k = 0; k < sizeof known_files / sizeof *known_files && !file[0]; k++) {
-            snprintf(p, sizeof p, "%s/%s", path, known_files[k].file);
-            if (hb_is_file(p)) {
-                snprintf(file, sizeof file, "%s", p);
-                known = known_files[k].f;
-                known_header = known_files[k].header;
-            }
-        }
-        if (!file[0])
+        if (!hb_ratings_file_in(path, file, sizeof file, &known, &known_header))
             return hb_fail(err, HB_ERR_IO, "%s: expected a MovieLens folder (u1.base..u5.test or "
                            "u.data, ratings.dat, ratings.csv) or a ratings file", path);
     } else {
@@ -550,7 +548,7 @@ static hb_status hb_load_any(const char *path, const hb_load_opts *o, hb_dataset
     t.r_hi = sp.r_hi;
     char name[160];
     hb_short_name(file, name, sizeof name);
-    st = hb_finish(&t, &ss, o->seed_filter == 1, name, file, out, err);
+    st = hb_finish(&t, &ss, o->notebook_filter == 1, name, file, out, err);
     hb_table_free(&t);
     if (st != HB_OK) return st;
     (*out)->cache = cs;
@@ -584,18 +582,7 @@ hb_status hb_dataset_convert(const char *path, const hb_load_opts *o, char *cach
     int known_header = -1;
     snprintf(file, sizeof file, "%s", path);
     if (S_ISDIR(sb.st_mode)) {
-        static const char *const names[] = {"ratings.dat", "ratings.csv", "u.data"};
-        file[0] = '\0';
-        for (int k = 0; k < 3 && !file[0]; k++) {
-            char p[4200];
-            snprintf(p, sizeof p, "%s/%s", path, names[k]);
-            if (hb_is_file(p)) {
-                snprintf(file, sizeof file, "%s", p);
-                known = k == 0 ? HB_FORMAT_DAT : k == 1 ? HB_FORMAT_CSV : HB_FORMAT_TSV;
-                known_header = k == 1;
-            }
-        }
-        if (!file[0])
+        if (!hb_ratings_file_in(path, file, sizeof file, &known, &known_header))
             return hb_fail(err, HB_ERR_IO, "%s: no ratings.dat, ratings.csv or u.data to convert", path);
     }
     hb_parse_spec sp;
@@ -624,7 +611,7 @@ hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset 
     hb_load_opts o = hb_load_opts_default();
     o.format = HB_FORMAT_TSV;
     o.header = 0;
-    o.seed_filter = 1;
+    o.notebook_filter = 1;
     hb_split_spec ss;
     memset(&ss, 0, sizeof ss);
     ss.kind = HB_SPLIT_PREDEF;

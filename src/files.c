@@ -201,3 +201,26 @@ int hb_line_read(hb_line_reader *r, char **line, size_t *len) {
         r->end += (size_t)got;
     }
 }
+
+int hb_write_all(int fd, const void *p, uint64_t len) {
+    const char *s = p;
+    while (len) {
+        const size_t want = len > ((size_t)1 << 30) ? (size_t)1 << 30 : (size_t)len;
+        const ssize_t got = write(fd, s, want);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        s += got;
+        len -= (uint64_t)got;
+    }
+    return 0;
+}
+
+int hb_is_dir(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+int hb_is_file(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}

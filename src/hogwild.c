@@ -112,8 +112,8 @@ static int hb_mf_sgd_path(const hb_train_params *p) {
  * item, so no row is shared. The dense MLP weights are shared by every worker under both
  * schedules, and they are NOT raced: under the mutex `dense` a worker copies them into its
  * own snapshot at the start of a mini-batch (forward and backward read the snapshot) and
- * applies its step to the shared weights. (Racing them, as the first version did, let two
- * Nadam steps interleave on the same moments.) A step may thus be computed on weights one
+ * applies its step to the shared weights. (Racing them would let two Nadam steps interleave
+ * on the same moments.) A step may thus be computed on weights one
  * step old, as in any asynchronous SGD, but never on a half-written one.
  * Everything outside this function is race-free. With one thread it is sequential and
  * bit-for-bit reproducible. */
@@ -157,7 +157,7 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
             const hb_rating x = r[j];
             const int32_t su = hb_slot(w->slot_u, w->rows_u, &w->nu, x.u, w->gP, ld, w->gbu, w->cnt_u);
             const int32_t si = hb_slot(w->slot_i, w->rows_i, &w->ni, x.i, w->gQ, ld, w->gbi, w->cnt_i);
-            const float y = binary ? ((x.r - label_min) / label_span > 0.5f ? 1.0f : 0.0f) : x.r;
+            const float y = binary ? hb_binary_label(x.r, label_min, label_span) : x.r;
             float *gp = w->gP + (size_t)su * ld, *gq = w->gQ + (size_t)si * ld;
             if (mlp) {
                 const float z = hb_mlp_forward(mv, k, &w->mlp, x.u, x.i);

@@ -55,7 +55,7 @@ hb_status hb_dataset_holdout(const hb_dataset *ds, double frac, uint64_t seed, h
     memcpy(v->item_ids, ds->item_ids, ds->n_items * sizeof *v->item_ids);
     v->r_min = ds->r_min;
     v->r_max = ds->r_max;
-    v->seed_filter = ds->seed_filter;
+    v->notebook_filter = ds->notebook_filter;
     snprintf(v->name, sizeof v->name, "%s", ds->name);
     snprintf(v->split, sizeof v->split, "val:%g:%llu", frac, (unsigned long long)seed);
     v->xxh3 = hb_dataset_fingerprint(v);

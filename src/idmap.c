@@ -3,7 +3,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "idmap.h"
 
 static inline uint64_t hb_key_hash_int(int64_t k) { return XXH3_64bits(&k, sizeof k); }
 
@@ -41,7 +41,7 @@ void hb_idmap_free(hb_idmap *m) {
 /* Doubles the slot array (and the key array): called when the next insert would pass 1/2. */
 static int hb_idmap_grow(hb_idmap *m) {
     const size_t cap = m->cap * 2;
-    struct hb_slot *ns = calloc(cap, sizeof *ns);
+    struct hb_idmap_slot *ns = calloc(cap, sizeof *ns);
     if (!ns) return -1;
     for (size_t s = 0; s < m->cap; s++) {
         if (!m->slot[s].id) continue;

@@ -31,6 +31,12 @@ static inline uint64_t hb_splitmix64(uint64_t *s) {
     return z ^ (z >> 31);
 }
 
+/* Deterministic per-row hash (split decisions, synthetic streams). */
+static inline uint64_t hb_hash2(uint64_t seed, uint64_t k) {
+    uint64_t s = seed ^ (k * 0xd1b54a32d192ed03ULL);
+    return hb_splitmix64(&s);
+}
+
 /* xoshiro256**: the generator behind every random draw (seeded through splitmix64). */
 typedef struct hb_rng {
     uint64_t s[4];
@@ -106,6 +112,16 @@ hb_status hb_file_open(const char *path, int flags, int follow, int *fd, hb_erro
  * device or directory), HB_OUT_DIR (a model folder: missing or a directory). The folder that
  * will hold it must exist and be writable. Called before any work, so that a bad --out fails
  * in a second, not after training. HB_ERR_IO with a message naming flag and path. */
+/* Writes p[0..len) to fd whole (retrying short writes and EINTR). 0, or -1 with errno set. */
+int hb_write_all(int fd, const void *p, uint64_t len);
+/* 1 when path (links followed) is a directory, resp. a regular file; else 0. */
+int hb_is_dir(const char *path);
+int hb_is_file(const char *path);
+
+/* The MovieLens ratings file in folder dir (src/data.c: u.data, ratings.dat or ratings.csv):
+ * 1 with its path in file (if non-NULL), its format and header flag; 0 when there is none. */
+int hb_ratings_file_in(const char *dir, char *file, size_t cap, hb_format *f, int *header);
+
 typedef enum hb_out_kind { HB_OUT_APPEND, HB_OUT_REPLACE, HB_OUT_DIR } hb_out_kind;
 hb_status hb_out_check(const char *flag, const char *path, hb_out_kind kind, hb_error *err);
 

@@ -280,74 +280,6 @@ static void hb_csr_free(hb_csr *c) {
     free(c->own);
 }
 
-/* Scores of every item for user u (what the notebook's predict() returns). */
-static void hb_score_user(const hb_model *m, const hb_kernels *k, uint32_t u, const float *item_h,
-                          float *cu, float *bufa, float *bufb, float *out) {
-    const uint32_t ni = m->n_items;
-    if (!hb_model_is_mlp(m->p.model)) {
-        k->gemv(ni, m->dim, m->Q, m->ld, m->P + (size_t)u * m->ld, out);
-        if (m->bu) {
-            const float c = m->bu[u] + m->mu;
-            for (uint32_t i = 0; i < ni; i++) out[i] += m->bi[i] + c;
-        }
-    } else {
-        /* layer 0 splits: W0 [p; q] = W0[:, :d] p + W0[:, d:] q; the item half is precomputed */
-        const hb_layer *L0 = &m->L[0];
-        const int relu = m->p.activation == HB_ACT_RELU;
-        k->gemv(L0->out, m->dim, L0->W, L0->in, m->P + (size_t)u * m->ld, cu);
-        for (uint32_t j = 0; j < L0->out; j++) cu[j] += L0->b[j];
-        for (uint32_t i = 0; i < ni; i++) {
-            const float *hi = item_h + (size_t)i * L0->out;
-            const int last0 = m->n_layers == 1;
-            for (uint32_t j = 0; j < L0->out; j++) {
-                const float z = cu[j] + hi[j];
-                bufa[j] = (relu && !last0 && z < 0) ? 0.0f : z;
-            }
-            float *x = bufa, *y = bufb;
-            for (uint32_t l = 1; l < m->n_layers; l++) {
-                const hb_layer *L = &m->L[l];
-                const int last = l + 1 == m->n_layers;
-                k->gemv(L->out, L->in, L->W, L->in, x, y);
-                for (uint32_t j = 0; j < L->out; j++) {
-                    const float z = y[j] + L->b[j];
-                    y[j] = (relu && !last && z < 0) ? 0.0f : z;
-                }
-                float *t = x;
-                x = y;
-                y = t;
-            }
-            out[i] = x[0];
-        }
-    }
-    if (hb_model_is_binary(m->p.model))
-        for (uint32_t i = 0; i < ni; i++) out[i] = 1.0f / (1.0f + expf(-out[i]));
-}
-
-/* MF scores of users us[0..nb) into out[b * ldo ..]: the item rows in blocks of about 16 KiB
- * (L1), each used by every user of the block before the next, so the item matrix streams from
- * L2 once per nb users, not once per user. Blocks start at multiples of 8 rows, where the
- * gemv kernels start their row groups: every score is bitwise what a whole-matrix gemv gives. */
-static void hb_score_mf_block(const hb_model *m, const hb_kernels *k, const uint32_t *us,
-                              size_t nb, float *out, size_t ldo) {
-    const size_t ni = m->n_items, ld = m->ld;
-    size_t rb = (16384 / (ld * sizeof(float))) & ~(size_t)7;
-    rb = rb < 8 ? 8 : rb;
-    for (size_t r0 = 0; r0 < ni; r0 += rb) {
-        const size_t nr = ni - r0 < rb ? ni - r0 : rb;
-        for (size_t b = 0; b < nb; b++) {
-            const uint32_t u = us[b];
-            float *o = out + b * ldo + r0;
-            k->gemv(nr, m->dim, m->Q + r0 * ld, ld, m->P + (size_t)u * ld, o);
-            if (m->bu) {
-                const float c = m->bu[u] + m->mu;
-                for (size_t i = 0; i < nr; i++) o[i] += m->bi[r0 + i] + c;
-            }
-            if (hb_model_is_binary(m->p.model))
-                for (size_t i = 0; i < nr; i++) o[i] = 1.0f / (1.0f + expf(-o[i]));
-        }
-    }
-}
-
 void hb_eval_sample(uint64_t seed, uint32_t n_users, uint32_t n, uint32_t *out) {
     for (uint32_t u = 0; u < n_users; u++) out[u] = u;
     hb_rng rng;
@@ -382,7 +314,7 @@ static size_t hb_score_cold(const hb_model *m, const hb_dataset *ds, double *se,
     for (size_t n = 0; n < ds->n_test_cold; n++) {
         const hb_rating r = ds->test_cold[n];
         const float pred = hb_link(m, hb_cold_z(m, r, mbu, mbi));
-        const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+        const float y = binary ? hb_binary_label(r.r, rmin, span) : r.r;
         const double e = (double)pred - y;
         *se += e * e;
         *ae += fabs(e);
@@ -446,7 +378,9 @@ hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_ker
     double se = 0, ae = 0;
     int bad = 0;
     /* One parallel region for everything: with OMP_WAIT_POLICY=passive every fork and every
-     * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). */
+     * barrier costs a futex wake-up (tens of microseconds each on a 2-vCPU VM). That region,
+     * its per-thread scratch and its phases (errors, item halves, NDCG rows) are why this
+     * function stays whole. */
 #pragma omp parallel num_threads(threads) reduction(| : bad)
     {
         hb_fp_flush_subnormals();
@@ -460,18 +394,16 @@ hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_ker
             const hb_rating r = ds->test[n];
             float z = mlp ? hb_mlp_forward(m, k, &mw, r.u, r.i) : hb_mf_forward(m, k, r.u, r.i);
             const float pred = hb_link(m, z);
-            const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+            const float y = binary ? hb_binary_label(r.r, rmin, span) : r.r;
             const double e = (double)pred - y;
             se += e * e;
             ae += fabs(e);
         }
         if (mok && mlp) hb_mlp_ws_free(&mw);
         if (mlp) { /* layer 0's item half of every item, before any user is scored */
-            const hb_layer *L0 = &m->L[0];
+            const uint32_t h0 = m->L[0].out;
 #pragma omp for schedule(static)
-            for (uint32_t i = 0; i < ni; i++)
-                k->gemv(L0->out, m->dim, L0->W + m->dim, L0->in, m->Q + (size_t)i * m->ld,
-                        item_h + (size_t)i * L0->out);
+            for (uint32_t i = 0; i < ni; i++) hb_mlp_item_half(m, k, i, item_h + (size_t)i * h0);
         }
         const size_t hid = m->n_layers ? m->p.hidden + 1 : 1;
         float *sc = hb_calloc_aligned(UB * lds, 4), *gains = hb_calloc_aligned(ni, 4);
@@ -490,12 +422,12 @@ hb_status hb_evaluate_part(const hb_model *m, const hb_dataset *ds, const hb_ker
             const size_t nb = n_eval - j0 < UB ? n_eval - j0 : UB;
             uint32_t us[UB];
             for (size_t b = 0; b < nb; b++) us[b] = sample ? sample[j0 + b] : j0 + (uint32_t)b;
-            if (!mlp) hb_score_mf_block(m, k, us, nb, sc, lds);
+            if (!mlp) hb_mf_score_block(m, k, us, nb, sc, lds);
             for (size_t b = 0; b < nb; b++) {
                 const uint32_t j = j0 + (uint32_t)b, u = us[b];
                 float *scores = sc + b * lds;
                 double *row = rows + (size_t)j * HB_NDCG_KS;
-                if (mlp) hb_score_user(m, k, u, item_h, cu, ba, bb, scores);
+                if (mlp) hb_mlp_score_user(m, k, u, item_h, cu, ba, bb, scores);
                 for (size_t n = tr.off[u]; n < tr.off[u + 1]; n++) scores[tr.r[n].i] = 0.0f;
                 const size_t a = te.off[u], e = te.off[u + 1], nt = e - a;
                 /* gains: the test rating (binary models: the normalized rating) */
@@ -604,7 +536,7 @@ hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
             const hb_rating r = ds->test[n];
             const float z = mlp ? hb_mlp_forward(m, k, &mw, r.u, r.i) : hb_mf_forward(m, k, r.u, r.i);
             const float pred = hb_link(m, z);
-            const float y = binary ? ((span > 0 && (r.r - rmin) / span > 0.5f) ? 1.0f : 0.0f) : r.r;
+            const float y = binary ? hb_binary_label(r.r, rmin, span) : r.r;
             const double e = (double)pred - y;
             se += e * e;
             ae += fabs(e);

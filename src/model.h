@@ -34,7 +34,8 @@ struct hb_model {
     uint32_t n_layers;
     hb_layer L[HB_MLP_MAX_LAYERS];
     uint64_t dense_t;       /* dense Nadam steps taken (shared by workers, atomic) */
-    float nadam_cg[HB_NADAM_TABLE], nadam_cm[HB_NADAM_TABLE], nadam_cv[HB_NADAM_TABLE];
+    /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
+    float *nadam_cg, *nadam_cm, *nadam_cv;
 };
 
 /* Per-thread scratch for the MLP's forward and backward pass. */
@@ -50,6 +51,17 @@ typedef struct hb_mlp_ws {
 hb_status hb_mlp_ws_init(hb_mlp_ws *w, const hb_model *m);
 void hb_mlp_ws_free(hb_mlp_ws *w);
 
+/* The logistic function: the binary models' link. */
+static inline float hb_sigmoid(float z) { return 1.0f / (1.0f + expf(-z)); }
+
+/* The binary models' label of rating r: 1 when r lies in the upper half of the rating range
+ * [r_min, r_min + span], else 0 (0 for an empty range). */
+static inline float hb_binary_label(float r, float r_min, float span) {
+    return (span > 0 && (r - r_min) / span > 0.5f) ? 1.0f : 0.0f;
+}
+
+/* ---- src/model_mf.c and src/model_mlp.c: each family's forward, backward and scoring ---- */
+
 /* Forward for one pair: the output before the link (rating, or logit for binary models). */
 float hb_mf_forward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t i);
 float hb_mlp_forward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, uint32_t u,
@@ -62,7 +74,7 @@ static inline float hb_loss_grad(int binary, float z, float y, double *loss) {
         /* BCE of sigmoid(z), stable: softplus(z) - y*z */
         const float az = z < 0 ? -z : z;
         *loss += (double)((z > 0 ? z : 0) + log1pf(expf(-az)) - y * z);
-        return 1.0f / (1.0f + expf(-z)) - y;
+        return hb_sigmoid(z) - y;
     }
     const float e = z - y;
     *loss += (double)e * e;
@@ -75,6 +87,20 @@ void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t
                     float dz, float *gp, float *gq, float *gbu, float *gbi);
 void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
                      float *gp, float *gq);
+
+/* MF scores of users us[0..nb) into out[b * ldo ..]: the item rows in blocks of about 16 KiB
+ * (L1), each used by every user of the block before the next, so the item matrix streams from
+ * L2 once per nb users, not once per user. Blocks start at multiples of 8 rows, where the
+ * gemv kernels start their row groups: every score is bitwise what a whole-matrix gemv gives. */
+void hb_mf_score_block(const hb_model *m, const hb_kernels *k, const uint32_t *us, size_t nb,
+                       float *out, size_t ldo);
+/* The MLP's scores: layer 0 splits, W0 [p; q] = W0[:, :d] p + W0[:, d:] q, and the item half
+ * (hb_mlp_item_half: item i's L[0].out values) is computed once for every item; then the scores
+ * of every item for user u (what the notebook's predict() returns) into out[0..n_items), with
+ * cu, bufa, bufb scratch of L[0].out (and hidden) floats. Binary models: after the link. */
+void hb_mlp_item_half(const hb_model *m, const hb_kernels *k, uint32_t i, float *out);
+void hb_mlp_score_user(const hb_model *m, const hb_kernels *k, uint32_t u, const float *item_h,
+                       float *cu, float *bufa, float *bufb, float *out);
 
 /* ---- src/optim.c: optimizer state and steps ---- */
 
@@ -104,7 +130,7 @@ uint64_t hb_optim_dense_emb_step(hb_model *m, const hb_kernels *k, float lr,
 
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {
-    return hb_model_is_binary(m->p.model) ? 1.0f / (1.0f + expf(-z)) : z;
+    return hb_model_is_binary(m->p.model) ? hb_sigmoid(z) : z;
 }
 
 #endif

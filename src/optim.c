@@ -31,6 +31,10 @@ void hb_optim_free(hb_model *m) {
     m->Pm = m->Pv = m->Qm = m->Qv = m->bum = m->buv = m->bim = m->biv = NULL;
     m->gPd = m->gQd = m->gbud = m->gbid = m->Gu = m->Gi = m->Gbu = m->Gbi = NULL;
     m->tu = m->ti = NULL;
+    free(m->nadam_cg);
+    free(m->nadam_cm);
+    free(m->nadam_cv);
+    m->nadam_cg = m->nadam_cm = m->nadam_cv = NULL;
     for (uint32_t l = 0; l < m->n_layers; l++) {
         hb_layer *L = &m->L[l];
         hb_free_aligned(L->Wm);
@@ -70,6 +74,10 @@ hb_status hb_optim_alloc(hb_model *m) {
                  (L->Wv = hb_calloc_aligned((size_t)L->in * L->out, 4)) &&
                  (L->bm = hb_calloc_aligned(L->out, 4)) && (L->bv = hb_calloc_aligned(L->out, 4));
         }
+        if (ok)
+            ok = (m->nadam_cg = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cg)) &&
+                 (m->nadam_cm = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cm)) &&
+                 (m->nadam_cv = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cv));
         /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
         double prod = 1.0;
         for (uint64_t t = 1; ok && t <= HB_NADAM_TABLE; t++) {

@@ -10,7 +10,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "idmap.h"
+#include "parse.h"
 
 #define HB_WINDOW ((size_t)8 << 20) /* mapped bytes released (MADV_DONTNEED) behind the parser */
 #define HB_PAR_MIN ((size_t)1 << 20) /* below this, one thread */
@@ -722,30 +723,21 @@ done:
     return rc;
 }
 
-static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
-                              const hb_parse_spec *sp, hb_table *t, const char *map_base,
-                              hb_error *err) {
-    memset(t, 0, sizeof *t);
-    char usage[160];
-    hb_spec_usage(sp, usage, sizeof usage);
-    if (len == 0)
-        return hb_fail(err, HB_ERR_PARSE, "%s: empty file, expected lines of %s", name, usage);
-    const char *start = buf, *end = buf + len;
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) start += 3; /* UTF-8 BOM: skipped */
+/* Before the pieces are cut: *start moves past a UTF-8 BOM, the header (checked here, once)
+ * and, without a header, the blank lines before the data; c->first is the first data line and
+ * *line_base the lines before *start. Both must not depend on where the pieces are cut. */
+static hb_status hb_parse_prologue(const char *name, const char *buf, const char *end,
+                                   const hb_parse_spec *sp, hb_pctx *c, const char **start,
+                                   size_t *line_base_out, hb_error *err) {
+    *start = buf;
+    const size_t len = (size_t)(end - buf);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) *start += 3; /* UTF-8 BOM: skipped */
     else if (len >= 2 && ((unsigned char)buf[0] == 0xFF || (unsigned char)buf[0] == 0xFE) &&
              ((unsigned char)buf[1] == 0xFE || (unsigned char)buf[1] == 0xFF))
         return hb_fail(err, HB_ERR_PARSE, "%s:1: expected UTF-8 or ASCII text, got a UTF-16 "
                        "byte-order mark (convert the file to UTF-8)", name);
-    int np = sp->threads > 0 ? sp->threads : omp_get_max_threads();
-    if (np < 1) np = 1;
-    if (np > 256) np = 256;
-    const size_t pmin = sp->piece_min ? sp->piece_min : HB_PAR_MIN;
-    hb_pctx c = {name, sp, NULL, NULL, map_base, NULL};
-    /* the header (the first non-blank line, when declared) is checked here, once; the pieces
-     * start after it. The first data line is found here too: both must not depend on where
-     * the pieces are cut. */
     size_t line_base = 0;
-    for (const char *p = start; p < end;) {
+    for (const char *p = *start; p < end;) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol) eol = end;
         const char *le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
@@ -753,36 +745,37 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
         if (le != p && sp->header) { /* the header line */
             hb_piece hp;
             memset(&hp, 0, sizeof hp);
-            if (hb_check_header(&hp, &c, line_base + 1, p, le))
+            if (hb_check_header(&hp, c, line_base + 1, p, le))
                 return hb_fail(err, HB_ERR_PARSE, "%s", hp.msg);
-            start = next;
+            *start = next;
             line_base++;
             p = next;
             break;
         }
         if (le != p) {
-            c.first = p;
+            c->first = p;
             break;
         }
         line_base++;
         p = next;
-        if (!sp->header) start = next; /* blank lines before the data: skipped here */
+        if (!sp->header) *start = next; /* blank lines before the data: skipped here */
     }
     if (sp->header) { /* the first data line: the first non-blank one after the header */
-        c.first = NULL;
-        for (const char *p = start; p < end && !c.first;) {
+        c->first = NULL;
+        for (const char *p = *start; p < end && !c->first;) {
             const char *eol = memchr(p, '\n', (size_t)(end - p));
             if (!eol) eol = end;
             const char *le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-            if (le != p) c.first = p;
+            if (le != p) c->first = p;
             p = eol < end ? eol + 1 : end;
         }
     }
-    if ((size_t)(end - start) < pmin * (size_t)np) np = (int)((size_t)(end - start) / pmin);
-    if (np < 1) np = 1;
-    hb_piece *pcs = calloc((size_t)np, sizeof *pcs);
-    if (!pcs) return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", name);
-    /* 1. cut at line starts */
+    *line_base_out = line_base;
+    return HB_OK;
+}
+
+/* Cuts [start, end) into np pieces that start at line starts. */
+static void hb_parse_cut(const char *start, const char *end, int np, hb_piece *pcs) {
     const char *a = start;
     for (int k = 0; k < np; k++) {
         const char *b = k + 1 == np ? end : start + (size_t)(end - start) * (size_t)(k + 1) / (size_t)np;
@@ -795,15 +788,16 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
         pcs[k].b = b;
         a = b;
     }
-    hb_status st = HB_OK;
-    /* 2. count lines; rows <= lines (minus the header) */
+}
+
+/* Counts each piece's lines and sizes its rows (rows <= lines): the pieces' first line and
+ * row numbers, and *rows_out in all. 0, or -1 out of memory. */
+static int hb_parse_count(const hb_pctx *c, hb_piece *pcs, int np, size_t line_base,
+                          size_t *rows_out) {
     size_t *nl = calloc((size_t)np, sizeof *nl);
-    if (!nl) {
-        free(pcs);
-        return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", name);
-    }
+    if (!nl) return -1;
 #pragma omp parallel for num_threads(np) schedule(static, 1)
-    for (int k = 0; k < np; k++) nl[k] = hb_count_lines(&c, pcs[k].a, pcs[k].b);
+    for (int k = 0; k < np; k++) nl[k] = hb_count_lines(c, pcs[k].a, pcs[k].b);
     size_t rows = 0, lines = 0;
     for (int k = 0; k < np; k++) {
         /* any piece may hold the unterminated last line: when the rest of the input is one
@@ -818,6 +812,62 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
         pcs[k].rmax = -INFINITY;
     }
     free(nl);
+    *rows_out = rows;
+    return 0;
+}
+
+/* Moves the pieces' rows together (closing the gaps left by blank lines) into t, which takes
+ * over c's arrays, with the observed rating range. */
+static void hb_parse_gather(hb_pctx *c, const hb_piece *pcs, int np, size_t n, hb_table *t) {
+    const hb_parse_spec *sp = c->sp;
+    size_t pos = 0;
+    t->r_min = INFINITY;
+    t->r_max = -INFINITY;
+    for (int k = 0; k < np; k++) {
+        if (pos != pcs[k].row0 && pcs[k].n) {
+            memmove(c->r + pos, c->r + pcs[k].row0, pcs[k].n * sizeof *c->r);
+            if (c->ts) memmove(c->ts + pos, c->ts + pcs[k].row0, pcs[k].n * sizeof *c->ts);
+        }
+        pos += pcs[k].n;
+        if (pcs[k].rmin < t->r_min) t->r_min = pcs[k].rmin;
+        if (pcs[k].rmax > t->r_max) t->r_max = pcs[k].rmax;
+    }
+    t->r = c->r;
+    t->ts = c->ts;
+    t->n = n;
+    t->has_ts_column = memchr(sp->col, HB_COL_TIME, (size_t)sp->n_cols) != NULL;
+    c->r = NULL;
+    c->ts = NULL;
+}
+
+static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
+                              const hb_parse_spec *sp, hb_table *t, const char *map_base,
+                              hb_error *err) {
+    memset(t, 0, sizeof *t);
+    char usage[160];
+    hb_spec_usage(sp, usage, sizeof usage);
+    if (len == 0)
+        return hb_fail(err, HB_ERR_PARSE, "%s: empty file, expected lines of %s", name, usage);
+    const char *start, *end = buf + len;
+    size_t line_base = 0;
+    int np = sp->threads > 0 ? sp->threads : omp_get_max_threads();
+    if (np < 1) np = 1;
+    if (np > 256) np = 256;
+    const size_t pmin = sp->piece_min ? sp->piece_min : HB_PAR_MIN;
+    hb_pctx c = {name, sp, NULL, NULL, map_base, NULL};
+    hb_status st = hb_parse_prologue(name, buf, end, sp, &c, &start, &line_base, err);
+    if (st != HB_OK) return st;
+    if ((size_t)(end - start) < pmin * (size_t)np) np = (int)((size_t)(end - start) / pmin);
+    if (np < 1) np = 1;
+    hb_piece *pcs = calloc((size_t)np, sizeof *pcs);
+    if (!pcs) return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", name);
+    hb_parse_cut(start, end, np, pcs); /* 1. cut at line starts */
+    /* 2. count lines */
+    size_t rows = 0;
+    if (hb_parse_count(&c, pcs, np, line_base, &rows) != 0) {
+        free(pcs);
+        return hb_fail(err, HB_ERR_NOMEM, "%s: out of memory", name);
+    }
     const int want_ts = sp->keep_ts && memchr(sp->col, HB_COL_TIME, (size_t)sp->n_cols) != NULL;
     c.r = malloc((rows ? rows : 1) * sizeof *c.r);
     if (want_ts) c.ts = malloc((rows ? rows : 1) * sizeof *c.ts);
@@ -863,25 +913,7 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
             r[j].i = ix[r[j].i];
         }
     }
-    /* 5. close the gaps left by blank lines */
-    size_t pos = 0;
-    t->r_min = INFINITY;
-    t->r_max = -INFINITY;
-    for (int k = 0; k < np; k++) {
-        if (pos != pcs[k].row0 && pcs[k].n) {
-            memmove(c.r + pos, c.r + pcs[k].row0, pcs[k].n * sizeof *c.r);
-            if (c.ts) memmove(c.ts + pos, c.ts + pcs[k].row0, pcs[k].n * sizeof *c.ts);
-        }
-        pos += pcs[k].n;
-        if (pcs[k].rmin < t->r_min) t->r_min = pcs[k].rmin;
-        if (pcs[k].rmax > t->r_max) t->r_max = pcs[k].rmax;
-    }
-    t->r = c.r;
-    t->ts = c.ts;
-    t->n = n;
-    t->has_ts_column = memchr(sp->col, HB_COL_TIME, (size_t)sp->n_cols) != NULL;
-    c.r = NULL;
-    c.ts = NULL;
+    hb_parse_gather(&c, pcs, np, n, t); /* 5. close the gaps left by blank lines */
     if (n < rows) {
         hb_rating *s = realloc(t->r, n * sizeof *s);
         if (s) t->r = s;

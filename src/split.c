@@ -4,7 +4,8 @@
 #include <omp.h>
 #include <string.h>
 
-#include "data_internal.h"
+#include "select.h"
+#include "split.h"
 
 static int hb_parse_frac(const char *s, const char *end, double *out) {
     char b[64];
@@ -134,27 +135,8 @@ typedef struct {
     uint32_t k;
 } hb_hk;
 
-/* Puts the m smallest (by h) of v[0..n) first (Hoare quickselect; h are distinct hashes). */
-static void hb_select(hb_hk *v, size_t n, size_t m) {
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1 && m > lo && m < hi) {
-        const uint64_t piv = v[lo + (hi - lo - 1) / 2].h; /* lower middle: Hoare always splits */
-        size_t i = lo, j = hi - 1;
-        for (;;) {
-            while (v[i].h < piv) i++;
-            while (v[j].h > piv) j--;
-            if (i >= j) break;
-            const hb_hk x = v[i];
-            v[i] = v[j];
-            v[j] = x;
-            i++;
-            j--;
-        }
-        const size_t mid = j + 1;
-        if (m < mid) hi = mid;
-        else lo = mid;
-    }
-}
+/* Puts the m smallest (by h: distinct hashes) of v[0..n) first. */
+HB_DEFINE_SELECT(hb_select, hb_hk, h, uint64_t)
 
 hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train, size_t *n_train,
                          hb_rating **test, size_t *n_test, hb_error *err) {
@@ -252,161 +234,5 @@ hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train
     }
     if (st == HB_OK) st = hb_partition(t, mark, nt, train, n_train, test, n_test, err);
     free(mark);
-    return st;
-}
-
-/* Compacts rows keeping those whose user and item are marked; returns the count kept. */
-static size_t hb_keep_marked(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi) {
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (mu[r[k].u] && mi[r[k].i]) r[m++] = r[k];
-    return m;
-}
-
-static void hb_mark(const hb_rating *r, size_t n, uint8_t *mu, uint8_t *mi) {
-    for (size_t k = 0; k < n; k++) {
-        mu[r[k].u] = 1;
-        mi[r[k].i] = 1;
-    }
-}
-
-hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
-                              size_t n_test, int seed_filter, hb_dataset **out, hb_error *err) {
-    *out = NULL;
-    hb_status st = HB_ERR_NOMEM;
-    const uint32_t nu = t->n_users, ni = t->n_items;
-    uint8_t *mu = calloc((size_t)nu + 1, 1), *mi = calloc((size_t)ni + 1, 1);
-    uint32_t *xu = malloc(((size_t)nu + 1) * sizeof *xu), *xi = malloc(((size_t)ni + 1) * sizeof *xi);
-    hb_dataset *ds = calloc(1, sizeof *ds);
-    if (!mu || !mi || !xu || !xi || !ds) goto fail;
-    ds->n_train_raw = n_train;
-    ds->n_test_raw = n_test;
-    ds->seed_filter = seed_filter;
-    if (seed_filter) { /* stage 1: train rows whose user and item occur in test */
-        hb_mark(test, n_test, mu, mi);
-        n_train = hb_keep_marked(train, n_train, mu, mi);
-        if (n_train == 0) {
-            st = hb_fail(err, HB_ERR_PARSE,
-                         "no train rating has both its user and its item in the test split");
-            goto fail;
-        }
-        memset(mu, 0, (size_t)nu + 1);
-        memset(mi, 0, (size_t)ni + 1);
-    }
-    if (n_train == 0) {
-        st = hb_fail(err, HB_ERR_PARSE, "the split left no train ratings");
-        goto fail;
-    }
-    hb_mark(train, n_train, mu, mi);
-    /* test rows whose user and item occur in (filtered) train; count the others, and keep them
-     * apart (without the notebook's filtering) for --cold-rows score */
-    hb_rating *cold = NULL;
-    size_t nc = 0;
-    if (!seed_filter) {
-        for (size_t k = 0; k < n_test; k++) nc += !(mu[test[k].u] == 1 && mi[test[k].i] == 1);
-        if (nc && !(cold = malloc(nc * sizeof *cold))) goto fail;
-        nc = 0;
-    }
-    {
-        size_t m = 0;
-        uint32_t cu = 0, ci = 0;
-        for (size_t k = 0; k < n_test; k++) {
-            const hb_rating r = test[k];
-            if (mu[r.u] == 1 && mi[r.i] == 1) {
-                test[m++] = r;
-                continue;
-            }
-            if (cold) cold[nc++] = r;
-            if (!mu[r.u]) { /* 2: absent from train, counted once */
-                cu++;
-                mu[r.u] = 2;
-            }
-            if (!mi[r.i]) {
-                ci++;
-                mi[r.i] = 2;
-            }
-        }
-        ds->n_test_cold = n_test - m;
-        ds->n_cold_users = cu;
-        ds->n_cold_items = ci;
-        n_test = m;
-    }
-    if (n_test == 0) {
-        st = hb_fail(err, HB_ERR_PARSE, "no test rating has both its user and its item in the "
-                     "train split (%zu test ratings, all dropped)", ds->n_test_raw);
-        free(cold);
-        goto fail;
-    }
-    /* dense re-index: users and items of the train split, ascending original id */
-    uint32_t nu2 = 0, ni2 = 0;
-    for (uint32_t u = 0; u < nu; u++) {
-        xu[u] = nu2;
-        if (mu[u] == 1) {
-            t->user_ids[nu2] = t->user_names ? nu2 : t->user_ids[u];
-            if (t->user_names) t->user_names[nu2] = t->user_names[u];
-            nu2++;
-        }
-    }
-    for (uint32_t i = 0; i < ni; i++) {
-        xi[i] = ni2;
-        if (mi[i] == 1) {
-            t->item_ids[ni2] = t->item_names ? ni2 : t->item_ids[i];
-            if (t->item_names) t->item_names[ni2] = t->item_names[i];
-            ni2++;
-        }
-    }
-    if (t->user_names) t->user_names[nu2] = NULL;
-    if (t->item_names) t->item_names[ni2] = NULL;
-    const long ntr = (long)n_train, nte = (long)n_test;
-    float lo = INFINITY, hi = -INFINITY;
-#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi)
-    for (long k = 0; k < ntr; k++) {
-        train[k].u = xu[train[k].u];
-        train[k].i = xi[train[k].i];
-        lo = train[k].r < lo ? train[k].r : lo;
-        hi = train[k].r > hi ? train[k].r : hi;
-    }
-#pragma omp parallel for schedule(static)
-    for (long k = 0; k < nte; k++) {
-        test[k].u = xu[test[k].u];
-        test[k].i = xi[test[k].i];
-    }
-    for (size_t k = 0; k < nc; k++) { /* cold rows: the unknown side is HB_COLD */
-        cold[k].u = mu[cold[k].u] == 1 ? xu[cold[k].u] : HB_COLD;
-        cold[k].i = mi[cold[k].i] == 1 ? xi[cold[k].i] : HB_COLD;
-    }
-    ds->test_cold = cold;
-    ds->train = train;
-    ds->test = test;
-    ds->n_train = n_train;
-    ds->n_test = n_test;
-    train = test = NULL;
-    ds->n_users = nu2;
-    ds->n_items = ni2;
-    ds->user_ids = t->user_ids;
-    ds->item_ids = t->item_ids;
-    ds->user_names = t->user_names;
-    ds->item_names = t->item_names;
-    t->user_ids = t->item_ids = NULL;
-    t->user_names = t->item_names = NULL;
-    ds->r_min = t->has_range ? t->r_lo : lo;
-    ds->r_max = t->has_range ? t->r_hi : hi;
-    ds->n_duplicates = t->n_duplicates;
-    ds->xxh3 = hb_dataset_fingerprint(ds);
-    free(mu);
-    free(mi);
-    free(xu);
-    free(xi);
-    *out = ds;
-    return HB_OK;
-fail:
-    if (st == HB_ERR_NOMEM) hb_fail(err, st, "out of memory while filtering ratings");
-    free(mu);
-    free(mi);
-    free(xu);
-    free(xi);
-    free(ds);
-    free(train);
-    free(test);
     return st;
 }

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "data_internal.h"
+#include "select.h"
+#include "synth.h"
 
 hb_synth_params hb_synth_default(void) {
     return (hb_synth_params){.users = 943, .items = 1682, .ratings = 100000, .dim = 8,
@@ -196,28 +197,80 @@ typedef struct {
     uint32_t i;
 } hb_ki;
 
-static void hb_select_ki(hb_ki *v, size_t n, size_t m) {
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1 && m > lo && m < hi) {
-        const double piv = v[lo + (hi - lo - 1) / 2].key; /* lower middle: Hoare always splits */
-        size_t i = lo, j = hi - 1;
-        for (;;) {
-            while (v[i].key < piv) i++;
-            while (v[j].key > piv) j--;
-            if (i >= j) break;
-            const hb_ki x = v[i];
-            v[i] = v[j];
-            v[j] = x;
-            i++;
-            j--;
-        }
-        if (m < j + 1) hi = j + 1;
-        else lo = j + 1;
-    }
-}
+HB_DEFINE_SELECT(hb_select_ki, hb_ki, key, double)
 
 #define HB_SYN_T0 946684800LL /* 2000-01-01 */
 #define HB_SYN_SPAN (19LL * 365 * 86400)
+
+/* The planted model and what each user's ratings are drawn from. */
+typedef struct hb_synth_ctx {
+    const float *P, *Q, *bu, *bi; /* factors (K per row) and biases */
+    const double *iw;             /* item weights */
+    const hb_alias *al;           /* alias table over iw */
+    const uint64_t *cnt;          /* user u's ratings are rows [cnt[u], cnt[u+1]) */
+    uint32_t K, ni;
+    uint64_t seed;
+    int want_ts;
+} hb_synth_ctx;
+
+/* User u's ratings (items, values, timestamps) into its rows of t, from its own stream; stamp
+ * (ni, zeroed before the first user) and *kip (allocated when first needed) are the thread's
+ * scratch; *lo, *hi widen to the values drawn. 0, or -1 out of memory. */
+static int hb_synth_user(const hb_synth_ctx *x, uint32_t u, hb_table *t, uint32_t *stamp,
+                         hb_ki **kip, float *lo, float *hi) {
+    const uint32_t K = x->K, ni = x->ni;
+    const size_t a = x->cnt[u], m = x->cnt[u + 1] - a;
+    if (!m) return 0;
+    hb_rng g;
+    hb_rng_seed(&g, hb_hash2(x->seed ^ 0x5e1ec7edu, u));
+    hb_rating *out = t->r + a;
+    if (m > 64 && m > ni / 16) { /* heavy user: weighted sampling without replacement */
+        if (!*kip && !(*kip = malloc((size_t)ni * sizeof **kip))) return -1;
+        hb_ki *ki = *kip;
+        for (uint32_t i = 0; i < ni; i++) {
+            double v = hb_rng_double(&g);
+            if (v < 1e-300) v = 1e-300;
+            ki[i] = (hb_ki){-log(v) / x->iw[i], i};
+        }
+        hb_select_ki(ki, ni, m);
+        for (size_t j = 0; j < m; j++) out[j].i = ki[j].i;
+    } else {
+        for (size_t j = 0; j < m;) {
+            const uint32_t i = hb_alias_draw(x->al, &g);
+            if (stamp[i] == u + 1) continue;
+            stamp[i] = u + 1;
+            out[j++].i = i;
+        }
+    }
+    const float *pu = x->P + (size_t)u * K;
+    for (size_t j = 0; j < m; j++) {
+        const uint32_t i = out[j].i;
+        if (j + 8 < m) __builtin_prefetch(x->Q + (size_t)out[j + 8].i * K);
+        const float *qi = x->Q + (size_t)i * K;
+        double dot = 0;
+        for (uint32_t k = 0; k < K; k++) dot += (double)pu[k] * qi[k];
+        /* noise: Irwin-Hall (four 16-bit uniforms of one draw), mean 0, sd 1 */
+        const uint64_t w = hb_rng_next(&g);
+        const double z = ((double)(w & 0xffff) + (double)(w >> 16 & 0xffff) +
+                          (double)(w >> 32 & 0xffff) + (double)(w >> 48)) *
+                             (1.0 / 65536.0) - 2.0;
+        double r = 3.55 + x->bu[u] + x->bi[i] + dot + 0.45 * 1.7320508075688772 * z;
+        r = floor(r + 0.5);
+        r = r < 1 ? 1 : r > 5 ? 5 : r;
+        out[j].u = u;
+        out[j].r = (float)r;
+        *lo = out[j].r < *lo ? out[j].r : *lo;
+        *hi = out[j].r > *hi ? out[j].r : *hi;
+    }
+    if (x->want_ts) { /* each user active for up to two years somewhere in 2000..2019 */
+        const uint64_t h = hb_hash2(x->seed ^ 0x71e57a3bu, u);
+        const int64_t span = 86400 + (int64_t)(h % (2 * 365 * 86400ULL));
+        const int64_t t0 = HB_SYN_T0 + (int64_t)((h >> 20) % (uint64_t)(HB_SYN_SPAN - span));
+        for (size_t j = 0; j < m; j++)
+            t->ts[a + j] = t0 + (int64_t)(hb_rng_next(&g) % (uint64_t)span);
+    }
+    return 0;
+}
 
 hb_status hb_synth_table(const hb_synth_params *p, int want_ts, int threads, hb_table *t,
                          hb_error *err) {
@@ -278,6 +331,7 @@ hb_status hb_synth_table(const hb_synth_params *p, int want_ts, int threads, hb_
     }
     for (uint32_t u = 0; u < nu; u++) t->user_ids[u] = (int64_t)u + 1;
     for (uint32_t i = 0; i < ni; i++) t->item_ids[i] = (int64_t)i + 1;
+    const hb_synth_ctx x = {P, Q, bu, bi, iw, &al, cnt, K, ni, seed, want_ts};
     int oom = 0;
     float lo = INFINITY, hi = -INFINITY;
 #pragma omp parallel num_threads(nt) reduction(| : oom) reduction(min : lo) reduction(max : hi)
@@ -288,59 +342,7 @@ hb_status hb_synth_table(const hb_synth_params *p, int want_ts, int threads, hb_
 #pragma omp for schedule(dynamic, 64)
         for (long ul = 0; ul < (long)nu; ul++) {
             if (oom) continue;
-            const uint32_t u = (uint32_t)ul;
-            const size_t a = cnt[u], m = cnt[u + 1] - a;
-            if (!m) continue;
-            hb_rng g;
-            hb_rng_seed(&g, hb_hash2(seed ^ 0x5e1ec7edu, u));
-            hb_rating *out = t->r + a;
-            if (m > 64 && m > ni / 16) { /* heavy user: weighted sampling without replacement */
-                if (!ki && !(ki = malloc((size_t)ni * sizeof *ki))) {
-                    oom = 1;
-                    continue;
-                }
-                for (uint32_t i = 0; i < ni; i++) {
-                    double x = hb_rng_double(&g);
-                    if (x < 1e-300) x = 1e-300;
-                    ki[i] = (hb_ki){-log(x) / iw[i], i};
-                }
-                hb_select_ki(ki, ni, m);
-                for (size_t j = 0; j < m; j++) out[j].i = ki[j].i;
-            } else {
-                for (size_t j = 0; j < m;) {
-                    const uint32_t i = hb_alias_draw(&al, &g);
-                    if (stamp[i] == u + 1) continue;
-                    stamp[i] = u + 1;
-                    out[j++].i = i;
-                }
-            }
-            const float *pu = P + (size_t)u * K;
-            for (size_t j = 0; j < m; j++) {
-                const uint32_t i = out[j].i;
-                if (j + 8 < m) __builtin_prefetch(Q + (size_t)out[j + 8].i * K);
-                const float *qi = Q + (size_t)i * K;
-                double dot = 0;
-                for (uint32_t k = 0; k < K; k++) dot += (double)pu[k] * qi[k];
-                /* noise: Irwin-Hall (four 16-bit uniforms of one draw), mean 0, sd 1 */
-                const uint64_t x = hb_rng_next(&g);
-                const double z = ((double)(x & 0xffff) + (double)(x >> 16 & 0xffff) +
-                                  (double)(x >> 32 & 0xffff) + (double)(x >> 48)) *
-                                     (1.0 / 65536.0) - 2.0;
-                double r = 3.55 + bu[u] + bi[i] + dot + 0.45 * 1.7320508075688772 * z;
-                r = floor(r + 0.5);
-                r = r < 1 ? 1 : r > 5 ? 5 : r;
-                out[j].u = u;
-                out[j].r = (float)r;
-                lo = out[j].r < lo ? out[j].r : lo;
-                hi = out[j].r > hi ? out[j].r : hi;
-            }
-            if (want_ts) { /* each user active for up to two years somewhere in 2000..2019 */
-                const uint64_t h = hb_hash2(seed ^ 0x71e57a3bu, u);
-                const int64_t span = 86400 + (int64_t)(h % (2 * 365 * 86400ULL));
-                const int64_t t0 = HB_SYN_T0 + (int64_t)((h >> 20) % (uint64_t)(HB_SYN_SPAN - span));
-                for (size_t j = 0; j < m; j++)
-                    t->ts[a + j] = t0 + (int64_t)(hb_rng_next(&g) % (uint64_t)span);
-            }
+            if (hb_synth_user(&x, (uint32_t)ul, t, stamp, &ki, &lo, &hi) != 0) oom = 1;
         }
         free(stamp);
         free(ki);

@@ -2,7 +2,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "data_internal.h"
+#include "idmap.h"
+#include "table.h"
 
 void hb_table_free(hb_table *t) {
     free(t->r);

@@ -10,7 +10,7 @@
 #include <xxhash.h>
 
 #include "hogbench/hogbench.h"
-#include "data_internal.h"
+#include "data.h"
 
 /* ------------------------------------------------------------------ temp files */
 

@@ -12,7 +12,11 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "data_internal.h"
+#include "cache.h"
+#include "parse.h"
+#include "split.h"
+#include "synth.h"
+#include "fetch.h"
 #include "model.h"
 #include "cli_run.h"
 

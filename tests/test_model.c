@@ -49,7 +49,7 @@ static void check_close(double analytic, double num, const char *what, int j) {
 
 static void grad_check(hb_model_kind kind, hb_activation act) {
     hb_dataset *ds = small_data();
-    hb_train_params p = hb_params_seed(kind);
+    hb_train_params p = hb_params_notebook(kind);
     p.dim = 6;
     p.hidden = 5;
     p.activation = act;
@@ -111,7 +111,7 @@ static double hand_mu(double t) { return 0.9 * (1 - 0.5 * pow(0.96, 0.004 * t));
 
 Test(nadam, two_steps_match_hand_computed) {
     hb_dataset *ds = small_data();
-    hb_train_params p = hb_params_seed(HB_MODEL_MF);
+    hb_train_params p = hb_params_notebook(HB_MODEL_MF);
     hb_model *m = NULL;
     hb_error err;
     cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK);

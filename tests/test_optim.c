@@ -34,7 +34,7 @@ static double hand_mu(double t) { return 0.9 * (1 - 0.5 * pow(0.96, 0.004 * t));
  * never has a gradient and never moves. */
 Test(optim, dense_nadam_moves_every_row_on_its_momentum) {
     hb_dataset *ds = planted(60, 80, 2000);
-    hb_train_params p = hb_params_seed(HB_MODEL_MF);
+    hb_train_params p = hb_params_notebook(HB_MODEL_MF);
     cr_assert_eq(p.nadam, HB_NADAM_DENSE, "the seed preset is the notebook: dense Nadam");
     p.threads = 1;
     hb_model *m = NULL;
@@ -85,7 +85,7 @@ Test(optim, dense_nadam_is_thread_count_independent) {
     hb_dataset *ds = planted(200, 300, 12000);
     uint64_t h[2];
     for (int t = 1; t <= 2; t++) {
-        hb_train_params p = hb_params_seed(HB_MODEL_MF_BIAS);
+        hb_train_params p = hb_params_notebook(HB_MODEL_MF_BIAS);
         p.threads = t;
         p.epochs = 2;
         hb_model *m = NULL;

@@ -200,7 +200,7 @@ Test(outfile, string_buffer_grows_and_formats) {
 
 /* ------------------------------------------------------------------ the cost model */
 
-/* Counted by hand from the kernels (see the Method section of the report and src/cost.c):
+/* Counted by hand from the kernels (see the Method section of the report and src/cli/cost.c):
  * sgd_mf_run: dot 2d + two updates of a multiply and an FMA per element (6d) + 5 scalars
  * (+8 with biases); rows p and q read and written at their padded length, the 12-byte rating
  * (+16 for the biases). */

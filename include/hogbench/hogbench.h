@@ -39,7 +39,7 @@ typedef struct hb_dataset {
     size_t n_duplicates;          /* duplicate (user, item) rows removed by the policy */
     size_t n_test_cold;           /* test rows dropped: their user or item is not in train */
     uint32_t n_cold_users, n_cold_items; /* distinct test users / items absent from train */
-    int seed_filter;              /* 1: the notebook's two-stage filtering was applied */
+    int notebook_filter;          /* 1: the notebook's two-stage filtering was applied */
     int cache;                    /* HB_CACHE_*: what the binary cache did for this load */
     double load_seconds;          /* wall time of the load (parse or cache, split, filter) */
     uint64_t source_xxh3;         /* XXH3-64 of the source file (0: not computed) */
@@ -127,7 +127,7 @@ typedef struct hb_load_opts {
                              random:F[:SEED], kfold:N:K[:SEED] (K 1-based), per-user:F[:SEED],
                              time:F (the latest fraction F by timestamp) */
     uint64_t seed;        /* split seed when the spec has none */
-    int seed_filter;      /* -1: on for ML-100K's predefined splits and synthetic data, else off */
+    int notebook_filter;  /* -1: on for ML-100K's predefined splits and synthetic data, else off */
     hb_dup_policy duplicates;
     int cache;            /* 1: read/write FILE.hbcache (keyed by the file's XXH3) */
     uint64_t cache_min_bytes; /* files smaller than this are never cached (default 16 MiB) */
@@ -163,15 +163,6 @@ hb_status hb_dataset_convert(const char *path, const hb_load_opts *o, char *cach
  * parallel; memory stays near the ratings themselves. */
 hb_status hb_synth_write(const hb_synth_params *p, const char *path, hb_format format,
                          int threads, hb_error *err);
-
-/* Downloads a GroupLens MovieLens archive (ml-100k, ml-1m, ml-10m, ml-20m, ml-25m,
- * ml-latest-small) into DIR, verifies its MD5 (pinned, or GroupLens' .md5 for ml-latest-small;
- * md5 overrides), and unpacks it. base_url NULL: $HOGBENCH_FETCH_BASE or GroupLens.
- * unpacked receives the folder to pass as --data. */
-hb_status hb_fetch(const char *name, const char *dir, const char *base_url, const char *md5,
-                   char *unpacked, size_t cap, hb_error *err);
-/* MD5 of a file as 32 lowercase hex digits (hex needs 33 bytes). */
-hb_status hb_md5_file(const char *path, char *hex, hb_error *err);
 
 /* -------------------------------------------------------------- models */
 
@@ -272,7 +263,7 @@ typedef struct hb_train_params {
     uint32_t n_hidden;    /* MLP hidden layers (3) */
     hb_init init;         /* KERAS: uniform(-0.05,0.05) embeddings, glorot dense, zero biases */
     float init_std;       /* HB_INIT_NORMAL: embedding std; HB_INIT_UNIFORM: the upper bound */
-    int init_mean;        /* 1: start factor 0 of every user and item at sqrt(train mean), so
+    int init_offset;      /* 1: start factor 0 of every user and item at sqrt(train mean), so
                              p.q starts at the mean rating (MF without biases); mlp: the output
                              bias starts at the train mean. 2: bias-dims (MF) */
     float beta1, beta2, eps; /* Nadam */
@@ -296,13 +287,14 @@ typedef struct hb_train_params {
                              HB_ISA_AUTO, the best supported; resolved once per call) */
 } hb_train_params;
 
-/* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512). */
-hb_train_params hb_params_seed(hb_model_kind k);
-/* hogbench's tuned defaults for a model under the notebook's protocol (the seed filter; see
+/* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512):
+ * the CLI's --preset seed. */
+hb_train_params hb_params_notebook(hb_model_kind k);
+/* hogbench's tuned defaults for a model under the notebook's protocol (its filter; see
  * README for how they were chosen). */
 hb_train_params hb_params_default(hb_model_kind k);
-/* The defaults under the standard protocol (no seed filter: ML-100K's u1..u5 as the literature
- * uses them), chosen on validation splits carved from u1.base..u5.base. */
+/* The defaults under the standard protocol (no notebook filter: ML-100K's u1..u5 as the
+ * literature uses them), chosen on validation splits carved from u1.base..u5.base. */
 hb_train_params hb_params_standard(hb_model_kind k);
 /* Checks ranges; fills err with the offending field. */
 hb_status hb_params_check(const hb_train_params *p, hb_error *err);

@@ -8,104 +8,9 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-
-/* ------------------------------------------------------------------ loader flags */
-
-static const struct {
-    const char *flag, *key, *fixed; /* fixed: the value of a flag that takes none */
-} hb_data_flags[] = {
-    {"--format", "format", NULL},         {"--columns", "columns", NULL},
-    {"--header", "header", "yes"},        {"--no-header", "header", "no"},
-    {"--ids", "ids", NULL},               {"--rating-range", "rating-range", NULL},
-    {"--duplicates", "duplicates", NULL}, {"--seed-filter", "seed-filter", "yes"},
-    {"--no-seed-filter", "seed-filter", "no"}, {"--no-cache", "cache", "no"},
-};
-
-int hb_cli_data_flags(const char *cmd, int *argc, char **argv, hb_load_opts *o) {
-    int w = 1;
-    for (int k = 1; k < *argc; k++) {
-        const char *a = argv[k];
-        int hit = -1;
-        size_t len = 0;
-        for (size_t f = 0; f < sizeof hb_data_flags / sizeof *hb_data_flags && hit < 0; f++) {
-            len = strlen(hb_data_flags[f].flag);
-            if (strncmp(a, hb_data_flags[f].flag, len) == 0 && (a[len] == '\0' || a[len] == '='))
-                hit = (int)f;
-        }
-        if (hit < 0 || strcmp(a, "--") == 0) {
-            argv[w++] = argv[k];
-            continue;
-        }
-        const char *val = hb_data_flags[hit].fixed;
-        if (val && a[len] == '=') {
-            fprintf(stderr, "hogbench %s: %s takes no value\n", cmd, hb_data_flags[hit].flag);
-            return 2;
-        }
-        if (!val) {
-            if (a[len] == '=') val = a + len + 1;
-            else if (k + 1 < *argc) val = argv[++k];
-            else {
-                fprintf(stderr, "hogbench %s: missing value for '%s' (see 'hogbench %s --help')\n",
-                        cmd, a, cmd);
-                return 2;
-            }
-        }
-        hb_error err = {{0}};
-        if (hb_load_opts_set(o, hb_data_flags[hit].key, val, &err) != HB_OK) {
-            fprintf(stderr, "hogbench: %s\n", err.msg);
-            return 2;
-        }
-    }
-    argv[w] = NULL;
-    *argc = w;
-    return 0;
-}
-
-int hb_cli_take_u32(const char *cmd, int *argc, char **argv, const char *flag, uint32_t lo,
-                    uint32_t hi, uint32_t *out) {
-    const size_t len = strlen(flag);
-    int w = 1;
-    for (int k = 1; k < *argc; k++) {
-        const char *a = argv[k];
-        if (strncmp(a, flag, len) != 0 || (a[len] != '\0' && a[len] != '=')) {
-            argv[w++] = argv[k];
-            continue;
-        }
-        const char *v = a[len] == '=' ? a + len + 1 : k + 1 < *argc ? argv[++k] : NULL;
-        if (!v) {
-            fprintf(stderr, "hogbench %s: missing value for '%s'\n", cmd, flag);
-            return 2;
-        }
-        if (hb_cli_u32(flag, v, lo, hi, out) != 0) return 2;
-    }
-    argv[w] = NULL;
-    *argc = w;
-    return 0;
-}
-
-const char *hb_cli_data_flags_help(void) {
-    return "  --format csv|tsv|dat  delimiter (default: from the folder's files, the extension, then\n"
-           "                        the first line); ML-1M/10M ratings.dat is dat ('::')\n"
-           "  --columns LIST        column order, e.g. user,item,rating[,timestamp]; - skips one\n"
-           "  --header | --no-header  the first line names the columns (ratings.csv: yes)\n"
-           "  --ids int|string      ids: non-negative integers (default) or any text\n"
-           "  --rating-range LO:HI  declared range: ratings outside it are errors (default:\n"
-           "                        MovieLens' scale for its files, 1..5 whole stars for ML-100K\n"
-           "                        and ML-1M, 0.5..5 half stars for ML-10M+; else the data's)\n"
-           "  --duplicates error|first|last  a repeated (user, item) pair: fail (default) or keep\n"
-           "                        one occurrence\n"
-           "  --seed-filter | --no-seed-filter  the notebook's filtering (default: on for ML-100K's\n"
-           "                        u1..ub and synthetic data, off otherwise: test rows whose user\n"
-           "                        or item is not in train are dropped and counted)\n"
-           "  --no-cache            never read or write FILE.hbcache (the binary cache)\n";
-}
+#include "fetch.h"
 
 /* ------------------------------------------------------------------ data resolution */
-
-static int hb_isdir(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
 
 static const char *hb_cache_word(int c) {
     return c == HB_CACHE_HIT ? "read" : c == HB_CACHE_WRITTEN ? "written"
@@ -119,7 +24,7 @@ int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opt
     if (!data) {
         const char *env = getenv("HOGBENCH_DATA");
         if (env && *env) data = env;
-        else if (hb_isdir("data/ml-100k")) data = "data/ml-100k";
+        else if (hb_is_dir("data/ml-100k")) data = "data/ml-100k";
     }
     if (!data) {
         if (!quiet)
@@ -144,7 +49,7 @@ int hb_cli_load_data_opts(const char *data, const char *split, const hb_load_opt
                 ds->name, strcmp(ds->name, data) ? " from " : "", strcmp(ds->name, data) ? data : "",
                 ds->split, ds->n_users, ds->n_items, ds->n_train, ds->n_train_raw, ds->n_test,
                 ds->n_test_raw, ds->r_min, ds->r_max, (unsigned long long)ds->xxh3);
-        if (ds->n_duplicates || (ds->n_test_cold && !ds->seed_filter))
+        if (ds->n_duplicates || (ds->n_test_cold && !ds->notebook_filter))
             fprintf(stderr, "hogbench: %zu duplicate rows dropped (--duplicates); %zu test rows "
                             "dropped: %u users and %u items absent from train\n",
                     ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items);
@@ -174,11 +79,6 @@ static void hb_data_usage(FILE *f) {
             "        unpack into DIR (default: data)\n\n"
             "loader flags:\n%s",
             hb_cli_data_flags_help());
-}
-
-static long hb_peak_rss_kib(void) {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
 }
 
 static hb_format hb_format_of(const char *path, const char *flag) {
@@ -245,7 +145,7 @@ static int hb_data_gen(int argc, char **argv) {
     const double dt = hb_now() - t0;
     printf("wrote %s: %llu ratings, %lld bytes in %.2f s (%.0f MB/s), peak_rss_kib=%ld\n", out,
            (unsigned long long)p.ratings, stat(out, &sb) == 0 ? (long long)sb.st_size : -1LL, dt,
-           stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 / dt : 0.0, hb_peak_rss_kib());
+           stat(out, &sb) == 0 ? (double)sb.st_size / 1e6 / dt : 0.0, hb_rss_peak_kib());
     return 0;
 }
 
@@ -264,7 +164,7 @@ static int hb_data_convert(int argc, char **argv, hb_load_opts *o) {
     }
     struct stat sb;
     printf("wrote %s (%lld bytes) in %.2f s, peak_rss_kib=%ld\n", cpath,
-           stat(cpath, &sb) == 0 ? (long long)sb.st_size : -1LL, hb_now() - t0, hb_peak_rss_kib());
+           stat(cpath, &sb) == 0 ? (long long)sb.st_size : -1LL, hb_now() - t0, hb_rss_peak_kib());
     return 0;
 }
 
@@ -301,13 +201,13 @@ static int hb_data_info(int argc, char **argv, hb_load_opts *o) {
            "cache=%s\nload_seconds=%.3f\n",
            ds->name, ds->split, ds->n_users, ds->n_items, ds->n_train, ds->n_train_raw,
            ds->n_test, ds->n_test_raw, ds->r_min, ds->r_max, (unsigned long long)ds->xxh3,
-           ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items, ds->seed_filter,
-           hb_cache_word(ds->cache), ds->load_seconds);
+           ds->n_duplicates, ds->n_test_cold, ds->n_cold_users, ds->n_cold_items,
+           ds->notebook_filter, hb_cache_word(ds->cache), ds->load_seconds);
     if (ds->source_bytes)
         printf("source_bytes=%llu\nparse_mb_per_s=%.0f\n", (unsigned long long)ds->source_bytes,
                (double)ds->source_bytes / 1e6 / ds->load_seconds);
     printf("bytes_per_rating=%.2f (ratings %zu B each, plus ids)\npeak_rss_kib=%ld\n",
-           n ? mem / (double)n : 0.0, sizeof(hb_rating), hb_peak_rss_kib());
+           n ? mem / (double)n : 0.0, sizeof(hb_rating), hb_rss_peak_kib());
     printf("train_stars=");
     for (int s = 0; s <= 10; s++)
         if (stars[s]) printf("%s%g:%.3f", s ? " " : "", s / 2.0, (double)stars[s] / (double)ds->n_train);

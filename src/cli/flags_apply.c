@@ -40,7 +40,7 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
         snprintf(why, cap, "%s has no hidden layers (it applies to mlp and mlp_bin)", m);
         return 1;
     case HB_O_GM:
-    case HB_O_NOGM: /* the mean term is added to mf_bias's rating only (src/model.c) */
+    case HB_O_NOGM: /* the mean term is added to mf_bias's rating only (src/model_mf.c) */
         if (p->model == HB_MODEL_MF_BIAS) return 0;
         snprintf(why, cap, "%s has no global mean term (it applies to mf_bias only)", m);
         return 1;

@@ -215,6 +215,204 @@ static int hb_parse_dims(const char *s, unsigned *dims, int cap) {
     }
 }
 
+/* The STREAM arrays' size in p->arr_bytes. */
+static void hb_probe_size(hb_probe *p, const hb_topo *topo, uint32_t max_mib) {
+    /* arrays: 4x the last-level cache, within 64..512 MiB (3 x 512 MiB is already 6x this
+     * VM's 260 MiB L3; faulting in more pages took longer than the measurement), at most an
+     * eighth of the free memory each (three of them), --max-mib; --quick: 32 MiB */
+    const long long llc =
+        p->l3_total_kib ? p->l3_total_kib : p->l2_kib * (topo->cores ? topo->cores : 1);
+    double want = 4.0 * (double)llc * 1024.0;
+    if (want < 64.0 * (1 << 20)) want = 64.0 * (1 << 20);
+    long long avail = 0;
+    {
+        FILE *f = fopen("/proc/meminfo", "r");
+        char line[256];
+        while (f && fgets(line, sizeof line, f))
+            if (strncmp(line, "MemAvailable:", 13) == 0)
+                avail = strtoll(line + 13, NULL, 10) * 1024;
+        if (f) fclose(f);
+    }
+    if (want > 512.0 * (1 << 20)) want = 512.0 * (1 << 20);
+    if (avail > 0 && want > (double)avail / 8.0) want = (double)avail / 8.0;
+    if (p->quick && want > 32.0 * (1 << 20)) want = 32.0 * (1 << 20);
+    if (max_mib && want > (double)max_mib * (1 << 20)) want = (double)max_mib * (1 << 20);
+    p->arr_bytes = ((size_t)want) & ~(((size_t)2 << 20) - 1);
+    if (p->arr_bytes < ((size_t)2 << 20)) p->arr_bytes = (size_t)2 << 20;
+}
+
+/* The three arrays (filled) and the seeded random row order. 0, or -1 (printed). */
+static int hb_probe_buffers(hb_probe *p) {
+    p->nidx = (size_t)1 << 20;
+    p->a = hb_big_alloc(p->arr_bytes);
+    p->b = hb_big_alloc(p->arr_bytes);
+    p->c = hb_big_alloc(p->arr_bytes);
+    p->idx = malloc(p->nidx * sizeof *p->idx);
+    if (!p->a || !p->b || !p->c || !p->idx) {
+        fprintf(stderr, "hogbench probe: out of memory for 3 x %zu MiB\n", p->arr_bytes >> 20);
+        free(p->a), free(p->b), free(p->c), free(p->idx);
+        return -1;
+    }
+    {
+        const long n = (long)(p->arr_bytes / sizeof(double));
+        double *a = p->a, *b = p->b, *cc = p->c;
+#pragma omp parallel for num_threads(p->threads) schedule(static)
+        for (long i = 0; i < n; i++) {
+            a[i] = 1e-3;
+            b[i] = 2e-3;
+            cc[i] = 0.0;
+        }
+        hb_rng rng;
+        hb_rng_seed(&rng, p->seed);
+        for (size_t i = 0; i < p->nidx; i++) p->idx[i] = (uint32_t)(hb_rng_next(&rng) >> 32);
+    }
+    return 0;
+}
+
+/* The JSON's head: the seed, the machine, the kernel table and the topology. */
+static void hb_probe_head(hb_sbuf *j, const hb_probe *p, const hb_topo *topo,
+                          const hb_row *mrow) {
+    hb_sb_printf(j, "{\n  \"hogbench_probe\": 1,\n  \"seed\": %llu,\n  \"quick\": %s,\n",
+                 (unsigned long long)p->seed, p->quick ? "true" : "false");
+    hb_sb_puts(j, "  \"machine\": {");
+    for (int k = 0; k < mrow->n; k++) {
+        hb_sb_printf(j, "%s\n    ", k ? "," : "");
+        hb_js_str(j, mrow->key[k]);
+        hb_sb_puts(j, ": ");
+        hb_js_str(j, mrow->val[k]);
+    }
+    hb_sb_printf(j, "\n  },\n  \"threads_all\": %d,\n  \"kernel_table\": \"%s\",\n", p->threads,
+                 p->k->name);
+    hb_sb_puts(j, "  \"topology\": {\"source\": ");
+    hb_js_str(j, topo->source);
+    hb_sb_printf(j,
+                 ", \"packages\": %d, \"numa_nodes\": %d, \"cores\": %d, \"pus\": %d, "
+                 "\"memory_total_kib\": %lld, \"caches\": [",
+                 topo->packages, topo->numa_nodes, topo->cores, topo->pus, topo->mem_total_kib);
+    for (int k = 0; k < topo->ncache; k++)
+        hb_sb_printf(j, "%s{\"level\": %d, \"type\": \"%s\", \"size_kib\": %lld, \"count\": %d}",
+                     k ? ", " : "", topo->cache[k].level, topo->cache[k].type, topo->cache[k].size_kib,
+                     topo->cache[k].count);
+    hb_sb_puts(j, "]},\n");
+
+}
+
+/* STREAM copy and triad, best of reps, at each thread count. */
+static void hb_probe_stream(hb_probe *p, hb_sbuf *j, const int *thr_of, int nthr, int reps) {
+    hb_sb_printf(j,
+                 "  \"stream\": {\"array_bytes\": %zu, \"level\": \"%s\", \"element\": \"double\", "
+                 "\"reps\": %d, \"convention\": \"STREAM: best of reps; copy counts 16 bytes and "
+                 "triad 24 bytes per element (no write-allocate traffic)\", \"results\": [",
+                 p->arr_bytes, hb_level(p, (double)p->arr_bytes), reps);
+    printf("stream: 3 arrays of %zu MiB (%s), best of %d\n", p->arr_bytes >> 20,
+           hb_level(p, (double)p->arr_bytes), reps);
+    int first = 1;
+    for (int ti = 0; ti < nthr; ti++)
+        for (int triad = 0; triad < 2; triad++) {
+            const double g = hb_stream(p, triad, thr_of[ti], reps);
+            hb_sb_printf(j, "%s\n    {\"kernel\": \"%s\", \"threads\": %d, \"gb_per_s\": %.3f}",
+                         first ? "" : ",", triad ? "triad" : "copy", thr_of[ti], g);
+            first = 0;
+            printf("  %-6s %3d thread%s %8.2f GB/s\n", triad ? "triad" : "copy", thr_of[ti],
+                   thr_of[ti] > 1 ? "s" : " ", g);
+        }
+    hb_sb_puts(j, "\n  ]},\n");
+
+}
+
+/* Random rows read and updated: tables from 16 KiB up by 8x, then the array size. */
+static void hb_probe_rows(hb_probe *p, hb_sbuf *j, const int *thr_of, int nthr) {
+    size_t sizes[24];
+    int nsz = 0;
+    for (size_t s = 16 << 10; s < p->arr_bytes && nsz < 23; s *= 8) sizes[nsz++] = s;
+    sizes[nsz++] = p->arr_bytes;
+    static const size_t rowb[] = {64, 128, 256, 512};
+    hb_sb_printf(
+        j,
+        "  \"gather\": {\"kernel_table\": \"%s\", \"order_seed\": %llu, \"note\": \"rows/s: "
+        "read = a dot of the row with a vector, update = row += a v (read + write), in "
+        "one loop with rows prefetched 16 accesses ahead; random rows from a seeded "
+        "order; threads > 1 update disjoint interleaved shares\", \"results\": [",
+        p->k->name, (unsigned long long)p->seed);
+    printf("random rows (Mrows/s, %s kernels; read / update):\n  %-10s %-5s", p->k->name, "table",
+           "level");
+    for (int ti = 0; ti < nthr; ti++)
+        for (size_t r = 0; r < sizeof rowb / sizeof *rowb; r++)
+            printf(" %4zuB x%-3d    ", rowb[r], thr_of[ti]);
+    printf("\n");
+    int first = 1;
+    for (int s = 0; s < nsz; s++) {
+        printf("  %7.1f MiB %-5s", (double)sizes[s] / (1 << 20), hb_level(p, (double)sizes[s]));
+        for (int ti = 0; ti < nthr; ti++)
+            for (size_t r = 0; r < sizeof rowb / sizeof *rowb; r++) {
+                const size_t ld = rowb[r] / 4, nrows = sizes[s] / rowb[r];
+                const double rd = hb_gather(p, nrows, ld, 0, thr_of[ti]);
+                const double up = hb_gather(p, nrows, ld, 1, thr_of[ti]);
+                hb_sb_printf(
+                    j,
+                    "%s\n    {\"table_bytes\": %zu, \"level\": \"%s\", \"row_bytes\": %zu, "
+                    "\"threads\": %d, \"read_rows_per_s\": %.4g, \"update_rows_per_s\": %.4g}",
+                    first ? "" : ",", sizes[s], hb_level(p, (double)sizes[s]), rowb[r], thr_of[ti],
+                    rd, up);
+                first = 0;
+                printf(" %6.1f/%-6.1f ", rd / 1e6, up / 1e6);
+            }
+        printf("\n");
+        fflush(stdout);
+    }
+    hb_sb_puts(j, "\n  ]},\n");
+
+}
+
+/* Peak multiply-add of every ISA this build and CPU run. */
+static void hb_probe_fma(hb_probe *p, hb_sbuf *j, const int *thr_of, int nthr) {
+    hb_sb_puts(j, "  \"fma\": [");
+    printf("peak multiply-add (GFLOP/s):");
+    int first = 1;
+    for (int i = 0; i < HB_ISA_COUNT; i++) {
+        const hb_fma_peak_fn fn = hb_fma_peak_for((hb_isa)i);
+        if (!fn) continue;
+        for (int ti = 0; ti < nthr; ti++) {
+            const double g = hb_fma(p, fn, thr_of[ti]);
+            hb_sb_printf(j, "%s\n    {\"isa\": \"%s\", \"threads\": %d, \"gflops\": %.3f}",
+                         first ? "" : ",", hb_isa_name((hb_isa)i), thr_of[ti], g);
+            first = 0;
+            printf("  %s x%d %.1f", hb_isa_name((hb_isa)i), thr_of[ti], g);
+        }
+    }
+    printf("\n");
+    hb_sb_puts(j, "\n  ],\n");
+
+}
+
+/* Flops, bytes and random rows per update of each model (src/cli/cost.c) at each dim. */
+static void hb_probe_costs(hb_sbuf *j, const unsigned *dims, int ndims) {
+    hb_sb_puts(j, "  \"update_costs\": [");
+    printf("per update (default optimizer and batch): flops / bytes / random rows\n");
+    int first = 1;
+    for (int m = 0; m < HB_MODEL_COUNT; m++) {
+        const hb_train_params d = hb_params_default((hb_model_kind)m);
+        printf("  %-12s", hb_model_name((hb_model_kind)m));
+        for (int k = 0; k < ndims; k++) {
+            hb_update_cost uc;
+            if (hb_update_cost_of((hb_model_kind)m, d.optimizer, dims[k], d.batch, d.hidden,
+                                  d.n_hidden, &uc) != 0)
+                continue;
+            hb_sb_printf(
+                j,
+                "%s\n    {\"model\": \"%s\", \"optimizer\": \"%s\", \"batch\": %u, "
+                "\"dim\": %u, \"path\": \"%s\", \"flops\": %.0f, \"bytes\": %.0f, \"rows\": %.0f, "
+                "\"row_bytes\": %.0f, \"dense_bytes\": %.0f}",
+                first ? "" : ",", hb_model_name((hb_model_kind)m),
+                d.optimizer == HB_OPT_SGD ? "sgd" : "nadam", d.batch, dims[k], uc.path, uc.flops,
+                uc.bytes, uc.rows, uc.row_bytes, uc.dense_bytes);
+            first = 0;
+            printf("  d%-3u %6.0f/%5.0f/%.0f", dims[k], uc.flops, uc.bytes, uc.rows);
+        }
+        printf("\n");
+    }
+}
+
 int hb_cmd_probe(int argc, char **argv) {
     static const struct option opts[] = {
         {"out", 1, 0, 'o'},  {"quick", 0, 0, 'q'}, {"threads", 1, 0, 't'}, {"max-mib", 1, 0, 'm'},
@@ -275,51 +473,8 @@ int hb_cmd_probe(int argc, char **argv) {
     p.l1_kib = hb_topo_cache_kib(&topo, 1, 0);
     p.l2_kib = hb_topo_cache_kib(&topo, 2, 0);
     p.l3_total_kib = hb_topo_cache_kib(&topo, 3, 1);
-    /* arrays: 4x the last-level cache, within 64..512 MiB (3 x 512 MiB is already 6x this
-     * VM's 260 MiB L3; faulting in more pages took longer than the measurement), at most an
-     * eighth of the free memory each (three of them), --max-mib; --quick: 32 MiB */
-    const long long llc =
-        p.l3_total_kib ? p.l3_total_kib : p.l2_kib * (topo.cores ? topo.cores : 1);
-    double want = 4.0 * (double)llc * 1024.0;
-    if (want < 64.0 * (1 << 20)) want = 64.0 * (1 << 20);
-    long long avail = 0;
-    {
-        FILE *f = fopen("/proc/meminfo", "r");
-        char line[256];
-        while (f && fgets(line, sizeof line, f))
-            if (strncmp(line, "MemAvailable:", 13) == 0)
-                avail = strtoll(line + 13, NULL, 10) * 1024;
-        if (f) fclose(f);
-    }
-    if (want > 512.0 * (1 << 20)) want = 512.0 * (1 << 20);
-    if (avail > 0 && want > (double)avail / 8.0) want = (double)avail / 8.0;
-    if (p.quick && want > 32.0 * (1 << 20)) want = 32.0 * (1 << 20);
-    if (max_mib && want > (double)max_mib * (1 << 20)) want = (double)max_mib * (1 << 20);
-    p.arr_bytes = ((size_t)want) & ~(((size_t)2 << 20) - 1);
-    if (p.arr_bytes < ((size_t)2 << 20)) p.arr_bytes = (size_t)2 << 20;
-    p.nidx = (size_t)1 << 20;
-    p.a = hb_big_alloc(p.arr_bytes);
-    p.b = hb_big_alloc(p.arr_bytes);
-    p.c = hb_big_alloc(p.arr_bytes);
-    p.idx = malloc(p.nidx * sizeof *p.idx);
-    if (!p.a || !p.b || !p.c || !p.idx) {
-        fprintf(stderr, "hogbench probe: out of memory for 3 x %zu MiB\n", p.arr_bytes >> 20);
-        free(p.a), free(p.b), free(p.c), free(p.idx);
-        return 1;
-    }
-    {
-        const long n = (long)(p.arr_bytes / sizeof(double));
-        double *a = p.a, *b = p.b, *cc = p.c;
-#pragma omp parallel for num_threads(p.threads) schedule(static)
-        for (long i = 0; i < n; i++) {
-            a[i] = 1e-3;
-            b[i] = 2e-3;
-            cc[i] = 0.0;
-        }
-        hb_rng rng;
-        hb_rng_seed(&rng, p.seed);
-        for (size_t i = 0; i < p.nidx; i++) p.idx[i] = (uint32_t)(hb_rng_next(&rng) >> 32);
-    }
+    hb_probe_size(&p, &topo, max_mib);
+    if (hb_probe_buffers(&p) != 0) return 1;
     const int nthr = p.threads > 1 ? 2 : 1, thr_of[2] = {1, p.threads};
     const int reps = p.quick ? 2 : 5;
 
@@ -327,28 +482,7 @@ int hb_cmd_probe(int argc, char **argv) {
     hb_row mrow;
     mrow.n = 0;
     hb_row_add_machine(&mrow);
-    hb_sb_printf(&j, "{\n  \"hogbench_probe\": 1,\n  \"seed\": %llu,\n  \"quick\": %s,\n",
-                 (unsigned long long)p.seed, p.quick ? "true" : "false");
-    hb_sb_puts(&j, "  \"machine\": {");
-    for (int k = 0; k < mrow.n; k++) {
-        hb_sb_printf(&j, "%s\n    ", k ? "," : "");
-        hb_js_str(&j, mrow.key[k]);
-        hb_sb_puts(&j, ": ");
-        hb_js_str(&j, mrow.val[k]);
-    }
-    hb_sb_printf(&j, "\n  },\n  \"threads_all\": %d,\n  \"kernel_table\": \"%s\",\n", p.threads,
-                 p.k->name);
-    hb_sb_puts(&j, "  \"topology\": {\"source\": ");
-    hb_js_str(&j, topo.source);
-    hb_sb_printf(&j,
-                 ", \"packages\": %d, \"numa_nodes\": %d, \"cores\": %d, \"pus\": %d, "
-                 "\"memory_total_kib\": %lld, \"caches\": [",
-                 topo.packages, topo.numa_nodes, topo.cores, topo.pus, topo.mem_total_kib);
-    for (int k = 0; k < topo.ncache; k++)
-        hb_sb_printf(&j, "%s{\"level\": %d, \"type\": \"%s\", \"size_kib\": %lld, \"count\": %d}",
-                     k ? ", " : "", topo.cache[k].level, topo.cache[k].type, topo.cache[k].size_kib,
-                     topo.cache[k].count);
-    hb_sb_puts(&j, "]},\n");
+    hb_probe_head(&j, &p, &topo, &mrow);
 
     char host[64];
     snprintf(host, sizeof host, "%s", hb_row_get(&mrow, "hostname"));
@@ -357,110 +491,10 @@ int hb_cmd_probe(int argc, char **argv) {
            host, hb_row_get(&mrow, "cpu_model"), p.threads, p.l1_kib, p.l2_kib, p.l3_total_kib,
            topo.mem_total_kib / 1024, topo.source);
 
-    /* STREAM */
-    hb_sb_printf(&j,
-                 "  \"stream\": {\"array_bytes\": %zu, \"level\": \"%s\", \"element\": \"double\", "
-                 "\"reps\": %d, \"convention\": \"STREAM: best of reps; copy counts 16 bytes and "
-                 "triad 24 bytes per element (no write-allocate traffic)\", \"results\": [",
-                 p.arr_bytes, hb_level(&p, (double)p.arr_bytes), reps);
-    printf("stream: 3 arrays of %zu MiB (%s), best of %d\n", p.arr_bytes >> 20,
-           hb_level(&p, (double)p.arr_bytes), reps);
-    int first = 1;
-    for (int ti = 0; ti < nthr; ti++)
-        for (int triad = 0; triad < 2; triad++) {
-            const double g = hb_stream(&p, triad, thr_of[ti], reps);
-            hb_sb_printf(&j, "%s\n    {\"kernel\": \"%s\", \"threads\": %d, \"gb_per_s\": %.3f}",
-                         first ? "" : ",", triad ? "triad" : "copy", thr_of[ti], g);
-            first = 0;
-            printf("  %-6s %3d thread%s %8.2f GB/s\n", triad ? "triad" : "copy", thr_of[ti],
-                   thr_of[ti] > 1 ? "s" : " ", g);
-        }
-    hb_sb_puts(&j, "\n  ]},\n");
-
-    /* random rows: tables from 16 KiB up by 8x, then the array size */
-    size_t sizes[24];
-    int nsz = 0;
-    for (size_t s = 16 << 10; s < p.arr_bytes && nsz < 23; s *= 8) sizes[nsz++] = s;
-    sizes[nsz++] = p.arr_bytes;
-    static const size_t rowb[] = {64, 128, 256, 512};
-    hb_sb_printf(
-        &j,
-        "  \"gather\": {\"kernel_table\": \"%s\", \"order_seed\": %llu, \"note\": \"rows/s: "
-        "read = a dot of the row with a vector, update = row += a v (read + write), in "
-        "one loop with rows prefetched 16 accesses ahead; random rows from a seeded "
-        "order; threads > 1 update disjoint interleaved shares\", \"results\": [",
-        p.k->name, (unsigned long long)p.seed);
-    printf("random rows (Mrows/s, %s kernels; read / update):\n  %-10s %-5s", p.k->name, "table",
-           "level");
-    for (int ti = 0; ti < nthr; ti++)
-        for (size_t r = 0; r < sizeof rowb / sizeof *rowb; r++)
-            printf(" %4zuB x%-3d    ", rowb[r], thr_of[ti]);
-    printf("\n");
-    first = 1;
-    for (int s = 0; s < nsz; s++) {
-        printf("  %7.1f MiB %-5s", (double)sizes[s] / (1 << 20), hb_level(&p, (double)sizes[s]));
-        for (int ti = 0; ti < nthr; ti++)
-            for (size_t r = 0; r < sizeof rowb / sizeof *rowb; r++) {
-                const size_t ld = rowb[r] / 4, nrows = sizes[s] / rowb[r];
-                const double rd = hb_gather(&p, nrows, ld, 0, thr_of[ti]);
-                const double up = hb_gather(&p, nrows, ld, 1, thr_of[ti]);
-                hb_sb_printf(
-                    &j,
-                    "%s\n    {\"table_bytes\": %zu, \"level\": \"%s\", \"row_bytes\": %zu, "
-                    "\"threads\": %d, \"read_rows_per_s\": %.4g, \"update_rows_per_s\": %.4g}",
-                    first ? "" : ",", sizes[s], hb_level(&p, (double)sizes[s]), rowb[r], thr_of[ti],
-                    rd, up);
-                first = 0;
-                printf(" %6.1f/%-6.1f ", rd / 1e6, up / 1e6);
-            }
-        printf("\n");
-        fflush(stdout);
-    }
-    hb_sb_puts(&j, "\n  ]},\n");
-
-    /* FMA */
-    hb_sb_puts(&j, "  \"fma\": [");
-    printf("peak multiply-add (GFLOP/s):");
-    first = 1;
-    for (int i = 0; i < HB_ISA_COUNT; i++) {
-        const hb_fma_peak_fn fn = hb_fma_peak_for((hb_isa)i);
-        if (!fn) continue;
-        for (int ti = 0; ti < nthr; ti++) {
-            const double g = hb_fma(&p, fn, thr_of[ti]);
-            hb_sb_printf(&j, "%s\n    {\"isa\": \"%s\", \"threads\": %d, \"gflops\": %.3f}",
-                         first ? "" : ",", hb_isa_name((hb_isa)i), thr_of[ti], g);
-            first = 0;
-            printf("  %s x%d %.1f", hb_isa_name((hb_isa)i), thr_of[ti], g);
-        }
-    }
-    printf("\n");
-    hb_sb_puts(&j, "\n  ],\n");
-
-    /* update costs */
-    hb_sb_puts(&j, "  \"update_costs\": [");
-    printf("per update (default optimizer and batch): flops / bytes / random rows\n");
-    first = 1;
-    for (int m = 0; m < HB_MODEL_COUNT; m++) {
-        const hb_train_params d = hb_params_default((hb_model_kind)m);
-        printf("  %-12s", hb_model_name((hb_model_kind)m));
-        for (int k = 0; k < ndims; k++) {
-            hb_update_cost uc;
-            if (hb_update_cost_of((hb_model_kind)m, d.optimizer, dims[k], d.batch, d.hidden,
-                                  d.n_hidden, &uc) != 0)
-                continue;
-            hb_sb_printf(
-                &j,
-                "%s\n    {\"model\": \"%s\", \"optimizer\": \"%s\", \"batch\": %u, "
-                "\"dim\": %u, \"path\": \"%s\", \"flops\": %.0f, \"bytes\": %.0f, \"rows\": %.0f, "
-                "\"row_bytes\": %.0f, \"dense_bytes\": %.0f}",
-                first ? "" : ",", hb_model_name((hb_model_kind)m),
-                d.optimizer == HB_OPT_SGD ? "sgd" : "nadam", d.batch, dims[k], uc.path, uc.flops,
-                uc.bytes, uc.rows, uc.row_bytes, uc.dense_bytes);
-            first = 0;
-            printf("  d%-3u %6.0f/%5.0f/%.0f", dims[k], uc.flops, uc.bytes, uc.rows);
-        }
-        printf("\n");
-    }
+    hb_probe_stream(&p, &j, thr_of, nthr, reps);
+    hb_probe_rows(&p, &j, thr_of, nthr);
+    hb_probe_fma(&p, &j, thr_of, nthr);
+    hb_probe_costs(&j, dims, ndims);
     const double secs = hb_now() - t_start;
     hb_sb_printf(&j, "\n  ],\n  \"seconds\": %.2f\n}\n", secs);
     printf("probe: %.1f s\n", secs);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "stats.h"
 
 // clang-format off
 static void hb_report_usage(FILE *f) {
@@ -185,20 +186,12 @@ typedef struct hb_rp_cols {
     int ttq, ttq_eval, ttq_epochs, tmetric, tvalue;
 } hb_rp_cols;
 
-static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
-    hb_csvr *t = &r->files[fi];
-    hb_rp_cols k;
+/* The columns a results CSV needs (-1 with the message printed when one is missing) and those
+ * it may have (-1 when absent) into k. */
+static int hb_rp_columns(const hb_csvr *t, hb_rp_cols *k) {
     static const char *const need[] = {
         "data", "model", "dim", "threads", "isa", "status", "updates_per_second"};
-    int *const needp[] = {&k.data, &k.model, &k.dim, &k.threads, &k.isa, &k.status, &k.ups};
-    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 &&
-        hb_csvr_col(t, "run_key") >= 0) {
-        /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
-        fprintf(stderr,
-                "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
-                t->path);
-        return 1;
-    }
+    int *const needp[] = {&k->data, &k->model, &k->dim, &k->threads, &k->isa, &k->status, &k->ups};
     for (int n = 0; n < 7; n++)
         if ((*needp[n] = hb_csvr_col(t, need[n])) < 0) {
             fprintf(stderr,
@@ -207,33 +200,149 @@ static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
                     t->path, need[n]);
             return -1;
         }
-    k.message = hb_csvr_col(t, "message");
-    k.rmse = hb_csvr_col(t, "rmse");
-    k.mae = hb_csvr_col(t, "mae");
-    k.ndcg10 = hb_csvr_col(t, "ndcg_at_10");
-    k.host = hb_csvr_col(t, "hostname");
-    k.cpu = hb_csvr_col(t, "cpu_model");
-    k.compiler = hb_csvr_col(t, "compiler");
-    k.flags = hb_csvr_col(t, "build_flags");
-    k.sha = hb_csvr_col(t, "git_sha");
-    k.logical = hb_csvr_col(t, "logical_cpus");
-    k.physical = hb_csvr_col(t, "physical_cores");
-    k.isa_supported = hb_csvr_col(t, "isa_supported");
-    k.l1 = hb_csvr_col(t, "l1d_kib");
-    k.l2 = hb_csvr_col(t, "l2_kib");
-    k.l3 = hb_csvr_col(t, "l3_kib");
-    k.os = hb_csvr_col(t, "os_kernel");
-    k.version = hb_csvr_col(t, "hogbench_version");
-    k.optimizer = hb_csvr_col(t, "optimizer");
-    k.batch = hb_csvr_col(t, "batch");
-    k.hidden = hb_csvr_col(t, "hidden");
-    k.layers = hb_csvr_col(t, "layers");
-    k.dataset = hb_csvr_col(t, "dataset");
-    k.ttq = hb_csvr_col(t, "seconds_to_target");
-    k.ttq_eval = hb_csvr_col(t, "seconds_to_target_with_eval");
-    k.ttq_epochs = hb_csvr_col(t, "epochs_to_target");
-    k.tmetric = hb_csvr_col(t, "target_metric");
-    k.tvalue = hb_csvr_col(t, "target_value");
+    k->message = hb_csvr_col(t, "message");
+    k->rmse = hb_csvr_col(t, "rmse");
+    k->mae = hb_csvr_col(t, "mae");
+    k->ndcg10 = hb_csvr_col(t, "ndcg_at_10");
+    k->host = hb_csvr_col(t, "hostname");
+    k->cpu = hb_csvr_col(t, "cpu_model");
+    k->compiler = hb_csvr_col(t, "compiler");
+    k->flags = hb_csvr_col(t, "build_flags");
+    k->sha = hb_csvr_col(t, "git_sha");
+    k->logical = hb_csvr_col(t, "logical_cpus");
+    k->physical = hb_csvr_col(t, "physical_cores");
+    k->isa_supported = hb_csvr_col(t, "isa_supported");
+    k->l1 = hb_csvr_col(t, "l1d_kib");
+    k->l2 = hb_csvr_col(t, "l2_kib");
+    k->l3 = hb_csvr_col(t, "l3_kib");
+    k->os = hb_csvr_col(t, "os_kernel");
+    k->version = hb_csvr_col(t, "hogbench_version");
+    k->optimizer = hb_csvr_col(t, "optimizer");
+    k->batch = hb_csvr_col(t, "batch");
+    k->hidden = hb_csvr_col(t, "hidden");
+    k->layers = hb_csvr_col(t, "layers");
+    k->dataset = hb_csvr_col(t, "dataset");
+    k->ttq = hb_csvr_col(t, "seconds_to_target");
+    k->ttq_eval = hb_csvr_col(t, "seconds_to_target_with_eval");
+    k->ttq_epochs = hb_csvr_col(t, "epochs_to_target");
+    k->tmetric = hb_csvr_col(t, "target_metric");
+    k->tvalue = hb_csvr_col(t, "target_value");
+    return 0;
+}
+
+/* The machine of row i (its hostname, cpu, isa and build, as the report groups them): found
+ * in mmap by its key, else added. key: scratch of HB_CSVR_MAX_LINE * 2 + 4096 bytes. */
+static int hb_rp_machine_of(hb_rp *r, hb_rp_map *mmap, const hb_csvr *t, size_t i,
+                            const hb_rp_cols *k, char *key) {
+    size_t at = 0;
+    const int mcols[] = {r->by_host ? k->host : -2,   r->by_cpu ? k->cpu : -2,
+                         r->by_isa ? k->isa : -2,     r->by_build ? k->compiler : -2,
+                         r->by_build ? k->flags : -2, r->by_build ? k->sha : -2};
+    for (int c = 0; c < 6; c++)
+        if (mcols[c] != -2)
+            at += (size_t)snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s\x1f",
+                                   hb_csvr_get(t, i, mcols[c]));
+    uint64_t h = XXH3_64bits(key, at);
+    int mi = -1;
+    for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap;
+         s = (s + 1) & (mmap->cap - 1)) {
+        if (mmap->v[s] < 0) break;
+        if (mmap->h[s] == h && strcmp(r->m[mmap->v[s]].key, key) == 0) {
+            mi = mmap->v[s];
+            break;
+        }
+    }
+    if (mi < 0) {
+        size_t cap = (size_t)r->capm;
+        r->m = hb_rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
+        r->capm = (int)cap;
+        mi = r->nm++;
+        hb_rp_machine *m = &r->m[mi];
+        m->key = hb_rp_strdup(&r->A, key);
+        m->host = hb_csvr_get(t, i, k->host);
+        m->cpu = hb_csvr_get(t, i, k->cpu);
+        m->isa = hb_csvr_get(t, i, k->isa);
+        m->compiler = hb_csvr_get(t, i, k->compiler);
+        m->flags = hb_csvr_get(t, i, k->flags);
+        m->sha = hb_csvr_get(t, i, k->sha);
+        m->logical = hb_csvr_get(t, i, k->logical);
+        m->physical = hb_csvr_get(t, i, k->physical);
+        m->isa_supported = hb_csvr_get(t, i, k->isa_supported);
+        m->l1 = hb_csvr_get(t, i, k->l1);
+        m->l2 = hb_csvr_get(t, i, k->l2);
+        m->l3 = hb_csvr_get(t, i, k->l3);
+        m->os = hb_csvr_get(t, i, k->os);
+        m->version = hb_csvr_get(t, i, k->version);
+        m->probe = -1;
+        hb_rp_map_put(mmap, h, mi);
+    }
+    return mi;
+}
+
+/* The config of row i (every column before data, less isa when isa makes machines): found in
+ * cmap by its key, else added. key: the same scratch. */
+static int hb_rp_config_of(hb_rp *r, hb_rp_map *cmap, const hb_csvr *t, size_t i,
+                           const hb_rp_cols *k, char *key) {
+    size_t at = 0;
+    for (int c = 0; c < k->data; c++) {
+        if (r->by_isa && c == k->isa) continue;
+        const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n",
+                                t->head[c], hb_csvr_get(t, i, c));
+        if (wr > 0) at += (size_t)wr;
+    }
+    const uint64_t h = XXH3_64bits(key, at);
+    int ci = -1;
+    for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap;
+         s = (s + 1) & (cmap->cap - 1)) {
+        if (cmap->v[s] < 0) break;
+        if (cmap->h[s] == h && strcmp(r->c[cmap->v[s]].key, key) == 0) {
+            ci = cmap->v[s];
+            break;
+        }
+    }
+    if (ci < 0) {
+        size_t cap = (size_t)r->capc;
+        r->c = hb_rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
+        r->capc = (int)cap;
+        ci = r->nc++;
+        hb_rp_config *c = &r->c[ci];
+        c->key = hb_rp_strdup(&r->A, key);
+        c->npairs = k->data - (r->by_isa ? 1 : 0);
+        c->name = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
+        c->value = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
+        int p = 0;
+        for (int col = 0; col < k->data; col++) {
+            if (r->by_isa && col == k->isa) continue;
+            c->name[p] = t->head[col];
+            c->value[p++] = hb_csvr_get(t, i, col);
+        }
+        c->model = hb_csvr_get(t, i, k->model);
+        c->model_rank = hb_rp_model_rank(c->model);
+        c->optimizer = hb_csvr_get(t, i, k->optimizer);
+        c->dataset = hb_csvr_get(t, i, k->dataset);
+        c->isa = r->by_isa ? NULL : hb_csvr_get(t, i, k->isa);
+        c->dim = hb_rp_uint(hb_csvr_get(t, i, k->dim));
+        c->threads = hb_rp_uint(hb_csvr_get(t, i, k->threads));
+        c->batch = hb_rp_uint(hb_csvr_get(t, i, k->batch));
+        c->hidden = hb_rp_uint(hb_csvr_get(t, i, k->hidden));
+        c->layers = hb_rp_uint(hb_csvr_get(t, i, k->layers));
+        hb_rp_map_put(cmap, h, ci);
+    }
+    return ci;
+}
+
+static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
+    hb_csvr *t = &r->files[fi];
+    hb_rp_cols k;
+    if (hb_csvr_col(t, "data") < 0 && hb_csvr_col(t, "epoch") >= 0 &&
+        hb_csvr_col(t, "run_key") >= 0) {
+        /* a learning-curves file (--curves), as 'results/sweep-*.csv' also matches */
+        fprintf(stderr,
+                "hogbench report: %s: learning curves (--curves rows), not results: skipped\n",
+                t->path);
+        return 1;
+    }
+    if (hb_rp_columns(t, &k) != 0) return -1;
     if (k.ttq >= 0) r->has_ttq = 1;
     if (t->torn) r->torn = 1;
     char *key = malloc(HB_CSVR_MAX_LINE * 2 + 4096);
@@ -271,98 +380,11 @@ static int hb_rp_load_csv(hb_rp *r, int fi, hb_rp_map *mmap, hb_rp_map *cmap) {
         w->ndcg10_s = hb_csvr_get(t, i, k.ndcg10);
         w->tmetric = hb_csvr_get(t, i, k.tmetric);
         w->tvalue = hb_csvr_get(t, i, k.tvalue);
-        /* the machine */
-        size_t at = 0;
-        const int mcols[] = {r->by_host ? k.host : -2,   r->by_cpu ? k.cpu : -2,
-                             r->by_isa ? k.isa : -2,     r->by_build ? k.compiler : -2,
-                             r->by_build ? k.flags : -2, r->by_build ? k.sha : -2};
-        for (int c = 0; c < 6; c++)
-            if (mcols[c] != -2)
-                at += (size_t)snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s\x1f",
-                                       hb_csvr_get(t, i, mcols[c]));
-        uint64_t h = XXH3_64bits(key, at);
-        int mi = -1;
-        for (size_t s = h & (mmap->cap ? mmap->cap - 1 : 0); mmap->cap;
-             s = (s + 1) & (mmap->cap - 1)) {
-            if (mmap->v[s] < 0) break;
-            if (mmap->h[s] == h && strcmp(r->m[mmap->v[s]].key, key) == 0) {
-                mi = mmap->v[s];
-                break;
-            }
-        }
-        if (mi < 0) {
-            size_t cap = (size_t)r->capm;
-            r->m = hb_rp_grow(r->m, &cap, (size_t)r->nm + 1, sizeof *r->m);
-            r->capm = (int)cap;
-            mi = r->nm++;
-            hb_rp_machine *m = &r->m[mi];
-            m->key = hb_rp_strdup(&r->A, key);
-            m->host = hb_csvr_get(t, i, k.host);
-            m->cpu = hb_csvr_get(t, i, k.cpu);
-            m->isa = hb_csvr_get(t, i, k.isa);
-            m->compiler = hb_csvr_get(t, i, k.compiler);
-            m->flags = hb_csvr_get(t, i, k.flags);
-            m->sha = hb_csvr_get(t, i, k.sha);
-            m->logical = hb_csvr_get(t, i, k.logical);
-            m->physical = hb_csvr_get(t, i, k.physical);
-            m->isa_supported = hb_csvr_get(t, i, k.isa_supported);
-            m->l1 = hb_csvr_get(t, i, k.l1);
-            m->l2 = hb_csvr_get(t, i, k.l2);
-            m->l3 = hb_csvr_get(t, i, k.l3);
-            m->os = hb_csvr_get(t, i, k.os);
-            m->version = hb_csvr_get(t, i, k.version);
-            m->probe = -1;
-            hb_rp_map_put(mmap, h, mi);
-        }
+        const int mi = hb_rp_machine_of(r, mmap, t, i, &k, key);
         w->machine = mi;
         r->m[mi].nrows++;
         r->m[mi].nok += w->ok;
-        /* the config: every column before data, less isa when isa makes machines */
-        at = 0;
-        for (int c = 0; c < k.data; c++) {
-            if (r->by_isa && c == k.isa) continue;
-            const int wr = snprintf(key + at, HB_CSVR_MAX_LINE * 2 + 4096 - at, "%s=%s\n",
-                                    t->head[c], hb_csvr_get(t, i, c));
-            if (wr > 0) at += (size_t)wr;
-        }
-        h = XXH3_64bits(key, at);
-        int ci = -1;
-        for (size_t s = h & (cmap->cap ? cmap->cap - 1 : 0); cmap->cap;
-             s = (s + 1) & (cmap->cap - 1)) {
-            if (cmap->v[s] < 0) break;
-            if (cmap->h[s] == h && strcmp(r->c[cmap->v[s]].key, key) == 0) {
-                ci = cmap->v[s];
-                break;
-            }
-        }
-        if (ci < 0) {
-            size_t cap = (size_t)r->capc;
-            r->c = hb_rp_grow(r->c, &cap, (size_t)r->nc + 1, sizeof *r->c);
-            r->capc = (int)cap;
-            ci = r->nc++;
-            hb_rp_config *c = &r->c[ci];
-            c->key = hb_rp_strdup(&r->A, key);
-            c->npairs = k.data - (r->by_isa ? 1 : 0);
-            c->name = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->name);
-            c->value = hb_rp_alloc(&r->A, (size_t)(c->npairs + 1) * sizeof *c->value);
-            int p = 0;
-            for (int col = 0; col < k.data; col++) {
-                if (r->by_isa && col == k.isa) continue;
-                c->name[p] = t->head[col];
-                c->value[p++] = hb_csvr_get(t, i, col);
-            }
-            c->model = hb_csvr_get(t, i, k.model);
-            c->model_rank = hb_rp_model_rank(c->model);
-            c->optimizer = hb_csvr_get(t, i, k.optimizer);
-            c->dataset = hb_csvr_get(t, i, k.dataset);
-            c->isa = r->by_isa ? NULL : hb_csvr_get(t, i, k.isa);
-            c->dim = hb_rp_uint(hb_csvr_get(t, i, k.dim));
-            c->threads = hb_rp_uint(hb_csvr_get(t, i, k.threads));
-            c->batch = hb_rp_uint(hb_csvr_get(t, i, k.batch));
-            c->hidden = hb_rp_uint(hb_csvr_get(t, i, k.hidden));
-            c->layers = hb_rp_uint(hb_csvr_get(t, i, k.layers));
-            hb_rp_map_put(cmap, h, ci);
-        }
+        const int ci = hb_rp_config_of(r, cmap, t, i, &k, key);
         w->config = ci;
         r->nrows++;
     }
@@ -477,11 +499,6 @@ static int hb_rp_load_probe(hb_rp *r, const char *path, hb_rp_probe *p) {
 
 /* ------------------------------------------------------------------ statistics and roofs */
 
-static int hb_rp_cmp_d(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, double *med, double *lo,
                      double *hi) {
     double v[256];
@@ -494,8 +511,8 @@ int hb_rp_cell_stats(const hb_rp *r, int config, int machine, size_t field, doub
     }
     *med = *lo = *hi = NAN;
     if (!n) return 0;
-    qsort(v, (size_t)n, sizeof *v, hb_rp_cmp_d);
-    *med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    qsort(v, (size_t)n, sizeof *v, hb_cmp_double);
+    *med = hb_median_sorted(v, (size_t)n);
     *lo = v[0];
     *hi = v[n - 1];
     return n;
@@ -740,6 +757,119 @@ static int hb_rp_machine_by(hb_rp *r, const char *s) {
     }
 }
 
+/* Reads the r->nfiles results CSVs paths[] into r's rows, machines and configs (a curves file
+ * is skipped). 0, or -1 (printed). */
+static int hb_rp_load_files(hb_rp *r, char **paths) {
+    hb_rp_map mmap = {0}, cmap = {0};
+    int bad = 0;
+    for (int f = 0; f < r->nfiles && !bad; f++) {
+        hb_error err = {{0}};
+        if (hb_csvr_load(paths[f], &r->files[f], &err) != HB_OK) {
+            fprintf(stderr, "hogbench report: %s\n", err.msg);
+            bad = 1;
+        } else if ((bad = hb_rp_load_csv(r, f, &mmap, &cmap)) > 0) {
+            r->skipped[f] = 1;
+            bad = 0;
+        }
+    }
+    hb_rp_map_free(&mmap);
+    hb_rp_map_free(&cmap);
+    if (bad) return -1;
+    if (!r->nrows) {
+        fprintf(stderr, "hogbench report: no rows in %s%s\n", paths[0],
+                r->nfiles > 1 ? " ..." : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Each machine's probe, the cells (config x machine: their rows in file order), the machines'
+ * and configs' order and labels, and the default baseline: the machine with the most finished
+ * rows, then the first. */
+static void hb_rp_arrange(hb_rp *r) {
+    /* a machine's probe: the first with its hostname and CPU, a full one before a --quick one */
+    for (int a = 0; a < r->nm; a++)
+        for (int quick = 0; quick < 2 && r->m[a].probe < 0; quick++)
+            for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
+                if (r->probes[k].quick == quick && !strcmp(r->probes[k].host, r->m[a].host) &&
+                    !strcmp(r->probes[k].cpu, r->m[a].cpu))
+                    r->m[a].probe = k;
+    /* cells, orders, labels */
+    r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
+    for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
+    for (size_t i = r->nrows; i-- > 0;) { /* backwards: cells list rows in file order */
+        int *head =
+            &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
+        r->rows[i].next = *head;
+        *head = (int)i;
+    }
+    r->mo = hb_rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
+    r->co = hb_rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
+    for (int a = 0; a < r->nm; a++) r->mo[a] = a;
+    for (int a = 0; a < r->nc; a++) r->co[a] = a;
+    hb_rp_sort_ctx = r;
+    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, hb_rp_cmp_machine);
+    qsort(r->co, (size_t)r->nc, sizeof *r->co, hb_rp_cmp_config);
+    hb_rp_label_machines(r);
+    hb_rp_label_configs(r);
+    r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
+    for (int a = 1; a < r->nm; a++)
+        if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
+}
+
+/* --baseline: the machine whose label is NAME, else the one label containing it. 0, or -1
+ * (printed, with the labels) when none or several match. */
+static int hb_rp_pick_baseline(hb_rp *r, const char *baseline) {
+    int found = -1, n = 0;
+    for (int a = 0; a < r->nm; a++)
+        if (!strcmp(r->m[a].label, baseline)) found = a, n = 1;
+    if (found < 0)
+        for (int a = 0; a < r->nm; a++)
+            if (strstr(r->m[a].label, baseline)) found = a, n++;
+    if (n != 1) {
+        fprintf(stderr,
+                "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
+                n ? "several machines" : "no machine");
+        for (int a = 0; a < r->nm; a++)
+            fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
+        fprintf(stderr, "\n");
+        return -1;
+    }
+    r->baseline = found;
+    return 0;
+}
+
+/* Renders the report into r->out: report.html and report.md, each replaced atomically.
+ * 0, or -1 (printed). */
+static int hb_rp_write(hb_rp *r) {
+    hb_error err = {{0}};
+    if (hb_out_dir(r->out, &err) != HB_OK) {
+        fprintf(stderr, "hogbench report: %s\n", err.msg);
+        return -1;
+    }
+    hb_rp_doc d;
+    memset(&d, 0, sizeof d);
+    d.dir = r->out;
+    hb_rp_render(r, &d);
+    char path[4096];
+    if (!d.failed && !d.html.oom && !d.md.oom) {
+        snprintf(path, sizeof path, "%s/report.html", r->out);
+        if (hb_write_atomic(path, d.html.s, d.html.len, &d.err) != HB_OK) d.failed = 1;
+    }
+    if (!d.failed && !d.html.oom && !d.md.oom) {
+        snprintf(path, sizeof path, "%s/report.md", r->out);
+        if (hb_write_atomic(path, d.md.s, d.md.len, &d.err) != HB_OK) d.failed = 1;
+    }
+    if (d.html.oom || d.md.oom) snprintf(d.err.msg, sizeof d.err.msg, "out of memory");
+    hb_sb_free(&d.html);
+    hb_sb_free(&d.md);
+    if (d.failed || d.err.msg[0]) {
+        fprintf(stderr, "hogbench report: %s\n", d.err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int hb_cmd_report(int argc, char **argv) {
     static const struct option opts[] = {
         {"out", 1, 0, 'o'},        {"probe", 1, 0, 'p'},     {"baseline", 1, 0, 'b'},
@@ -797,101 +927,15 @@ int hb_cmd_report(int argc, char **argv) {
     r->files = calloc((size_t)r->nfiles, sizeof *r->files);
     r->skipped = hb_rp_alloc(&r->A, (size_t)r->nfiles);
     if (!r->files) goto done;
-    hb_rp_map mmap = {0}, cmap = {0};
-    int bad = 0;
-    for (int f = 0; f < r->nfiles && !bad; f++) {
-        hb_error err = {{0}};
-        if (hb_csvr_load(argv[optind + f], &r->files[f], &err) != HB_OK) {
-            fprintf(stderr, "hogbench report: %s\n", err.msg);
-            bad = 1;
-        } else if ((bad = hb_rp_load_csv(r, f, &mmap, &cmap)) > 0) {
-            r->skipped[f] = 1;
-            bad = 0;
-        }
-    }
-    hb_rp_map_free(&mmap);
-    hb_rp_map_free(&cmap);
-    if (bad) goto done;
-    if (!r->nrows) {
-        fprintf(stderr, "hogbench report: no rows in %s%s\n", argv[optind],
-                r->nfiles > 1 ? " ..." : "");
-        goto done;
-    }
+    if (hb_rp_load_files(r, argv + optind) != 0) goto done;
     r->probes = hb_rp_alloc(&r->A, (size_t)(np + 1) * sizeof *r->probes);
     for (int k = 0; k < np; k++) {
         if (hb_rp_load_probe(r, probes[k], &r->probes[r->nprobes]) != 0) goto done;
         r->nprobes++;
     }
-    /* a machine's probe: the first with its hostname and CPU, a full one before a --quick one */
-    for (int a = 0; a < r->nm; a++)
-        for (int quick = 0; quick < 2 && r->m[a].probe < 0; quick++)
-            for (int k = 0; k < r->nprobes && r->m[a].probe < 0; k++)
-                if (r->probes[k].quick == quick && !strcmp(r->probes[k].host, r->m[a].host) &&
-                    !strcmp(r->probes[k].cpu, r->m[a].cpu))
-                    r->m[a].probe = k;
-    /* cells, orders, labels */
-    r->cell = hb_rp_alloc(&r->A, (size_t)r->nc * (size_t)r->nm * sizeof *r->cell);
-    for (size_t k = 0; k < (size_t)r->nc * (size_t)r->nm; k++) r->cell[k] = -1;
-    for (size_t i = r->nrows; i-- > 0;) { /* backwards: cells list rows in file order */
-        int *head =
-            &r->cell[(size_t)r->rows[i].config * (size_t)r->nm + (size_t)r->rows[i].machine];
-        r->rows[i].next = *head;
-        *head = (int)i;
-    }
-    r->mo = hb_rp_alloc(&r->A, (size_t)r->nm * sizeof *r->mo);
-    r->co = hb_rp_alloc(&r->A, (size_t)r->nc * sizeof *r->co);
-    for (int a = 0; a < r->nm; a++) r->mo[a] = a;
-    for (int a = 0; a < r->nc; a++) r->co[a] = a;
-    hb_rp_sort_ctx = r;
-    qsort(r->mo, (size_t)r->nm, sizeof *r->mo, hb_rp_cmp_machine);
-    qsort(r->co, (size_t)r->nc, sizeof *r->co, hb_rp_cmp_config);
-    hb_rp_label_machines(r);
-    hb_rp_label_configs(r);
-    r->baseline = r->mo[0]; /* default: the machine with the most finished rows, then the first */
-    for (int a = 1; a < r->nm; a++)
-        if (r->m[r->mo[a]].nok > r->m[r->baseline].nok) r->baseline = r->mo[a];
-    if (baseline) {
-        int found = -1, n = 0;
-        for (int a = 0; a < r->nm; a++)
-            if (!strcmp(r->m[a].label, baseline)) found = a, n = 1;
-        if (found < 0)
-            for (int a = 0; a < r->nm; a++)
-                if (strstr(r->m[a].label, baseline)) found = a, n++;
-        if (n != 1) {
-            fprintf(stderr,
-                    "hogbench report: --baseline '%s' matches %s; the machines are:", baseline,
-                    n ? "several machines" : "no machine");
-            for (int a = 0; a < r->nm; a++)
-                fprintf(stderr, "%s '%s'", a ? "," : "", r->m[r->mo[a]].label);
-            fprintf(stderr, "\n");
-            goto done;
-        }
-        r->baseline = found;
-    }
-    hb_error err = {{0}};
-    if (hb_out_dir(r->out, &err) != HB_OK) {
-        fprintf(stderr, "hogbench report: %s\n", err.msg);
-        rc = 1;
-        goto done;
-    }
-    hb_rp_doc d;
-    memset(&d, 0, sizeof d);
-    d.dir = r->out;
-    hb_rp_render(r, &d);
-    char path[4096];
-    if (!d.failed && !d.html.oom && !d.md.oom) {
-        snprintf(path, sizeof path, "%s/report.html", r->out);
-        if (hb_write_atomic(path, d.html.s, d.html.len, &d.err) != HB_OK) d.failed = 1;
-    }
-    if (!d.failed && !d.html.oom && !d.md.oom) {
-        snprintf(path, sizeof path, "%s/report.md", r->out);
-        if (hb_write_atomic(path, d.md.s, d.md.len, &d.err) != HB_OK) d.failed = 1;
-    }
-    if (d.html.oom || d.md.oom) snprintf(d.err.msg, sizeof d.err.msg, "out of memory");
-    hb_sb_free(&d.html);
-    hb_sb_free(&d.md);
-    if (d.failed || d.err.msg[0]) {
-        fprintf(stderr, "hogbench report: %s\n", d.err.msg);
+    hb_rp_arrange(r);
+    if (baseline && hb_rp_pick_baseline(r, baseline) != 0) goto done;
+    if (hb_rp_write(r) != 0) {
         rc = 1;
         goto done;
     }

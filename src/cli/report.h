@@ -125,6 +125,8 @@ typedef struct hb_rp_doc {
     int in_row, col;
 } hb_rp_doc;
 
+/* s with &, <, > and " escaped, for HTML text and attributes and for SVG. */
+void hb_html_esc(hb_sbuf *o, const char *s);
 void hb_doc_h2(hb_rp_doc *d, const char *id, const char *title);
 void hb_doc_h3(hb_rp_doc *d, const char *title);
 void hb_doc_p(hb_rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

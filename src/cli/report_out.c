@@ -10,7 +10,7 @@
 
 /* ------------------------------------------------------------------ the document writer */
 
-static void html_esc(hb_sbuf *o, const char *s) {
+void hb_html_esc(hb_sbuf *o, const char *s) {
     for (; *s; s++) {
         switch (*s) {
         case '&': hb_sb_puts(o, "&amp;"); break;
@@ -36,14 +36,14 @@ static void md_cell(hb_sbuf *o, const char *s) {
 
 void hb_doc_h2(hb_rp_doc *d, const char *id, const char *title) {
     hb_sb_printf(&d->html, "<h2 id=\"%s\">", id);
-    html_esc(&d->html, title);
+    hb_html_esc(&d->html, title);
     hb_sb_puts(&d->html, "</h2>\n");
     hb_sb_printf(&d->md, "\n## %s\n\n", title);
 }
 
 void hb_doc_h3(hb_rp_doc *d, const char *title) {
     hb_sb_puts(&d->html, "<h3>");
-    html_esc(&d->html, title);
+    hb_html_esc(&d->html, title);
     hb_sb_puts(&d->html, "</h3>\n");
     hb_sb_printf(&d->md, "\n### %s\n\n", title);
 }
@@ -55,7 +55,7 @@ void hb_doc_p(hb_rp_doc *d, const char *fmt, ...) {
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     hb_sb_puts(&d->html, "<p>");
-    html_esc(&d->html, buf);
+    hb_html_esc(&d->html, buf);
     hb_sb_puts(&d->html, "</p>\n");
     hb_sb_printf(&d->md, "%s\n\n", buf);
 }
@@ -65,7 +65,7 @@ void hb_doc_table(hb_rp_doc *d, int ncols, const char *const *head) {
     hb_sb_puts(&d->md, "|");
     for (int c = 0; c < ncols; c++) {
         hb_sb_puts(&d->html, "<th>");
-        html_esc(&d->html, head[c]);
+        hb_html_esc(&d->html, head[c]);
         hb_sb_puts(&d->html, "</th>");
         hb_sb_puts(&d->md, " ");
         md_cell(&d->md, head[c]);
@@ -103,7 +103,7 @@ void hb_doc_td(hb_rp_doc *d, const char *cls, const char *fmt, ...) {
         hb_sb_printf(&d->html, "<td class=\"%s\">", cls);
     else
         hb_sb_puts(&d->html, "<td>");
-    html_esc(&d->html, buf);
+    hb_html_esc(&d->html, buf);
     hb_sb_puts(&d->html, "</td>");
     const int bold = cls && strstr(cls, "bad");
     hb_sb_puts(&d->md, bold ? " **" : " ");
@@ -125,7 +125,7 @@ void hb_doc_svg(hb_rp_doc *d, const char *name, const hb_sbuf *svg, const char *
     hb_sb_puts(&d->html, "<figure>\n");
     hb_sb_put(&d->html, svg->s, svg->len);
     hb_sb_puts(&d->html, "<figcaption>");
-    html_esc(&d->html, caption);
+    hb_html_esc(&d->html, caption);
     hb_sb_puts(&d->html, "</figcaption>\n</figure>\n");
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.svg", d->dir, name);
@@ -527,14 +527,13 @@ static char *strip_threads(hb_rp *r, const hb_rp_config *c) {
     return k;
 }
 
-static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
-    hb_doc_h2(d, "scaling", "Thread scaling");
-    unsigned thr[64];
+/* The distinct thread counts of r's configs (at most cap), ascending; returns how many. */
+static int hb_rp_thread_counts(const hb_rp *r, unsigned *thr, int cap) {
     int nt = 0;
     for (int c = 0; c < r->nc; c++) {
         int seen = 0;
         for (int q = 0; q < nt; q++) seen |= thr[q] == r->c[c].threads;
-        if (!seen && nt < 64) thr[nt++] = r->c[c].threads;
+        if (!seen && nt < cap) thr[nt++] = r->c[c].threads;
     }
     for (int x = 1; x < nt; x++)
         for (int y = x; y > 0 && thr[y - 1] > thr[y]; y--) {
@@ -542,6 +541,13 @@ static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
             thr[y] = thr[y - 1];
             thr[y - 1] = t;
         }
+    return nt;
+}
+
+static void sec_scaling(hb_rp *r, hb_rp_doc *d) {
+    hb_doc_h2(d, "scaling", "Thread scaling");
+    unsigned thr[64];
+    const int nt = hb_rp_thread_counts(r, thr, 64);
     if (nt < 2) {
         hb_doc_p(d, "Only one thread count (%u) in these rows: no scaling curves.",
                  nt ? thr[0] : 0);
@@ -1038,7 +1044,7 @@ static void sec_missing(hb_rp *r, hb_rp_doc *d) {
 static void sec_method(hb_rp *r, hb_rp_doc *d) {
     hb_doc_h2(d, "method", "Method");
     hb_doc_p(
-        d, "Bytes and flops per update (src/cost.c, from the kernels each path calls; d = dim, "
+        d, "Bytes and flops per update (src/cli/cost.c, from the kernels each path calls; d = dim, "
            "L = d rounded up to 16 floats, one row = 4L bytes): per-sample SGD on mf/mf_bias "
            "(sgd_mf_run) does 8d + 5 flops (dot 2d, two row updates of a multiply and an FMA per "
            "element 6d; mf_bias + 8) and moves 16L + 12 bytes (both rows read and written, the "
@@ -1061,7 +1067,7 @@ static void sec_method(hb_rp *r, hb_rp_doc *d) {
 void hb_rp_render(hb_rp *r, hb_rp_doc *d) {
     hb_sb_puts(&d->html,
                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    html_esc(&d->html, r->title);
+    hb_html_esc(&d->html, r->title);
     hb_sb_puts(&d->html,
                "</title>\n<style>\n"
                "body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}\n"
@@ -1074,7 +1080,7 @@ void hb_rp_render(hb_rp *r, hb_rp_doc *d) {
                "td.bad{color:#b00020;font-weight:700;background:#fdecea}td.good{color:#1b7a1b}\n"
                "td.warn{color:#a05a00}figure{margin:12px 0}figcaption{font-size:12px;color:#555}\n"
                "</style>\n</head>\n<body>\n<h1>");
-    html_esc(&d->html, r->title);
+    hb_html_esc(&d->html, r->title);
     hb_sb_puts(&d->html, "</h1>\n");
     hb_sb_printf(&d->md, "# %s\n\n", r->title);
     sec_intro(r, d);

@@ -10,23 +10,11 @@ const char *const hb_rp_colors[RP_PALETTE] = {"#1f77b4", "#d62728", "#2ca02c", "
 
 enum { W = 760, H = 380, ML = 72, MR = 190, MT = 40, MB = 52 };
 
-static void hb_svg_esc(hb_sbuf *o, const char *s) {
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': hb_sb_puts(o, "&amp;"); break;
-        case '<': hb_sb_puts(o, "&lt;"); break;
-        case '>': hb_sb_puts(o, "&gt;"); break;
-        case '"': hb_sb_puts(o, "&quot;"); break;
-        default: hb_sb_put(o, s, 1);
-        }
-    }
-}
-
 static void hb_svg_text(hb_sbuf *o, double x, double y, const char *anchor, const char *extra,
                         const char *s) {
     hb_sb_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>", x, y, anchor,
                  extra ? extra : "");
-    hb_svg_esc(o, s);
+    hb_html_esc(o, s);
     hb_sb_puts(o, "</text>\n");
 }
 
@@ -40,7 +28,7 @@ static void hb_svg_open(hb_sbuf *o, const char *title, const char *xl, const cha
     hb_svg_text(o, ML + (W - ML - MR) / 2.0, H - 12, "middle", NULL, xl);
     hb_sb_printf(o, "<text transform=\"translate(16,%.1f) rotate(-90)\" text-anchor=\"middle\">",
                  MT + (H - MT - MB) / 2.0);
-    hb_svg_esc(o, yl);
+    hb_html_esc(o, yl);
     hb_sb_puts(o, "</text>\n");
 }
 
@@ -134,7 +122,7 @@ void hb_svg_lines(hb_sbuf *o, const char *title, const char *xl, const char *yl,
         for (int i = 0; i < s[k].n; i++) {
             hb_sb_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>",
                          PX(s[k].x[i]), PY(s[k].y[i]), col);
-            hb_svg_esc(o, s[k].name);
+            hb_html_esc(o, s[k].name);
             hb_sb_printf(o, ": %g, %.3g</title></circle>\n", s[k].x[i], s[k].y[i]);
         }
         if (nl < 63) {
@@ -172,9 +160,9 @@ void hb_svg_bars(hb_sbuf *o, const char *title, const char *yl, int ng, const ch
                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
                          "<title>",
                          x, MT + ph - h, bw * 0.92, h, hb_rp_colors[b % RP_PALETTE]);
-            hb_svg_esc(o, groups[g]);
+            hb_html_esc(o, groups[g]);
             hb_sb_puts(o, " ");
-            hb_svg_esc(o, bars[b]);
+            hb_html_esc(o, bars[b]);
             hb_sb_printf(o, ": %.2f</title></rect>\n", val);
             char lab[32];
             snprintf(lab, sizeof lab, "%.1f", val);
@@ -278,7 +266,7 @@ void hb_svg_roofline(hb_sbuf *o, const char *title, int nh, const char *const *h
                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" fill-opacity=\"0.8\">"
                 "<title>",
                 LX(s[k].x[i]), LY(s[k].y[i]), col);
-            hb_svg_esc(o, s[k].name);
+            hb_html_esc(o, s[k].name);
             hb_sb_printf(o, ": %.3g flop/B, %.3g GFLOP/s</title></circle>\n", s[k].x[i], s[k].y[i]);
         }
         if (nl < 64) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stats.h"
 
 static void hb_sweep_usage(FILE *f) {
     fprintf(f,
@@ -273,11 +274,6 @@ static int hb_scan_line(size_t line, int n, char **f, void *vctx) {
     return 0;
 }
 
-static int hb_cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median, min and max of the finite values among v[0..n) (sorted in place); 0 when none. */
 static int hb_stats(double *v, int n, double *med, double *lo, double *hi) {
     int m = 0;
@@ -285,7 +281,7 @@ static int hb_stats(double *v, int n, double *med, double *lo, double *hi) {
         if (isfinite(v[k])) v[m++] = v[k];
     if (!m) return 0;
     qsort(v, (size_t)m, sizeof *v, hb_cmp_double);
-    *med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    *med = hb_median_sorted(v, (size_t)m);
     *lo = v[0];
     *hi = v[m - 1];
     return m;
@@ -370,6 +366,173 @@ static void hb_sweep_summary(hb_sweep *w, const hb_dataset *ds, int skipped, int
 
 /* --------------------------------------------------------------------- main */
 
+/* The swept values of every list flag (--models, --optimizers, --dims, --threads, --isas) and
+ * --repeats. */
+typedef struct hb_sweep_axes {
+    int models[HB_MODEL_COUNT], optz[HB_OPT_COUNT], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
+        threads[HB_SWEEP_MAX_LIST];
+    int nm, no, nd, ni, nt;
+    uint32_t repeats;
+} hb_sweep_axes;
+
+/* Fills x from a's list flags. Returns 0, or 2 (printed). */
+static int hb_sweep_axes_parse(const hb_cli_args *a, hb_sweep_axes *x) {
+    x->nm = HB_MODEL_COUNT, x->no = 1, x->nd = 1, x->ni = 1, x->nt = 1;
+    for (int k = 0; k < HB_MODEL_COUNT; k++) x->models[k] = k;
+    x->optz[0] = -1; /* the preset's */
+    x->dims[0] = 0;
+    x->threads[0] = 0;
+    int bad = 0;
+    const char *v;
+    if ((v = a->val[HB_O_MODEL]) && strcmp(v, "all") != 0)
+        bad |= (x->nm = hb_sweep_list("--models", v, hb_parse_model,
+                                      "mf, mf_bias, mlp, mf_bias_bin or mlp_bin", x->models,
+                                      HB_MODEL_COUNT)) < 0;
+    if ((v = a->val[HB_O_OPT]))
+        bad |= (x->no = hb_sweep_list("--optimizers", v, hb_parse_opt,
+                                      "sgd, nadam, adagrad or adagrad-row", x->optz,
+                                      HB_OPT_COUNT)) < 0;
+    if ((v = a->val[HB_O_DIM]))
+        bad |= (x->nd = hb_sweep_list("--dims", v, hb_parse_dim, "an integer in 1..4096", x->dims,
+                                      HB_SWEEP_MAX_LIST)) < 0;
+    if ((v = a->val[HB_O_THREADS]))
+        bad |= (x->nt = hb_cli_threads("--threads", v, x->threads, HB_SWEEP_MAX_LIST)) < 0;
+    if ((v = a->val[HB_O_ISA]) && strcmp(v, "all") == 0) {
+        x->ni = 0;
+        for (int k = 0; k < HB_ISA_COUNT; k++)
+            if (hb_isa_supported((hb_isa)k)) x->isas[x->ni++] = k;
+    } else {
+        bad |= (x->ni = hb_sweep_list("--isas", v ? v : "auto", hb_parse_isa,
+                                      "auto, all, scalar, avx2, avx512 or neon (or $HOGBENCH_ISA "
+                                      "names an ISA this CPU cannot run)",
+                                      x->isas, HB_ISA_COUNT)) < 0;
+        for (int k = 0; k < x->ni && !bad; k++)
+            if (!hb_isa_supported((hb_isa)x->isas[k])) {
+                fprintf(stderr, "hogbench: --isas %s: this CPU or build cannot run it (best: %s; "
+                                "'all' takes every supported one)\n",
+                        hb_isa_name((hb_isa)x->isas[k]), hb_isa_name(hb_isa_best()));
+                bad = 1;
+            }
+    }
+    x->repeats = 1;
+    if (a->val[HB_O_REPEATS])
+        bad |= hb_cli_u32("--repeats", a->val[HB_O_REPEATS], 1, 1000, &x->repeats);
+    return bad ? 2 : 0;
+}
+
+/* Every config's parameters (the axes' product, in order), checked before any data is read.
+ * Returns 0, or 2 (printed). */
+static int hb_sweep_configs(hb_sweep *w, const hb_sweep_axes *x, const hb_cli_args *a,
+                            const char *preset, uint32_t eval_users) {
+    static unsigned char skip[HB_O_END];
+    skip[HB_O_DIM] = skip[HB_O_THREADS] = skip[HB_O_OPT] = 1;
+    static hb_cli_flag_use use; /* a flag is left out of the configs it does nothing for */
+    int c = 0;
+    for (int im = 0; im < x->nm; im++) {
+        for (int io = 0; io < x->no; io++)
+            for (int id = 0; id < x->nd; id++)
+                for (int ii = 0; ii < x->ni; ii++)
+                    for (int it = 0; it < x->nt; it++) {
+                        hb_run_cfg *rc = &w->cfgs[c++].rc;
+                        if (hb_cli_config_params(&rc->p, preset, (hb_model_kind)x->models[im],
+                                                 a, skip, x->optz[io], (uint32_t)x->dims[id],
+                                                 x->threads[it], &use) != 0)
+                            return 2;
+                        rc->p.eval_users = eval_users;
+                        rc->isa = (hb_isa)x->isas[ii];
+                        rc->preset = preset;
+                        rc->out_csv = w->out;
+                        rc->curves = a->val[HB_O_CURVES];
+                        rc->quiet = 1;
+                        rc->record_errors = 1;
+                        rc->on_epoch = hb_sweep_on_epoch;
+                        rc->on_epoch_ctx = w;
+                        hb_error err = {{0}};
+                        if (hb_params_check(&rc->p, &err) != HB_OK) {
+                            fprintf(stderr, "hogbench sweep: %s: %s\n",
+                                    hb_model_name(rc->p.model), err.msg);
+                            return 2;
+                        }
+                    }
+    }
+    return hb_cli_flags_used("sweep", a, skip, &use) != 0 ? 2 : 0;
+}
+
+#ifdef HB_WITH_MPI
+/* Under mpirun: rank 0 hands the runs out and writes every row; the others train. Returns the
+ * exit code. */
+static int hb_sweep_mpi(hb_sweep *w, const hb_dataset *ds, int *diverged, int *errors) {
+    const hb_run_cfg **cp = malloc((size_t)w->ncfg * sizeof *cp);
+    int *rcfg = malloc((size_t)w->nruns * sizeof *rcfg), *rdone = malloc((size_t)w->nruns * sizeof *rdone);
+    uint32_t *rrep = malloc((size_t)w->nruns * sizeof *rrep);
+    if (!cp || !rcfg || !rdone || !rrep) {
+        fprintf(stderr, "hogbench sweep: out of memory\n");
+        return 1;
+    }
+    for (int k = 0; k < w->ncfg; k++) cp[k] = &w->cfgs[k].rc;
+    for (int k = 0; k < w->nruns; k++) {
+        rcfg[k] = w->runs[k].cfg;
+        rrep[k] = w->runs[k].repeat;
+        rdone[k] = w->runs[k].done;
+    }
+    const int rc = hb_mpi_sweep(cp, rcfg, rrep, rdone, w->nruns, ds, &w->ndone_now, diverged,
+                                errors);
+    free(cp);
+    free(rcfg);
+    free(rdone);
+    free(rrep);
+    return rc;
+}
+#endif
+
+/* Every run not yet in the file, in order: each trained, evaluated and appended, with the
+ * interrupt note kept current. Returns 0, or 1 when a row could not be written. */
+static int hb_sweep_run_all(hb_sweep *w, const hb_dataset *ds, uint32_t repeats, int skipped,
+                            int *diverged, int *errors) {
+    for (w->cur = 0; w->cur < w->nruns; w->cur++) {
+        hb_sweep_run *run = &w->runs[w->cur];
+        if (run->done) continue;
+        hb_sweep_cfg *sc = &w->cfgs[run->cfg];
+        hb_run_cfg cfg = sc->rc;
+        cfg.repeat = run->repeat;
+        snprintf(w->label, sizeof w->label, "%s %s dim %u, %d thr, %s, repeat %u/%u",
+                 hb_model_name(cfg.p.model), hb_optimizer_name(cfg.p.optimizer),
+                 cfg.p.dim, cfg.p.threads, hb_isa_name(cfg.isa), run->repeat, repeats);
+        char note[1024];
+        snprintf(note, sizeof note,
+                 "%shogbench sweep: interrupted during run %d/%d (%s): it was dropped; %s keeps "
+                 "every finished row (%d written by this sweep, %d before); rerun the same command "
+                 "to resume\n",
+                 w->tty ? "\r\033[K" : "", w->ndone_now + 1, w->ntodo, w->label, w->out, w->ndone_now,
+                 skipped);
+        hb_cli_interrupt_note(note);
+        w->run_t0 = hb_now();
+        hb_sweep_progress(w, 0);
+        hb_run_out o;
+        const int x = hb_cli_execute(&cfg, ds, &o);
+        run->secs = hb_now() - w->run_t0;
+        if (x != 0) { /* a row could not be written (or the ISA vanished): stop */
+            if (w->tty) fputc('\n', stderr);
+            fprintf(stderr, "hogbench sweep: stopped at run %d/%d (%s); %s keeps %d rows written "
+                            "by this sweep\n", w->ndone_now + 1, w->ntodo, w->label, w->out,
+                    w->ndone_now);
+            return 1;
+        }
+        sc->time_sum += run->secs;
+        sc->time_n++;
+        w->ndone_now++;
+        if (o.st != HB_OK) {
+            const int div = o.st == HB_ERR_DIVERGED;
+            *diverged += div;
+            *errors += !div;
+            if (w->tty || !div)
+                fprintf(stderr, "%shogbench sweep: %s: %s (recorded as %s)\n",
+                        w->tty ? "\r\033[K" : "", w->label, o.msg, div ? "diverged" : "error");
+        }
+    }
+    return 0;
+}
+
 int hb_cmd_sweep(int argc, char **argv) {
     static const struct option opts[] = {
         HB_CLI_TRAIN_OPTIONS,           {"models", 1, 0, HB_O_MODEL},
@@ -396,50 +559,12 @@ int hb_cmd_sweep(int argc, char **argv) {
                         "rerunning resumes)\n");
         return 2;
     }
-    static int models[HB_MODEL_COUNT], optz[HB_OPT_COUNT], dims[HB_SWEEP_MAX_LIST], isas[HB_ISA_COUNT],
-        threads[HB_SWEEP_MAX_LIST];
-    int nm = HB_MODEL_COUNT, no = 1, nd = 1, ni = 1, nt = 1;
-    for (int k = 0; k < HB_MODEL_COUNT; k++) models[k] = k;
-    optz[0] = -1; /* the preset's */
-    dims[0] = 0;
-    threads[0] = 0;
-    int bad = 0;
-    const char *v;
-    if ((v = a.val[HB_O_MODEL]) && strcmp(v, "all") != 0)
-        bad |= (nm = hb_sweep_list("--models", v, hb_parse_model,
-                                   "mf, mf_bias, mlp, mf_bias_bin or mlp_bin", models,
-                                   HB_MODEL_COUNT)) < 0;
-    if ((v = a.val[HB_O_OPT]))
-        bad |= (no = hb_sweep_list("--optimizers", v, hb_parse_opt, "sgd, nadam, adagrad or adagrad-row", optz, HB_OPT_COUNT)) < 0;
-    if ((v = a.val[HB_O_DIM]))
-        bad |= (nd = hb_sweep_list("--dims", v, hb_parse_dim, "an integer in 1..4096", dims,
-                                   HB_SWEEP_MAX_LIST)) < 0;
-    if ((v = a.val[HB_O_THREADS]))
-        bad |= (nt = hb_cli_threads("--threads", v, threads, HB_SWEEP_MAX_LIST)) < 0;
-    if ((v = a.val[HB_O_ISA]) && strcmp(v, "all") == 0) {
-        ni = 0;
-        for (int k = 0; k < HB_ISA_COUNT; k++)
-            if (hb_isa_supported((hb_isa)k)) isas[ni++] = k;
-    } else {
-        bad |= (ni = hb_sweep_list("--isas", v ? v : "auto", hb_parse_isa,
-                                   "auto, all, scalar, avx2, avx512 or neon (or $HOGBENCH_ISA "
-                                   "names an ISA this CPU cannot run)",
-                                   isas, HB_ISA_COUNT)) < 0;
-        for (int k = 0; k < ni && !bad; k++)
-            if (!hb_isa_supported((hb_isa)isas[k])) {
-                fprintf(stderr, "hogbench: --isas %s: this CPU or build cannot run it (best: %s; "
-                                "'all' takes every supported one)\n",
-                        hb_isa_name((hb_isa)isas[k]), hb_isa_name(hb_isa_best()));
-                bad = 1;
-            }
-    }
-    uint32_t repeats = 1;
-    if (a.val[HB_O_REPEATS]) bad |= hb_cli_u32("--repeats", a.val[HB_O_REPEATS], 1, 1000, &repeats);
-    if (bad) return 2;
-    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load); /* standard: no seed filter */
-    const long ncfg = (long)nm * no * nd * ni * nt;
-    if (ncfg * (long)repeats > HB_SWEEP_MAX_RUNS) {
-        fprintf(stderr, "hogbench sweep: %ld runs is more than %d\n", ncfg * (long)repeats,
+    static hb_sweep_axes x;
+    if (hb_sweep_axes_parse(&a, &x) != 0) return 2;
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load); /* standard: no notebook filter */
+    const long ncfg = (long)x.nm * x.no * x.nd * x.ni * x.nt;
+    if (ncfg * (long)x.repeats > HB_SWEEP_MAX_RUNS) {
+        fprintf(stderr, "hogbench sweep: %ld runs is more than %d\n", ncfg * (long)x.repeats,
                 HB_SWEEP_MAX_RUNS);
         return 2;
     }
@@ -448,44 +573,17 @@ int hb_cmd_sweep(int argc, char **argv) {
     hb_sweep w = {.ncfg = (int)ncfg, .out = a.val[HB_O_OUT], .tty = isatty(STDERR_FILENO) &&
                                                                     !a.seen[HB_O_QUIET]};
     w.cfgs = calloc((size_t)ncfg, sizeof *w.cfgs);
-    w.nruns = (int)(ncfg * repeats);
+    w.nruns = (int)(ncfg * x.repeats);
     w.runs = calloc((size_t)w.nruns, sizeof *w.runs);
     if (!w.cfgs || !w.runs) {
         fprintf(stderr, "hogbench sweep: out of memory\n");
         return 1;
     }
-    static unsigned char skip[HB_O_END];
-    skip[HB_O_DIM] = skip[HB_O_THREADS] = skip[HB_O_OPT] = 1;
-    static hb_cli_flag_use use; /* a flag is left out of the configs it does nothing for */
-    int c = 0;
-    for (int im = 0; im < nm; im++) {
-        for (int io = 0; io < no; io++)
-            for (int id = 0; id < nd; id++)
-                for (int ii = 0; ii < ni; ii++)
-                    for (int it = 0; it < nt; it++) {
-                        hb_run_cfg *rc = &w.cfgs[c++].rc;
-                        if (hb_cli_config_params(&rc->p, preset, (hb_model_kind)models[im], &a,
-                                                 skip, optz[io], (uint32_t)dims[id], threads[it],
-                                                 &use) != 0)
-                            return 2;
-                        rc->p.eval_users = eval_users;
-                        rc->isa = (hb_isa)isas[ii];
-                        rc->preset = preset;
-                        rc->out_csv = w.out;
-                        rc->curves = a.val[HB_O_CURVES];
-                        rc->quiet = 1;
-                        rc->record_errors = 1;
-                        rc->on_epoch = hb_sweep_on_epoch;
-                        rc->on_epoch_ctx = &w;
-                        hb_error err = {{0}};
-                        if (hb_params_check(&rc->p, &err) != HB_OK) {
-                            fprintf(stderr, "hogbench sweep: %s: %s\n",
-                                    hb_model_name(rc->p.model), err.msg);
-                            return 2;
-                        }
-                    }
+    if (hb_sweep_configs(&w, &x, &a, preset, eval_users) != 0) {
+        free(w.cfgs);
+        free(w.runs);
+        return 2;
     }
-    if (hb_cli_flags_used("sweep", &a, skip, &use) != 0) return 2;
     if (hb_cli_signals_install() != 0)
         fprintf(stderr, "hogbench sweep: cannot watch for Ctrl-C; it will stop the process "
                         "without a note\n");
@@ -495,7 +593,11 @@ int hb_cmd_sweep(int argc, char **argv) {
      * never the training --seed: repeats with other seeds share the test set */
     const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds, &data,
                                           a.seen[HB_O_QUIET]);
-    if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
+    if (lrc != 0) { /* 2: a split or spec the data cannot take */
+        free(w.cfgs);
+        free(w.runs);
+        return lrc;
+    }
     for (int k = 0; k < w.ncfg; k++) {
         static hb_row row;
         w.cfgs[k].rc.data = data;
@@ -508,7 +610,7 @@ int hb_cmd_sweep(int argc, char **argv) {
     const int mrank = hb_mpi_rank(), msize = hb_mpi_size();
     int files_ok = mrank != 0 || hb_cli_outputs_check(&w.cfgs[0].rc, ds, "sweep") == 0;
     int r = 0;
-    for (uint32_t rep = 1; rep <= repeats; rep++)
+    for (uint32_t rep = 1; rep <= x.repeats; rep++)
         for (int k = 0; k < w.ncfg; k++) w.runs[r++] = (hb_sweep_run){k, rep, 0, 0};
     if (files_ok && mrank == 0 && access(w.out, F_OK) == 0) {
         hb_scan_ctx sc = {.w = &w};
@@ -520,6 +622,8 @@ int hb_cmd_sweep(int argc, char **argv) {
     }
     if (!hb_mpi_agree(files_ok)) {
         hb_dataset_free(&ds);
+        free(w.cfgs);
+        free(w.runs);
         return 1;
     }
     int skipped = 0;
@@ -527,30 +631,13 @@ int hb_cmd_sweep(int argc, char **argv) {
     w.ntodo = w.nruns - skipped;
     if (w.tty)
         fprintf(stderr, "hogbench sweep: %d configs x %u repeats = %d runs; %d already in %s "
-                        "(skipped), %d to run\n", w.ncfg, repeats, w.nruns, skipped, w.out, w.ntodo);
+                        "(skipped), %d to run\n", w.ncfg, x.repeats, w.nruns, skipped, w.out, w.ntodo);
 
     int diverged = 0, errors = 0, rc = 0;
     w.t0 = hb_now();
 #ifdef HB_WITH_MPI
-    if (msize > 1) { /* rank 0 hands the runs out and writes every row; the others train */
-        const hb_run_cfg **cp = malloc((size_t)w.ncfg * sizeof *cp);
-        int *rcfg = malloc((size_t)w.nruns * sizeof *rcfg), *rdone = malloc((size_t)w.nruns * sizeof *rdone);
-        uint32_t *rrep = malloc((size_t)w.nruns * sizeof *rrep);
-        if (!cp || !rcfg || !rdone || !rrep) {
-            fprintf(stderr, "hogbench sweep: out of memory\n");
-            return 1;
-        }
-        for (int k = 0; k < w.ncfg; k++) cp[k] = &w.cfgs[k].rc;
-        for (int k = 0; k < w.nruns; k++) {
-            rcfg[k] = w.runs[k].cfg;
-            rrep[k] = w.runs[k].repeat;
-            rdone[k] = w.runs[k].done;
-        }
-        rc = hb_mpi_sweep(cp, rcfg, rrep, rdone, w.nruns, ds, &w.ndone_now, &diverged, &errors);
-        free(cp);
-        free(rcfg);
-        free(rdone);
-        free(rrep);
+    if (msize > 1) {
+        rc = hb_sweep_mpi(&w, ds, &diverged, &errors);
         if (mrank != 0) { /* rank 0 sums up */
             hb_dataset_free(&ds);
             free(w.cfgs);
@@ -559,48 +646,7 @@ int hb_cmd_sweep(int argc, char **argv) {
         }
     }
 #endif
-    for (w.cur = msize > 1 ? w.nruns : 0; w.cur < w.nruns; w.cur++) {
-        hb_sweep_run *run = &w.runs[w.cur];
-        if (run->done) continue;
-        hb_sweep_cfg *sc = &w.cfgs[run->cfg];
-        hb_run_cfg cfg = sc->rc;
-        cfg.repeat = run->repeat;
-        snprintf(w.label, sizeof w.label, "%s %s dim %u, %d thr, %s, repeat %u/%u",
-                 hb_model_name(cfg.p.model), hb_optimizer_name(cfg.p.optimizer),
-                 cfg.p.dim, cfg.p.threads, hb_isa_name(cfg.isa), run->repeat, repeats);
-        char note[1024];
-        snprintf(note, sizeof note,
-                 "%shogbench sweep: interrupted during run %d/%d (%s): it was dropped; %s keeps "
-                 "every finished row (%d written by this sweep, %d before); rerun the same command "
-                 "to resume\n",
-                 w.tty ? "\r\033[K" : "", w.ndone_now + 1, w.ntodo, w.label, w.out, w.ndone_now,
-                 skipped);
-        hb_cli_interrupt_note(note);
-        w.run_t0 = hb_now();
-        hb_sweep_progress(&w, 0);
-        hb_run_out o;
-        const int x = hb_cli_execute(&cfg, ds, &o);
-        run->secs = hb_now() - w.run_t0;
-        if (x != 0) { /* a row could not be written (or the ISA vanished): stop */
-            if (w.tty) fputc('\n', stderr);
-            fprintf(stderr, "hogbench sweep: stopped at run %d/%d (%s); %s keeps %d rows written "
-                            "by this sweep\n", w.ndone_now + 1, w.ntodo, w.label, w.out,
-                    w.ndone_now);
-            rc = 1;
-            break;
-        }
-        sc->time_sum += run->secs;
-        sc->time_n++;
-        w.ndone_now++;
-        if (o.st != HB_OK) {
-            const int div = o.st == HB_ERR_DIVERGED;
-            diverged += div;
-            errors += !div;
-            if (w.tty || !div)
-                fprintf(stderr, "%shogbench sweep: %s: %s (recorded as %s)\n",
-                        w.tty ? "\r\033[K" : "", w.label, o.msg, div ? "diverged" : "error");
-        }
-    }
+    if (msize <= 1) rc = hb_sweep_run_all(&w, ds, x.repeats, skipped, &diverged, &errors);
     hb_cli_interrupt_note(NULL);
     if (w.tty) fprintf(stderr, "\r\033[K");
     hb_sweep_summary(&w, ds, skipped, diverged, errors);

@@ -25,29 +25,21 @@ static void hb_tune_usage(FILE *f) {
         "Budget: N x 1.5 x epochs epochs on 1-F of the training data, plus the final run.\n");
 }
 
-/* Takes "FLAG X" / FLAG=X (a number in [lo, hi]) out of argv. */
-static int hb_take_double(int *argc, char **argv, const char *flag, double lo, double hi,
-                          double *out) {
-    const size_t len = strlen(flag);
-    int w = 1;
-    for (int k = 1; k < *argc; k++) {
-        const char *a = argv[k];
-        if (strncmp(a, flag, len) != 0 || (a[len] != '\0' && a[len] != '=')) {
-            argv[w++] = argv[k];
-            continue;
-        }
-        const char *v = a[len] == '=' ? a + len + 1 : k + 1 < *argc ? argv[++k] : NULL;
-        char *e = NULL;
-        const double x = v ? strtod(v, &e) : NAN;
-        if (!v || *e || !(x >= lo && x <= hi)) {
-            fprintf(stderr, "hogbench tune: %s '%s': expected a number in [%g, %g]\n", flag,
-                    v ? v : "", lo, hi);
-            return 2;
-        }
-        *out = x;
+/* --val-frac X: a number in [lo, hi] (hb_cli_take's callback). */
+typedef struct {
+    double lo, hi, *out;
+} hb_take_double_ctx;
+
+static int hb_take_double_one(const char *flag, const char *v, void *vctx) {
+    const hb_take_double_ctx *c = vctx;
+    char *e = NULL;
+    const double x = v ? strtod(v, &e) : NAN;
+    if (!v || *e || !(x >= c->lo && x <= c->hi)) {
+        fprintf(stderr, "hogbench tune: %s '%s': expected a number in [%g, %g]\n", flag,
+                v ? v : "", c->lo, c->hi);
+        return 2;
     }
-    argv[w] = NULL;
-    *argc = w;
+    *c->out = x;
     return 0;
 }
 
@@ -68,6 +60,26 @@ static void hb_trial_epoch(const hb_epoch_stats *s, void *vctx) {
 
 static double hb_draw(hb_rng *r, double lo, double hi) { return lo + (hi - lo) * hb_rng_double(r); }
 
+/* A trial's lr, reg and dim drawn around the preset's p0: lr within 2^+-1.5, reg within
+ * 2^+-2 (or 0 or 10^-3..10^-1 when p0's is 0), dim halved, kept or doubled (4..1024). */
+static void hb_tune_draw(hb_rng *rng, const hb_train_params *p0, hb_train_params *p) {
+    p->lr = (float)(p0->lr * pow(2.0, hb_draw(rng, -1.5, 1.5)));
+    p->reg = p0->reg > 0 ? (float)(p0->reg * pow(2.0, hb_draw(rng, -2, 2)))
+                         : (float)(hb_rng_double(rng) < 0.5 ? 0.0 : pow(10.0, hb_draw(rng, -3, -1)));
+    const double dm = (double)p0->dim * pow(2.0, (double)((int)hb_rng_below(rng, 3) - 1));
+    p->dim = (uint32_t)(dm < 4 ? 4 : dm > 1024 ? 1024 : dm);
+}
+
+/* What every trial runs: emax epochs, the validation metric checked every epoch (pointwise),
+ * no stop at a target, quiet. */
+static void hb_tune_trial_params(hb_train_params *p, uint32_t emax, int binary) {
+    p->epochs = emax;
+    p->target = binary ? HB_TARGET_LOGLOSS : HB_TARGET_RMSE;
+    p->target_value = 0;
+    p->target_stop = 0;
+    p->eval_every = 1;
+}
+
 int hb_cmd_tune(int argc, char **argv) {
     static const struct option opts[] = {HB_CLI_TRAIN_OPTIONS, {0, 0, 0, 0}};
     static hb_cli_args a;
@@ -78,7 +90,8 @@ int hb_cmd_tune(int argc, char **argv) {
         hb_cli_take_u32("tune", &argc, argv, "--eval-users", 1, UINT32_MAX, &eval_users) != 0 ||
         hb_cli_take_u32("tune", &argc, argv, "--trials", 1, 1000, &trials) != 0 ||
         hb_cli_take_u32("tune", &argc, argv, "--tune-seed", 0, UINT32_MAX, &tseed) != 0 ||
-        hb_take_double(&argc, argv, "--val-frac", 0.01, 0.5, &frac) != 0)
+        hb_cli_take(&argc, argv, "--val-frac", hb_take_double_one,
+                    &(hb_take_double_ctx){0.01, 0.5, &frac}) != 0)
         return 2;
     if (hb_cli_parse("tune", argc, argv, opts, &a) != 0) return 2;
     if (a.seen[HB_O_HELP]) {
@@ -143,18 +156,8 @@ int hb_cmd_tune(int argc, char **argv) {
     const double t0 = hb_now();
     for (uint32_t t = 0; t < trials; t++) {
         hb_train_params p = p0;
-        if (t > 0) { /* the first trial is the preset as given */
-            p.lr = (float)(p0.lr * pow(2.0, hb_draw(&rng, -1.5, 1.5)));
-            p.reg = p0.reg > 0 ? (float)(p0.reg * pow(2.0, hb_draw(&rng, -2, 2)))
-                               : (float)(hb_rng_double(&rng) < 0.5 ? 0.0 : pow(10.0, hb_draw(&rng, -3, -1)));
-            const double dm = (double)p0.dim * pow(2.0, (double)((int)hb_rng_below(&rng, 3) - 1));
-            p.dim = (uint32_t)(dm < 4 ? 4 : dm > 1024 ? 1024 : dm);
-        }
-        p.epochs = emax;
-        p.target = binary ? HB_TARGET_LOGLOSS : HB_TARGET_RMSE; /* pointwise checks every epoch */
-        p.target_value = 0;
-        p.target_stop = 0;
-        p.eval_every = 1;
+        if (t > 0) hb_tune_draw(&rng, &p0, &p); /* the first trial is the preset as given */
+        hb_tune_trial_params(&p, emax, binary);
         hb_trial_ctx c = {INFINITY, 0};
         hb_model *m = NULL;
         hb_train_result res;

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "data_internal.h"
+#include "parse.h"
+#include "split.h"
 
 #define HB_MAX_ARGS 64
 

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data_internal.h"
+#include "assemble.h"
+#include "cache.h"
+#include "parse.h"
+#include "split.h"
 
 static void hb_check_msg(const hb_error *err) {
     if (!err->msg[0]) abort(); /* every failure must say what went wrong */

@@ -61,17 +61,10 @@ hb_status hb_write_atomic(const char *path, const void *data, size_t len, hb_err
     hb_atomic out; /* src/files.c: the one place that replaces a user's file */
     hb_status st = hb_atomic_open(&out, "", path, err);
     if (st != HB_OK) return st;
-    const char *p = data;
-    while (len) {
-        const ssize_t w = write(out.fd, p, len);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            st = hb_fail(err, HB_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-            hb_atomic_abort(&out);
-            return st;
-        }
-        p += w;
-        len -= (size_t)w;
+    if (hb_write_all(out.fd, data, len) != 0) {
+        st = hb_fail(err, HB_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+        hb_atomic_abort(&out);
+        return st;
     }
     return hb_atomic_commit(&out, err);
 }

@@ -5,13 +5,12 @@
 
 #include "stats.h"
 
-static int hb_cmp_double(const void *a, const void *b) {
+int hb_cmp_double(const void *a, const void *b) {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* Median of an array sorted in place. */
-static double hb_median_sorted(const double *s, size_t n) {
+double hb_median_sorted(const double *s, size_t n) {
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "data_internal.h"
+#include "fetch.h"
 
 extern char **environ;
 
@@ -214,17 +214,6 @@ static int hb_md5_from_sidecar(const char *path, char *hex) {
     return found ? 0 : -1;
 }
 
-static int hb_has_ratings(const char *dir) {
-    static const char *const files[] = {"u.data", "ratings.dat", "ratings.csv"};
-    for (int k = 0; k < 3; k++) {
-        char p[4500];
-        struct stat sb;
-        snprintf(p, sizeof p, "%s/%s", dir, files[k]);
-        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) return 1;
-    }
-    return 0;
-}
-
 static int hb_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
     (void)sb;
     (void)ftw;
@@ -279,7 +268,7 @@ static hb_status hb_fetch_into(int a, const char *name, const char *stage, const
     }
     if (rc != 0) return hb_fail(err, HB_ERR_IO, "%s: unpacking failed (exit %d)", url, rc);
     snprintf(unpacked, sizeof unpacked, "%s/%s", stage, hb_archives[a].folder);
-    if (!hb_has_ratings(unpacked))
+    if (!hb_ratings_file_in(unpacked, NULL, 0, NULL, NULL))
         return hb_fail(err, HB_ERR_PARSE, "%s: unpacked, but it holds no %s/ with u.data, "
                        "ratings.dat or ratings.csv", url, hb_archives[a].folder);
     return HB_OK;
@@ -296,7 +285,7 @@ hb_status hb_fetch(const char *name, const char *dir, const char *base_url, cons
     if (md5 && !hb_is_md5(md5))
         return hb_fail(err, HB_ERR_ARG, "--md5 '%s': expected 32 hexadecimal digits", md5);
     snprintf(unpacked, cap, "%s/%s", dir, hb_archives[a].folder);
-    if (hb_has_ratings(unpacked)) return HB_OK; /* already there */
+    if (hb_ratings_file_in(unpacked, NULL, 0, NULL, NULL)) return HB_OK; /* already there */
     /* Everything is made in a fresh folder, moved into place only when complete: a failure
      * leaves nothing this call created (not DIR either, when it made it). */
     struct stat sb;

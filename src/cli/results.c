@@ -91,19 +91,6 @@ static size_t hb_csv_line(char *buf, size_t cap, const hb_row *r, int header) {
     return at;
 }
 
-static int hb_write_all(int fd, const char *b, size_t n) {
-    while (n) {
-        ssize_t w = write(fd, b, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        b += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 hb_status hb_csv_buf_add(hb_csv_buf *b, const hb_row *r) {
     static char line[HB_CSV_MAX_COLS * 600];
     if (!b->head) {

@@ -7,6 +7,10 @@
 /* Median of x[0..n) (the mean of the two middle values when n is even); x is not modified.
  * NAN when n is 0 or memory runs out. */
 double hb_median(const double *x, size_t n);
+/* The median of s[0..n) already sorted ascending (n >= 1). */
+double hb_median_sorted(const double *s, size_t n);
+/* qsort's comparison for doubles, ascending. */
+int hb_cmp_double(const void *a, const void *b);
 
 /* Median absolute deviation from the median, unscaled (multiply by 1.4826 for a normal
  * sigma). NAN when n is 0. */
