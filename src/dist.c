@@ -475,6 +475,11 @@ static int hb_dist_setup(hb_dist *d, hb_net *net, const hb_model *m, const hb_da
     return 1;
 }
 
+/* One rank's training loop. Long (about 180 lines) for a reason: within each epoch the posted
+ * receives and sends of the ring, the training of the block in hand, the agreement on errors
+ * and the communication timing interleave step by step, and every piece reads the same
+ * request arrays and slot indices; cut apart, each part would take a dozen of them as
+ * arguments. Setup (hb_dist_setup), the layout (hb_layout) and evaluation are separate. */
 static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm comm,
                                   hb_epoch_cb cb, void *ctx, hb_train_result *res,
                                   hb_error *err) {

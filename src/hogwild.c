@@ -413,6 +413,66 @@ static void hb_target_check(const hb_train_params *p, hb_train_result *res, cons
     res->seconds_to_target_with_eval = train_s + res->check_seconds;
 }
 
+/* Per-row L2 weights (--reg-rows): mean count / the row's count, into m->rw_u, m->rw_i. */
+static hb_status hb_row_weights(hb_model *m, const hb_dataset *ds, hb_error *err) {
+    m->rw_u = calloc(m->n_users, sizeof *m->rw_u);
+    m->rw_i = calloc(m->n_items, sizeof *m->rw_i);
+    if (!m->rw_u || !m->rw_i) return hb_fail(err, HB_ERR_NOMEM, "out of memory for row weights");
+    for (size_t n = 0; n < ds->n_train; n++) {
+        m->rw_u[ds->train[n].u] += 1.0f;
+        m->rw_i[ds->train[n].i] += 1.0f;
+    }
+    const float cu = (float)ds->n_train / (float)m->n_users, ci = (float)ds->n_train / (float)m->n_items;
+    for (uint32_t u = 0; u < m->n_users; u++) m->rw_u[u] = m->rw_u[u] > 0 ? cu / m->rw_u[u] : 0;
+    for (uint32_t i = 0; i < m->n_items; i++) m->rw_i[i] = m->rw_i[i] > 0 ? ci / m->rw_i[i] : 0;
+    return HB_OK;
+}
+
+/* One epoch of the blocked schedule: G strata of G blocks that share no user and no item. */
+static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
+                             hb_grid *grid, hb_rng *rng, const hb_dataset *ds, float lr,
+                             float span, pthread_mutex_t *dense) {
+    const uint32_t G = grid->G;
+    /* per-block shuffles seeded by (seed, epoch, block): the same for any thread count */
+    hb_shuffle_u32(grid->sorder, G, rng);
+    hb_shuffle_u32(grid->cperm, G, rng);
+    const uint64_t eseed = hb_rng_next(rng);
+#pragma omp parallel num_threads(T)
+    {
+        hb_fp_flush_subnormals();
+        hb_worker *w = &ws[omp_get_thread_num()];
+        if (!grid->sorted) { /* the same for every thread */
+#pragma omp for schedule(dynamic, 1)
+            for (size_t b = 0; b < (size_t)G * G; b++) {
+                hb_rng br;
+                hb_rng_seed(&br, eseed ^ (b * 0x9e3779b97f4a7c15ULL));
+                hb_shuffle(grid->r + grid->off[b], grid->off[b + 1] - grid->off[b], &br);
+            }
+        }
+        for (uint32_t s = 0; s < G; s++) {
+            /* stratum s: row block b with column block cperm[(b + sorder[s]) % G] */
+#pragma omp for schedule(dynamic, 1)
+            for (uint32_t b = 0; b < G; b++) {
+                const size_t blk = (size_t)b * G + grid->cperm[(b + grid->sorder[s]) % G];
+                hb_worker_run(m, k, w, grid->r + grid->off[blk],
+                              grid->off[blk + 1] - grid->off[blk], lr, ds->r_min, span, dense);
+            }
+        }
+    }
+}
+
+/* The message for a diverged epoch (hb_diverged said so), naming the bound it passed. */
+static hb_status hb_diverged_fail(hb_error *err, uint32_t epoch, double loss, double first,
+                                  double ref) {
+    if (!isfinite(loss))
+        return hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g)", epoch, loss);
+    if (loss > 1e3 * first)
+        return hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, over 1000x "
+                       "epoch 1's %g)", epoch, loss, first);
+    return hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, over 100x that "
+                   "of predicting 0, %.3g)", epoch, loss, ref);
+}
+
 static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                               hb_epoch_cb cb, void *ctx, hb_train_result *res, hb_error *err) {
     const hb_train_params *p = &m->p;
@@ -437,18 +497,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     for (int t = 0; t < T && st == HB_OK; t++)
         if (hb_worker_init(&ws[t], m) != HB_OK)
             st = hb_fail(err, HB_ERR_NOMEM, "out of memory for worker %d's buffers", t);
-    if (st == HB_OK && p->reg_rows) { /* per-row L2 weights: mean count / row count */
-        m->rw_u = calloc(m->n_users, sizeof *m->rw_u);
-        m->rw_i = calloc(m->n_items, sizeof *m->rw_i);
-        if (!m->rw_u || !m->rw_i) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for row weights");
-        for (size_t n = 0; st == HB_OK && n < ds->n_train; n++) {
-            m->rw_u[ds->train[n].u] += 1.0f;
-            m->rw_i[ds->train[n].i] += 1.0f;
-        }
-        const float cu = (float)ds->n_train / (float)m->n_users, ci = (float)ds->n_train / (float)m->n_items;
-        for (uint32_t u = 0; st == HB_OK && u < m->n_users; u++) m->rw_u[u] = m->rw_u[u] > 0 ? cu / m->rw_u[u] : 0;
-        for (uint32_t i = 0; st == HB_OK && i < m->n_items; i++) m->rw_i[i] = m->rw_i[i] > 0 ? ci / m->rw_i[i] : 0;
-    }
+    if (st == HB_OK && p->reg_rows) st = hb_row_weights(m, ds, err);
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
     /* the dense MLP weights' lock; none with one thread or without dense weights */
     pthread_mutex_t dense_lock, *dense = NULL;
@@ -469,33 +518,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
         const double t0 = hb_now();
         if (blocked) {
-            /* per-block shuffles seeded by (seed, epoch, block): the same for any thread count */
-            hb_shuffle_u32(grid.sorder, G, &rng);
-            hb_shuffle_u32(grid.cperm, G, &rng);
-            const uint64_t eseed = hb_rng_next(&rng);
-#pragma omp parallel num_threads(T)
-            {
-                hb_fp_flush_subnormals();
-                hb_worker *w = &ws[omp_get_thread_num()];
-                if (!grid.sorted) { /* the same for every thread */
-#pragma omp for schedule(dynamic, 1)
-                    for (size_t b = 0; b < (size_t)G * G; b++) {
-                        hb_rng br;
-                        hb_rng_seed(&br, eseed ^ (b * 0x9e3779b97f4a7c15ULL));
-                        hb_shuffle(grid.r + grid.off[b], grid.off[b + 1] - grid.off[b], &br);
-                    }
-                }
-                for (uint32_t s = 0; s < G; s++) {
-                    /* stratum s: row block b with column block cperm[(b + sorder[s]) % G] */
-#pragma omp for schedule(dynamic, 1)
-                    for (uint32_t b = 0; b < G; b++) {
-                        const size_t blk = (size_t)b * G + grid.cperm[(b + grid.sorder[s]) % G];
-                        hb_worker_run(m, k, w, grid.r + grid.off[blk],
-                                      grid.off[blk + 1] - grid.off[blk], lr, ds->r_min, span,
-                                      dense);
-                    }
-                }
-            }
+            hb_epoch_blocked(m, k, ws, T, &grid, &rng, ds, lr, span, dense);
         } else if (seq) {
             hb_shuffle(order, ds->n_train, &rng);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
@@ -524,14 +547,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
                              .updates_per_second = (double)ds->n_train / dt};
         if (ep == 0) first_loss = loss;
         if (hb_diverged(loss, first_loss, loss_ref)) {
-            st = !isfinite(loss)
-                     ? hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g)",
-                               ep + 1, loss)
-                 : loss > 1e3 * first_loss
-                     ? hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, "
-                               "over 1000x epoch 1's %g)", ep + 1, loss, first_loss)
-                     : hb_fail(err, HB_ERR_DIVERGED, "training diverged at epoch %u (loss %g, "
-                               "over 100x that of predicting 0, %.3g)", ep + 1, loss, loss_ref);
+            st = hb_diverged_fail(err, ep + 1, loss, first_loss, loss_ref);
         } else if (every && (ep + 1) % every == 0) {
             const int point = target && p->target != HB_TARGET_NDCG10;
             if ((point ? hb_evaluate_pointwise_with(m, ds, k, T, &es.metrics)

@@ -153,5 +153,3 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     *out = m;
     return HB_OK;
 }
-
-}
