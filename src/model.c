@@ -20,13 +20,13 @@ const char *hb_model_name(hb_model_kind k) {
     return (unsigned)k < HB_MODEL_COUNT ? hb_kModelNames[k] : "?";
 }
 
-int hb_model_parse(const char *s, hb_model_kind *out) {
+hb_status hb_model_parse(const char *s, hb_model_kind *out) {
     for (int k = 0; k < HB_MODEL_COUNT; k++)
         if (strcmp(s, hb_kModelNames[k]) == 0) {
             *out = (hb_model_kind)k;
-            return 0;
+            return HB_OK;
         }
-    return -1;
+    return HB_ERR_ARG;
 }
 
 const char *hb_schedule_name(hb_schedule s) {

@@ -236,7 +236,8 @@ typedef enum hb_schedule {
 const char *hb_schedule_name(hb_schedule s);
 
 const char *hb_model_name(hb_model_kind k);
-int hb_model_parse(const char *s, hb_model_kind *out);
+/* HB_OK and *out for a model's name ("mf", "mf_bias", ...), else HB_ERR_ARG. */
+hb_status hb_model_parse(const char *s, hb_model_kind *out);
 int hb_model_is_binary(hb_model_kind k);
 int hb_model_is_mlp(hb_model_kind k);
 
