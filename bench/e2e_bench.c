@@ -23,7 +23,7 @@ static hb_status load(hb_dataset **out, hb_error *err) {
         hb_load_opts o = hb_load_opts_default();
         o.format = HB_FORMAT_TSV;
         o.header = 0;
-        o.seed_filter = 1;
+        o.notebook_filter = 1;
         snprintf(o.split, sizeof o.split, "u1");
         return hb_dataset_load(data_dir, &o, out, err);
     }
