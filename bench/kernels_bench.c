@@ -122,60 +122,73 @@ static void bm_sgd_mf(hb_gb_state *st, void *arg) {
 
 /* One iteration = 4096 ratings drawn over a 943 x 1682 (MovieLens 100K) pair of tables, with
  * biases and per-row L2 weights, as the training loop calls it; lr = 0 for the reason above. */
+/* The training loop's workload: NR ratings drawn over a 943 x 1682 (MovieLens 100K) pair of
+ * tables of dim n, with biases and per-row L2 weights; AdaGrad accumulators when acc is 1
+ * (one per row) or n (one per coordinate), none when 0. lr = 0 for the reason above (AdaGrad:
+ * the rows stay put, the accumulators grow). */
+#define NU 943
+#define NI 1682
+#define NR 4096
+typedef struct {
+    hb_mf_args a;
+    hb_krating r[NR];
+} mf_workload;
+
+static mf_workload *mf_workload_new(size_t n, size_t acc) {
+    mf_workload *w = malloc(sizeof *w);
+    if (!w) abort();
+    float *rw = buf(NI, 0.5f, 2.0f, 5);
+    w->a = (hb_mf_args){n, n, 0.0f, 0.05f, 0.01f, 3.5f, buf(NU * n, -0.3f, 0.3f, 1),
+                        buf(NI * n, -0.3f, 0.3f, 2), buf(NU, -0.1f, 0.1f, 3), buf(NI, -0.1f, 0.1f, 4),
+                        rw, rw, NULL, NULL, NULL, NULL, 0.0f};
+    if (acc) {
+        w->a.Gu = buf(NU * acc, 1.0f, 2.0f, 6);
+        w->a.Gi = buf(NI * acc, 1.0f, 2.0f, 7);
+        w->a.Gbu = buf(NU, 1.0f, 2.0f, 8);
+        w->a.Gbi = buf(NI, 1.0f, 2.0f, 9);
+        w->a.eps = 1e-7f;
+    }
+    uint64_t s = 0x9e3779b97f4a7c15ULL;
+    for (size_t j = 0; j < NR; j++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        w->r[j] = (hb_krating){(uint32_t)(s % NU), (uint32_t)((s >> 20) % NI), 1.0f + (float)((s >> 40) % 5)};
+    }
+    return w;
+}
+
+static void mf_workload_free(mf_workload *w) {
+    free(w->a.P), free(w->a.Q), free(w->a.bu), free(w->a.bi), free((void *)w->a.rw_u);
+    free(w->a.Gu), free(w->a.Gi), free(w->a.Gbu), free(w->a.Gbi);
+    free(w);
+}
+
+/* One iteration = the NR ratings, through one of the whole-loop kernels. */
+static void bm_mf_run(hb_gb_state *st, double (*fn)(const hb_mf_args *, const hb_krating *, size_t),
+                      mf_workload *w, double flops, double bytes) {
+    while (hb_gb_run_batch(st, 1)) {
+        double l = fn(&w->a, w->r, NR);
+        hb_gb_keep(l);
+    }
+    hb_gb_items_processed(st, hb_gb_iterations(st) * (int64_t)NR);
+    set_rates(st, flops * NR, bytes * NR);
+    mf_workload_free(w);
+}
+
 static void bm_sgd_mf_run(hb_gb_state *st, void *arg) {
     const hb_kernels *k = table_or_skip(st, arg);
     if (!k) return;
-    const size_t n = (size_t)hb_gb_range(st, 0), nu = 943, ni = 1682, nr = 4096;
-    float *P = buf(nu * n, -0.3f, 0.3f, 1), *Q = buf(ni * n, -0.3f, 0.3f, 2),
-          *bu = buf(nu, -0.1f, 0.1f, 3), *bi = buf(ni, -0.1f, 0.1f, 4), *rw = buf(ni, 0.5f, 2.0f, 5);
-    hb_krating *r = malloc(nr * sizeof *r);
-    if (!r) abort();
-    uint64_t s = 0x9e3779b97f4a7c15ULL;
-    for (size_t j = 0; j < nr; j++) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        r[j] = (hb_krating){(uint32_t)(s % nu), (uint32_t)((s >> 20) % ni), 1.0f + (float)((s >> 40) % 5)};
-    }
-    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw,
-                          NULL, NULL, NULL, NULL, 0.0f};
-    while (hb_gb_run_batch(st, 1)) {
-        double l = k->sgd_mf_run(&a, r, nr);
-        hb_gb_keep(l);
-    }
-    hb_gb_items_processed(st, hb_gb_iterations(st) * (int64_t)nr);
-    set_rates(st, 12.0 * n * nr, 16.0 * n * nr);
-    free(P), free(Q), free(bu), free(bi), free(rw), free(r);
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    bm_mf_run(st, k->sgd_mf_run, mf_workload_new(n, 0), 12.0 * n, 16.0 * n);
 }
 
-/* The AdaGrad runs on the same workload (lr = 0: the rows stay put, the accumulators grow). */
 static void bm_adagrad_run(hb_gb_state *st, void *arg, int row) {
     const hb_kernels *k = table_or_skip(st, arg);
     if (!k) return;
-    const size_t n = (size_t)hb_gb_range(st, 0), nu = 943, ni = 1682, nr = 4096;
-    float *P = buf(nu * n, -0.3f, 0.3f, 1), *Q = buf(ni * n, -0.3f, 0.3f, 2),
-          *bu = buf(nu, -0.1f, 0.1f, 3), *bi = buf(ni, -0.1f, 0.1f, 4), *rw = buf(ni, 0.5f, 2.0f, 5);
-    float *Gu = buf(row ? nu : nu * n, 1.0f, 2.0f, 6), *Gi = buf(row ? ni : ni * n, 1.0f, 2.0f, 7),
-          *Gbu = buf(nu, 1.0f, 2.0f, 8), *Gbi = buf(ni, 1.0f, 2.0f, 9);
-    hb_krating *r = malloc(nr * sizeof *r);
-    if (!r) abort();
-    uint64_t s = 0x9e3779b97f4a7c15ULL;
-    for (size_t j = 0; j < nr; j++) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        r[j] = (hb_krating){(uint32_t)(s % nu), (uint32_t)((s >> 20) % ni), 1.0f + (float)((s >> 40) % 5)};
-    }
-    const hb_mf_args a = {n, n, 0.0f, 0.05f, 0.01f, 3.5f, P, Q, bu, bi, rw, rw,
-                          Gu, Gi, Gbu, Gbi, 1e-7f};
-    const hb_adagrad_mf_run_fn fn = row ? k->adagrad_row_mf_run : k->adagrad_mf_run;
-    while (hb_gb_run_batch(st, 1)) {
-        double l = fn(&a, r, nr);
-        hb_gb_keep(l);
-    }
-    hb_gb_items_processed(st, hb_gb_iterations(st) * (int64_t)nr);
-    set_rates(st, (row ? 14.0 : 18.0) * n * nr, (row ? 16.0 : 32.0) * n * nr);
-    free(P), free(Q), free(bu), free(bi), free(rw), free(r), free(Gu), free(Gi), free(Gbu), free(Gbi);
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    bm_mf_run(st, row ? k->adagrad_row_mf_run : k->adagrad_mf_run,
+              mf_workload_new(n, row ? 1 : n), (row ? 14.0 : 18.0) * n, (row ? 16.0 : 32.0) * n);
 }
 static void bm_adagrad_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 0); }
 static void bm_adagrad_row_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 1); }

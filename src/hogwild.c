@@ -428,10 +428,11 @@ static hb_status hb_row_weights(hb_model *m, const hb_dataset *ds, hb_error *err
     return HB_OK;
 }
 
-/* One epoch of the blocked schedule: G strata of G blocks that share no user and no item. */
+/* One epoch of the blocked schedule: G strata of G blocks that share no user and no item;
+ * progress (may be NULL) is called by thread 0 after every stratum (MPI ranks report there). */
 static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
-                             hb_grid *grid, hb_rng *rng, const hb_dataset *ds, float lr,
-                             float span, pthread_mutex_t *dense) {
+                             hb_grid *grid, hb_rng *rng, float lr, float r_min, float span,
+                             pthread_mutex_t *dense, void (*progress)(void *), void *ctx) {
     const uint32_t G = grid->G;
     /* per-block shuffles seeded by (seed, epoch, block): the same for any thread count */
     hb_shuffle_u32(grid->sorder, G, rng);
@@ -455,9 +456,24 @@ static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, in
             for (uint32_t b = 0; b < G; b++) {
                 const size_t blk = (size_t)b * G + grid->cperm[(b + grid->sorder[s]) % G];
                 hb_worker_run(m, k, w, grid->r + grid->off[blk],
-                              grid->off[blk + 1] - grid->off[blk], lr, ds->r_min, span, dense);
+                              grid->off[blk + 1] - grid->off[blk], lr, r_min, span, dense);
             }
+            if (progress && omp_get_thread_num() == 0) progress(ctx);
         }
+    }
+}
+
+/* One epoch of Hogwild: the shuffled order cut into T contiguous slices, one per worker. */
+static void hb_epoch_slices(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
+                            hb_rating *order, size_t n, hb_rng *rng, float lr, float r_min,
+                            float span, pthread_mutex_t *dense) {
+    hb_shuffle(order, n, rng);
+#pragma omp parallel num_threads(T)
+    {
+        hb_fp_flush_subnormals();
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const size_t a = n * (size_t)t / (size_t)nt, b = n * (size_t)(t + 1) / (size_t)nt;
+        hb_worker_run(m, k, &ws[t], order + a, b - a, lr, r_min, span, dense);
     }
 }
 
@@ -518,21 +534,13 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
         const double t0 = hb_now();
         if (blocked) {
-            hb_epoch_blocked(m, k, ws, T, &grid, &rng, ds, lr, span, dense);
+            hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL);
         } else if (seq) {
             hb_shuffle(order, ds->n_train, &rng);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
             hb_worker_run(m, k, &ws[0], order, ds->n_train, lr, ds->r_min, span, NULL);
         } else {
-            hb_shuffle(order, ds->n_train, &rng);
-#pragma omp parallel num_threads(T)
-            {
-                hb_fp_flush_subnormals();
-                const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-                const size_t a = ds->n_train * (size_t)t / (size_t)nt,
-                             b = ds->n_train * (size_t)(t + 1) / (size_t)nt;
-                hb_worker_run(m, k, &ws[t], order + a, b - a, lr, ds->r_min, span, dense);
-            }
+            hb_epoch_slices(m, k, ws, T, order, ds->n_train, &rng, lr, ds->r_min, span, dense);
         }
         const double dt = hb_now() - t0;
         train_s += dt;
@@ -707,43 +715,11 @@ void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, floa
             memcpy(ws[t].view->L, L, sizeof L);
         }
     if (pt->grid) {
-        hb_grid *g = &pt->grid[b];
-        const uint32_t G = g->G;
-        hb_shuffle_u32(g->sorder, G, &pt->rng[b]);
-        hb_shuffle_u32(g->cperm, G, &pt->rng[b]);
-        const uint64_t eseed = hb_rng_next(&pt->rng[b]);
-#pragma omp parallel num_threads(T)
-        {
-            hb_fp_flush_subnormals();
-            hb_worker *w = &ws[omp_get_thread_num()];
-            if (!g->sorted) {
-#pragma omp for schedule(dynamic, 1)
-                for (size_t x = 0; x < (size_t)G * G; x++) {
-                    hb_rng br;
-                    hb_rng_seed(&br, eseed ^ (x * 0x9e3779b97f4a7c15ULL));
-                    hb_shuffle(g->r + g->off[x], g->off[x + 1] - g->off[x], &br);
-                }
-            }
-            for (uint32_t s = 0; s < G; s++) {
-#pragma omp for schedule(dynamic, 1)
-                for (uint32_t x = 0; x < G; x++) {
-                    const size_t blk = (size_t)x * G + g->cperm[(x + g->sorder[s]) % G];
-                    hb_worker_run(view, k, w, g->r + g->off[blk], g->off[blk + 1] - g->off[blk],
-                                  lr, r_min, span, dense);
-                }
-                if (progress && omp_get_thread_num() == 0) progress(ctx);
-            }
-        }
+        hb_epoch_blocked(view, k, ws, T, &pt->grid[b], &pt->rng[b], lr, r_min, span, dense,
+                         progress, ctx);
     } else {
-        hb_shuffle(pt->order[b], ds->n_train, &pt->rng[b]);
-#pragma omp parallel num_threads(T)
-        {
-            hb_fp_flush_subnormals();
-            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            const size_t a = ds->n_train * (size_t)t / (size_t)nt,
-                         e = ds->n_train * (size_t)(t + 1) / (size_t)nt;
-            hb_worker_run(view, k, &ws[t], pt->order[b] + a, e - a, lr, r_min, span, dense);
-        }
+        hb_epoch_slices(view, k, ws, T, pt->order[b], ds->n_train, &pt->rng[b], lr, r_min, span,
+                        dense);
         if (progress) progress(ctx);
     }
     for (int t = 0; t < T; t++) {

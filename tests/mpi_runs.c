@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli_run.h"
+#include "csv_test.h"
 
 #define SYN "synthetic:users=100,items=120,ratings=3000"
 /* --bind-to none: several OpenMP threads per rank must not share the one core a rank is bound
@@ -21,77 +22,6 @@ static char *tmpdir(void) {
     snprintf(d, sizeof d, "/tmp/hbmpi.XXXXXX");
     cr_assert_not_null(mkdtemp(d));
     return d;
-}
-
-/* ---------------------------------------------------------- a CSV reader of its own */
-
-typedef struct {
-    int ncols, nrows, bad_rows; /* bad: a field count unlike the header's, or no '\n' */
-    char **head;
-    char ***rows;
-} csv_t;
-
-static int split(const char *line, char **f, int cap) {
-    int n = 0;
-    const char *s = line;
-    char buf[4096];
-    for (;;) {
-        size_t w = 0;
-        if (*s == '"') {
-            for (s++; *s; s++) {
-                if (*s == '"' && s[1] == '"') buf[w++] = *s++;
-                else if (*s == '"') {
-                    s++;
-                    break;
-                } else buf[w++] = *s;
-            }
-        } else {
-            while (*s && *s != ',' && *s != '\n') buf[w++] = *s++;
-        }
-        buf[w] = '\0';
-        if (n < cap) f[n] = strdup(buf);
-        n++;
-        if (*s != ',') break;
-        s++;
-    }
-    return n;
-}
-
-static csv_t csv_read(const char *path) {
-    csv_t c = {0};
-    FILE *f = fopen(path, "r");
-    if (!f) return c;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    c.head = calloc(256, sizeof *c.head);
-    c.rows = calloc(10000, sizeof *c.rows);
-    for (int no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
-        char **fl = calloc(256, sizeof *fl);
-        const int n = split(line, fl, 256);
-        if (no == 0) {
-            memcpy(c.head, fl, sizeof *fl * 256);
-            c.ncols = n;
-            free(fl);
-            continue;
-        }
-        if (n != c.ncols || line[len - 1] != '\n') c.bad_rows++;
-        if (c.nrows < 10000) c.rows[c.nrows++] = fl;
-    }
-    free(line);
-    fclose(f);
-    return c;
-}
-
-static int col(const csv_t *c, const char *name) {
-    for (int k = 0; k < c->ncols; k++)
-        if (strcmp(c->head[k], name) == 0) return k;
-    cr_assert_fail("column %s missing", name);
-    return -1;
-}
-
-static const char *cell(const csv_t *c, int row, const char *name) {
-    return c->rows[row][col(c, name)];
 }
 
 /* The row of c with run_key and repeat as row r of o, or -1. */
@@ -128,15 +58,6 @@ static void expect_same_sweep(const csv_t *serial, const csv_t *dist, int np) {
         cr_expect(rank >= 1 && rank < np, "-np %d: rank %d", np, rank);
         cr_expect_str_eq(cell(serial, r, "rank"), "0");
     }
-}
-
-static int count_lines(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    int n = 0, ch;
-    while ((ch = fgetc(f)) != EOF) n += ch == '\n';
-    fclose(f);
-    return n;
 }
 
 #define SWEEP_ARGS "--data " SYN " --models all --dims 8,16 --threads 1 --epochs 3 --repeats 2"

@@ -7,17 +7,7 @@
 #include <string.h>
 
 #include "model.h"
-
-static hb_dataset *planted(uint32_t users, uint32_t items, uint64_t ratings) {
-    hb_synth_params sp = hb_synth_default();
-    sp.users = users;
-    sp.items = items;
-    sp.ratings = ratings;
-    hb_dataset *ds = NULL;
-    hb_error err;
-    cr_assert_eq(hb_dataset_synthetic(&sp, &ds, &err), HB_OK, "%s", err.msg);
-    return ds;
-}
+#include "planted.h"
 
 static double mean_baseline(const hb_dataset *ds) {
     double s = 0, se = 0;

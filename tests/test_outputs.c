@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli_run.h"
+#include "csv_test.h"
 
 #define SYN "synthetic:users=500,items=300,ratings=20000"
 #define D "--data " SYN " --epochs 1 --threads 1 --quiet"
@@ -45,55 +46,11 @@ static size_t read_file(const char *path, char *buf, size_t cap) {
     return n;
 }
 
-static int count_lines(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    int n = 0, c;
-    while ((c = fgetc(f)) != EOF) n += c == '\n';
-    fclose(f);
-    return n;
-}
-
-/* Splits one CSV line in place (RFC 4180 quotes); returns the number of fields. */
-static int split_csv(char *s, char **f, int cap) {
+/* Values of column name, in row order; how many. */
+static int column(const char *path, const char *name, char vals[][64], int cap) {
+    const csv_t c = csv_read(path);
     int n = 0;
-    for (;;) {
-        char *w = s;
-        if (n < cap) f[n] = w;
-        n++;
-        if (*s == '"') {
-            for (s++; *s; s++) {
-                if (*s == '"' && s[1] == '"') s++;
-                else if (*s == '"') {
-                    s++;
-                    break;
-                }
-                *w++ = *s;
-            }
-        }
-        while (*s && *s != ',' && *s != '\n') *w++ = *s++;
-        const int more = *s == ',';
-        *w = '\0';
-        if (!more) break;
-        s++;
-    }
-    return n < cap ? n : cap;
-}
-
-/* Values of column col of a hogbench CSV, in row order; how many. */
-static int column(const char *path, const char *col, char vals[][64], int cap) {
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "%s", path);
-    static char line[1 << 16];
-    char *fld[256];
-    int idx = -1, n = 0;
-    for (int no = 0; fgets(line, sizeof line, f); no++) {
-        const int nf = split_csv(line, fld, 256);
-        for (int k = 0; no == 0 && k < nf; k++)
-            if (strcmp(fld[k], col) == 0) idx = k;
-        if (no > 0 && idx >= 0 && idx < nf && n < cap) snprintf(vals[n++], 64, "%s", fld[idx]);
-    }
-    fclose(f);
+    for (int r = 0; r < c.nrows && n < cap; r++) snprintf(vals[n++], 64, "%s", cell(&c, r, name));
     return n;
 }
 

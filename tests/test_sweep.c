@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "csv_test.h"
 #include "results.h"
 
 
@@ -69,84 +70,6 @@ static char *tmpdir(void) {
 }
 
 /* ---------------------------------------------------------- a CSV reader of its own */
-
-typedef struct {
-    int ncols, nrows, bad_rows; /* bad: a field count unlike the header's, or no '\n' */
-    char **head;
-    char ***rows;
-} csv_t;
-
-static int split(const char *line, char **f, int cap) {
-    int n = 0;
-    const char *s = line;
-    char buf[4096];
-    for (;;) {
-        size_t w = 0;
-        if (*s == '"') {
-            for (s++; *s; s++) {
-                if (*s == '"' && s[1] == '"') buf[w++] = *s++;
-                else if (*s == '"') {
-                    s++;
-                    break;
-                } else buf[w++] = *s;
-            }
-        } else {
-            while (*s && *s != ',' && *s != '\n') buf[w++] = *s++;
-        }
-        buf[w] = '\0';
-        if (n < cap) f[n] = strdup(buf);
-        n++;
-        if (*s != ',') break;
-        s++;
-    }
-    return n;
-}
-
-static csv_t csv_read(const char *path) {
-    csv_t c = {0};
-    FILE *f = fopen(path, "r");
-    if (!f) return c;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    c.head = calloc(256, sizeof *c.head);
-    c.rows = calloc(100000, sizeof *c.rows);
-    for (int no = 0; (len = getline(&line, &cap, f)) > 0; no++) {
-        char **fl = calloc(256, sizeof *fl);
-        const int n = split(line, fl, 256);
-        if (no == 0) {
-            memcpy(c.head, fl, sizeof *fl * 256);
-            c.ncols = n;
-            free(fl);
-            continue;
-        }
-        if (n != c.ncols || line[len - 1] != '\n') c.bad_rows++;
-        c.rows[c.nrows++] = fl;
-    }
-    free(line);
-    fclose(f);
-    return c;
-}
-
-static int col(const csv_t *c, const char *name) {
-    for (int k = 0; k < c->ncols; k++)
-        if (strcmp(c->head[k], name) == 0) return k;
-    cr_assert_fail("column %s missing", name);
-    return -1;
-}
-
-static const char *cell(const csv_t *c, int row, const char *name) {
-    return c->rows[row][col(c, name)];
-}
-
-static int count_lines(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    int n = 0, ch;
-    while ((ch = fgetc(f)) != EOF) n += ch == '\n';
-    fclose(f);
-    return n;
-}
 
 /* Waits (polling, up to 60 s) until path has at least n lines; returns the count seen. */
 static int wait_lines(const char *path, int n) {

@@ -8,17 +8,7 @@
 #include "cli_run.h"
 #include "metrics.h"
 #include "model.h"
-
-static hb_dataset *planted(uint32_t users, uint32_t items, uint64_t ratings) {
-    hb_synth_params sp = hb_synth_default();
-    sp.users = users;
-    sp.items = items;
-    sp.ratings = ratings;
-    hb_dataset *ds = NULL;
-    hb_error err;
-    cr_assert_eq(hb_dataset_synthetic(&sp, &ds, &err), HB_OK, "%s", err.msg);
-    return ds;
-}
+#include "planted.h"
 
 typedef struct {
     double rmse[64];

@@ -6,17 +6,7 @@
 #include <xxhash.h>
 
 #include "model.h"
-
-static hb_dataset *planted(uint32_t users, uint32_t items, uint64_t ratings) {
-    hb_synth_params sp = hb_synth_default();
-    sp.users = users;
-    sp.items = items;
-    sp.ratings = ratings;
-    hb_dataset *ds = NULL;
-    hb_error err;
-    cr_assert_eq(hb_dataset_synthetic(&sp, &ds, &err), HB_OK, "%s", err.msg);
-    return ds;
-}
+#include "planted.h"
 
 static hb_status train(const hb_train_params *p, const hb_dataset *ds, hb_train_result *res,
                        uint64_t *hash) {
