@@ -35,6 +35,8 @@ typedef struct hb_run_cfg {
     uint32_t repeat;       /* 1-based repetition; 0: one more than out_csv holds for this key */
     int quiet;             /* no progress lines */
     int record_errors;     /* a model that cannot be built gets an error row (sweep) */
+    int outputs_checked;   /* hb_cli_outputs_check already ran for these files (sweep checks
+                              once before run 1, not before every run) */
     hb_epoch_cb on_epoch;  /* called after every epoch too (sweep's progress), with ctx */
     void *on_epoch_ctx;
     /* MPI (src/cli/mpi.c); zero for one process */

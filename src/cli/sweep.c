@@ -609,6 +609,7 @@ int hb_cmd_sweep(int argc, char **argv) {
      * mpirun only rank 0, their writer, reads them; every rank learns the verdict) */
     const int mrank = hb_mpi_rank(), msize = hb_mpi_size();
     int files_ok = mrank != 0 || hb_cli_outputs_check(&w.cfgs[0].rc, ds, "sweep") == 0;
+    for (int k = 0; k < w.ncfg; k++) w.cfgs[k].rc.outputs_checked = 1;
     int r = 0;
     for (uint32_t rep = 1; rep <= x.repeats; rep++)
         for (int k = 0; k < w.ncfg; k++) w.runs[r++] = (hb_sweep_run){k, rep, 0, 0};
