@@ -76,23 +76,23 @@ hb_train_params hb_params_default(hb_model_kind k) {
     return p;
 }
 
-/* Chosen on validation only: bench/tune/standard.sh carves 10% of each of u1.base..u5.base
- * (ML-100K, no seed filter) and averages the validation RMSE over the five (README). */
+/* Chosen on validation only: 10% of each of u1.base..u5.base (ML-100K, no seed filter) held out,
+ * the validation RMSE averaged over the five (bench/tune/standard_grid.sh; README). */
 hb_train_params hb_params_standard(hb_model_kind k) {
     hb_train_params p = hb_params_default(k);
     switch (k) {
-    case HB_MODEL_MF_BIAS: /* per-coordinate AdaGrad; mean validation RMSE 0.9094 */
-        p.optimizer = HB_OPT_ADAGRAD;
+    case HB_MODEL_MF_BIAS: /* per-sample SGD from a tiny init; mean validation RMSE 0.9044 */
+        p.optimizer = HB_OPT_SGD;
         p.global_mean = 1;
         p.reg_rows = 0;
-        p.dim = 128;
-        p.epochs = 100;
-        p.lr = 0.03f;
-        p.lr_decay = 0;
-        p.reg = 0.12f;
-        p.reg_bias = 0.02f;
-        p.init = HB_INIT_UNIFORM;
-        p.init_std = 0.13f;
+        p.dim = 512;
+        p.epochs = 50;
+        p.lr = 0.01f;
+        p.lr_decay = 0.02f;
+        p.reg = 0.06f;
+        p.reg_bias = 0.05f;
+        p.init = HB_INIT_NORMAL;
+        p.init_std = 0.005f;
         break;
     default:
         break;

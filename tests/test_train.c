@@ -134,6 +134,7 @@ Test(train, every_isa_matches_scalar) {
             hb_train_params p = hb_params_default((hb_model_kind)k);
             p.threads = 1;
             p.epochs = 2; /* early training: later epochs amplify rounding differences chaotically */
+            if (p.dim > 128) p.dim = 128; /* mf's dim 512 would be the test's cost, not coverage */
             hb_train_result rs, rv;
             p.isa = HB_ISA_SCALAR; /* the ISA is a parameter: no process state to touch */
             cr_assert_eq(train(&p, ds, &rs, NULL), HB_OK);
