@@ -82,11 +82,9 @@ typedef void hb_nadam_ft(size_t n, const hb_nadam_coef *c, const float *restrict
  * is table row rows[a] (W, M, V + rows[a]*ld, dim floats) with gradient g + a*ld and its own
  * step's coefficients cg[a], cm[a], cv[a] and L2 reg[a]; per element, as the nadam kernel:
  *   g' = g + reg*w; m = b1*m + (1-b1)*g'; v = b2*v + (1-b2)*g'^2;
- *   w -= lr*(cg*g' + cm*m) * 1/(sqrt(max(v*cv, FLT_MIN)) + eps).
- * The scalar oracle divides and takes IEEE roots; SIMD kernels may use the ISA's reciprocal and
- * reciprocal-root estimates, each refined by one Newton step (within a few ulp). Biases (b not
- * NULL): b[rows[a]] with moments bm, bv, gradient gb[a] and L2 reg_b[a], the same step. Rows
- * must be distinct. */
+ *   w -= lr*(cg*g' + cm*m) / (sqrt(v*cv) + eps).
+ * Biases (b not NULL): b[rows[a]] with moments bm, bv, gradient gb[a] and L2 reg_b[a], the same
+ * step. Rows must be distinct. */
 typedef struct hb_nadam_rows_args {
     size_t dim, ld;
     float lr, b1, b2, eps;
@@ -100,8 +98,7 @@ typedef void hb_nadam_rows_ft(size_t n, const hb_nadam_rows_args *a);
 /* Dense Nadam's catch-up of one row over k steps without a gradient (src/optim.c computes the
  * coefficients): per element, with x = sqrt(v), A = y1*x + eps and r = y1*x / A,
  *   w -= m / A * (d[0] + r*(d[1] + r*(d[2] + ...)))   (HB_CATCHUP_TERMS terms, Horner);
- *   m *= pm; v *= pv.
- * SIMD kernels may use refined estimates for sqrt and 1/A, as nadam_rows. */
+ *   m *= pm; v *= pv. */
 #define HB_CATCHUP_TERMS 6
 typedef struct hb_nadam_catchup_coef {
     float y1, eps, pm, pv;

@@ -605,9 +605,8 @@ static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t
 
 /* nadam_rows: 5 distinct rows of a 9-row table with stride ld = n + 3 (pad lanes hold the
  * sentinel and must stay), each with its own coefficients; biases on two of three sizes. Slot 0
- * has reg 0 and a zero gradient, moment and v in element 0: the FLT_MIN floor, no NaN.
- * Tolerance on w: nadam's 12 roundings, plus 4 for the two refined estimates (1/sqrt, 1/x, each
- * within 2 ulp) on the update term. */
+ * has reg 0 and a zero gradient, moment and v in element 0 (den = eps: no move, no NaN).
+ * Tolerances: nadam's (the same arithmetic per element). */
 static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     enum { NR = 9, S = 5 };
     const size_t ld = n + 3;
@@ -680,7 +679,7 @@ static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, s
                 const double wi = w0[e], gi = gg + rgs * wi;
                 const double mi = a.b1 * (double)m0[e] + a1 * gi;
                 const double vi = a.b2 * (double)v0[e] + a2 * gi * gi;
-                const double den = sqrt(fmax(vi * cv[s], (double)FLT_MIN)) + a.eps;
+                const double den = sqrt(vi * cv[s]) + a.eps;
                 const double wd = wi - a.lr * (cg[s] * gi + cm[s] * mi) / den;
                 const double magg = fabs(gg) + fabs(rgs * wi);
                 const double magm = fabs(a.b1 * (double)m0[e]) + a1 * magg;
@@ -689,7 +688,7 @@ static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, s
                 const double magw = fabs(wi) + upd * (1 + 0.5 * magv / (vi + 1e-30));
                 hb_case_cmp(c, isb ? "bm" : "m", e, mg[e], oracle ? mi : mr[e], hb_tol_ew(4, magm));
                 hb_case_cmp(c, isb ? "bv" : "v", e, vg[e], oracle ? vi : vr[e], hb_tol_ew(4, magv));
-                hb_case_cmp(c, isb ? "b" : "w", e, wg[e], oracle ? wd : wr[e], hb_tol_ew(oracle ? 12 : 16, magw));
+                hb_case_cmp(c, isb ? "b" : "w", e, wg[e], oracle ? wd : wr[e], hb_tol_ew(12, magw));
             }
         }
     }
@@ -704,8 +703,8 @@ static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, s
 /* nadam_catchup: v in [0, 0.5) with a tenth of it tiny (eps then matters) and element 0 zero;
  * d decreasing like the series it sums. Tolerance: the update m/A*s carries the roundings of
  * sqrt, the y1 product, the sum with eps, the division and the ratio (5), Horner's 2 per term
- * and the final product and difference (3): 20 u-units, doubled for kernel vs oracle,
- * plus 4 for the refined estimates. */
+ * and the final product and difference (3): 20 u-units, doubled for kernel vs oracle (Horner
+ * fused or not). */
 static void hb_case_nadam_catchup(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     hb_buf w = hb_buf_new(n, off, HB_SENTINEL), m = hb_buf_new(n, (off + 1) % 4, HB_SENTINEL);
     hb_buf v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
@@ -731,7 +730,7 @@ static void hb_case_nadam_catchup(hb_case *c, const hb_kernels *k, uint64_t *rng
         for (int t = 0; t < HB_CATCHUP_TERMS; t++) mags += co.d[t];
         const double upd = fabs((double)m0.p[i]) / A * mags;
         const double wd = w0.p[i] - m0.p[i] / A * s;
-        hb_case_cmp(c, "w", i, w.p[i], oracle ? wd : wr.p[i], hb_tol_ew(oracle ? 20 : 44, fabs((double)w0.p[i]) + upd));
+        hb_case_cmp(c, "w", i, w.p[i], oracle ? wd : wr.p[i], hb_tol_ew(oracle ? 20 : 40, fabs((double)w0.p[i]) + upd));
         hb_case_cmp(c, "m", i, m.p[i], oracle ? (double)m0.p[i] * co.pm : mr.p[i], hb_tol_ew(1, fabs((double)m0.p[i])));
         hb_case_cmp(c, "v", i, v.p[i], oracle ? (double)v0.p[i] * co.pv : vr.p[i], hb_tol_ew(1, (double)v0.p[i]));
     }

@@ -27,10 +27,6 @@ typedef __m256i hb_vm; /* tail mask: the first rem lanes all-ones */
 #define hb_vfma(a, b, c) _mm256_fmadd_ps(a, b, c)   /* a*b + c, one rounding */
 #define hb_vfnma(a, b, c) _mm256_fnmadd_ps(a, b, c) /* c - a*b, one rounding */
 #define hb_vfms(a, b, c) _mm256_fmsub_ps(a, b, c)   /* a*b - c, one rounding */
-#define hb_vmax(a, b) _mm256_max_ps(a, b)
-/* estimates for nadam_rows / nadam_catchup, refined there by one Newton step: 12 bits */
-#define hb_vrsqrt_est(a) _mm256_rsqrt_ps(a)
-#define hb_vrcp_est(a) _mm256_rcp_ps(a)
 
 // tail: vmaskmov reads nothing (and cannot fault) past the mask; masked stores write nothing
 static const int32_t hb_kMaskWindow[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};

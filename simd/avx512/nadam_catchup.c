@@ -1,5 +1,5 @@
 /* nadam_catchup.c: avx512 closed-form catch-up of one dense-Nadam row over steps without a gradient. */
-// one vector per step; a Horner polynomial of HB_CATCHUP_TERMS terms; refined sqrt and 1/x estimates.
+// one vector per step; a Horner polynomial of HB_CATCHUP_TERMS terms; IEEE sqrt and two divisions.
 #include "vec.h"
 
 #define HB_SFX avx512

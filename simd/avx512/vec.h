@@ -26,10 +26,6 @@ typedef __mmask16 hb_vm; /* tail mask: the first rem lanes */
 #define hb_vfma(a, b, c) _mm512_fmadd_ps(a, b, c)   /* a*b + c, one rounding */
 #define hb_vfnma(a, b, c) _mm512_fnmadd_ps(a, b, c) /* c - a*b, one rounding */
 #define hb_vfms(a, b, c) _mm512_fmsub_ps(a, b, c)   /* a*b - c, one rounding */
-#define hb_vmax(a, b) _mm512_max_ps(a, b)
-/* estimates for nadam_rows / nadam_catchup, refined there by one Newton step: 14 bits */
-#define hb_vrsqrt_est(a) _mm512_rsqrt14_ps(a)
-#define hb_vrcp_est(a) _mm512_rcp14_ps(a)
 
 // tail: masked loads read nothing (and cannot fault) past the mask; masked stores write nothing
 static inline hb_vm hb_vmask(size_t live) { return (hb_vm)((1u << live) - 1u); } /* live <= 16 */

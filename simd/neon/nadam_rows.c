@@ -1,5 +1,5 @@
 /* nadam_rows.c: neon Nadam over a list of table rows, each with its own step's coefficients. */
-// one vector per step; 1/sqrt and 1/x from refined estimates (see the .inc); biases HB_VW rows per vector.
+// one vector per step, IEEE sqrt and div as nadam (bitwise its result per row); biases HB_VW rows per vector.
 #include "vec.h"
 
 #define HB_SFX neon

@@ -27,17 +27,6 @@ typedef size_t hb_vm; /* tail "mask": NEON has none, so it is the count of live 
 #define hb_vfma(a, b, c) vfmaq_f32(c, a, b)             /* a*b + c, one rounding */
 #define hb_vfnma(a, b, c) vfmsq_f32(c, a, b)            /* c - a*b, one rounding */
 #define hb_vfms(a, b, c) vnegq_f32(vfmsq_f32(c, a, b)) /* a*b - c, one rounding (RNE is symmetric) */
-#define hb_vmax(a, b) vmaxq_f32(a, b)
-/* estimates for nadam_rows / nadam_catchup (refined there by one more Newton step): the 8-bit
- * vrsqrte/vrecpe plus one vrsqrts/vrecps step, about 16 bits */
-static inline float32x4_t hb_vrsqrt_est(float32x4_t x) {
-    const float32x4_t y = vrsqrteq_f32(x);
-    return vmulq_f32(y, vrsqrtsq_f32(vmulq_f32(x, y), y));
-}
-static inline float32x4_t hb_vrcp_est(float32x4_t x) {
-    const float32x4_t y = vrecpeq_f32(x);
-    return vmulq_f32(y, vrecpsq_f32(x, y));
-}
 
 // tail: no masked memory ops, so the live lanes go through a zeroed stack vector
 static inline hb_vm hb_vmask(size_t live) { return live; } /* live <= 4 */

@@ -1,5 +1,4 @@
 /* nadam_rows.c: scalar reference Nadam over a list of table rows, each with its own step. */
-#include <float.h>
 #include <math.h>
 #include "../kernels.h"
 
@@ -8,10 +7,9 @@ static void hb_nr_elem(const hb_nadam_rows_args *a, float cg, float cm, float cv
     const float gi = g + reg * *w;
     const float mi = a->b1 * *m + (1.0f - a->b1) * gi;
     const float vi = a->b2 * *v + (1.0f - a->b2) * gi * gi;
-    const float x = vi * cv;
     *m = mi;
     *v = vi;
-    *w -= a->lr * (cg * gi + cm * mi) / (sqrtf(x > FLT_MIN ? x : FLT_MIN) + a->eps);
+    *w -= a->lr * (cg * gi + cm * mi) / (sqrtf(vi * cv) + a->eps);
 }
 
 void hb_nadam_rows_f32__scalar(size_t n, const hb_nadam_rows_args *a) {
