@@ -96,8 +96,8 @@ typedef struct hb_nadam_rows_args {
 } hb_nadam_rows_args;
 typedef void hb_nadam_rows_ft(size_t n, const hb_nadam_rows_args *a);
 /* Dense Nadam's catch-up of one row over k steps without a gradient (src/optim.c computes the
- * coefficients): per element, with x = sqrt(v), A = y1*x + eps and r = y1*x / A,
- *   w -= m / A * (d[0] + r*(d[1] + r*(d[2] + ...)))   (HB_CATCHUP_TERMS terms, Horner);
+ * coefficients): per element, with x = sqrt(v), q = 1/(y1*x + eps) and r = y1*x*q,
+ *   w -= m*q * (d[0] + r*(d[1] + r*(d[2] + ...)))   (HB_CATCHUP_TERMS terms, Horner);
  *   m *= pm; v *= pv. */
 #define HB_CATCHUP_TERMS 6
 typedef struct hb_nadam_catchup_coef {
