@@ -43,6 +43,7 @@ struct hb_model {
     double *cu_cm, *cu_sq;  /* steps 1..cu_n: cm_t and sqrt(cv_t), from the float coefficients */
     double *cu_p1, *cu_p2;  /* b1^k, b2^k for k = 0..catch_j (catch_j <= HB_NADAM_TABLE) */
     uint64_t cu_n;
+    struct hb_cu_memo *cu_memo; /* catch-up coefficients by gap, for the current step (k <= catch_j) */
     /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
     float *nadam_cg, *nadam_cm, *nadam_cv;
 };

@@ -7,6 +7,15 @@
 
 #include "model.h"
 
+/* A catch-up's coefficients depend only on the gap k at a given step and lr: the rows of one
+ * mini-batch (and of a sync) share them. */
+struct hb_cu_memo {
+    uint64_t t; /* the step they were computed at (0: never) */
+    float lr;
+    int ok;
+    hb_nadam_catchup_coef c;
+};
+
 static const char *const hb_kOptNames[HB_OPT_COUNT] = {"sgd", "nadam", "adagrad", "adagrad-row"};
 
 const char *hb_optimizer_name(hb_optimizer o) {
@@ -37,6 +46,8 @@ void hb_optim_free(hb_model *m) {
     free(m->cu_sq);
     free(m->cu_p1);
     free(m->cu_p2);
+    free(m->cu_memo);
+    m->cu_memo = NULL;
     m->cu_cm = m->cu_sq = m->cu_p1 = m->cu_p2 = NULL;
     m->cu_n = 0;
     m->Pm = m->Pv = m->Qm = m->Qv = m->bum = m->buv = m->bim = m->biv = NULL;
@@ -82,7 +93,8 @@ hb_status hb_optim_alloc(hb_model *m) {
             m->catch_j = j < 4e9 ? (uint32_t)(j < 1 ? 1 : j) : UINT32_MAX;
             if (m->catch_j <= HB_NADAM_TABLE) {
                 ok = ok && (m->cu_p1 = malloc((m->catch_j + 1) * sizeof(double))) &&
-                     (m->cu_p2 = malloc((m->catch_j + 1) * sizeof(double)));
+                     (m->cu_p2 = malloc((m->catch_j + 1) * sizeof(double))) &&
+                     (m->cu_memo = calloc(m->catch_j + 1, sizeof *m->cu_memo));
                 for (uint32_t k = 0; ok && k <= m->catch_j; k++) {
                     m->cu_p1[k] = k ? m->cu_p1[k - 1] * p->beta1 : 1.0;
                     m->cu_p2[k] = k ? m->cu_p2[k - 1] * p->beta2 : 1.0;
@@ -318,7 +330,16 @@ void hb_optim_dense_catch_up(const hb_model *m, const hb_kernels *k, float lr, i
     }
     const uint64_t kk = t - s;
     hb_nadam_catchup_coef c;
-    if (hb_optim_catchup_coef(m, s, kk, lr, &c)) {
+    struct hb_cu_memo *memo = m->cu_memo && kk <= m->catch_j ? &m->cu_memo[kk] : NULL;
+    int ok;
+    if (memo && memo->t == t && memo->lr == lr) {
+        ok = memo->ok;
+        c = memo->c;
+    } else {
+        ok = hb_optim_catchup_coef(m, s, kk, lr, &c);
+        if (memo) *memo = (struct hb_cu_memo){.t = t, .lr = lr, .ok = ok, .c = c};
+    }
+    if (ok) {
         k->nadam_catchup(m->dim, &c, w, mm, vv);
         if (b) k->nadam_catchup(1, &c, b, bm, bv);
         return;
