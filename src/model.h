@@ -44,6 +44,7 @@ struct hb_model {
     double *cu_p1, *cu_p2;  /* b1^k, b2^k for k = 0..catch_j (catch_j <= HB_NADAM_TABLE) */
     uint64_t cu_n;
     struct hb_cu_memo *cu_memo; /* catch-up coefficients by gap, for the current step (k <= catch_j) */
+    struct hb_cu_memo *cu_far;  /* ... by last step s mod HB_CU_FAR, for gaps past catch_j */
     /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
     float *nadam_cg, *nadam_cm, *nadam_cv;
 };

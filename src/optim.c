@@ -10,11 +10,14 @@
 /* A catch-up's coefficients depend only on the gap k at a given step and lr: the rows of one
  * mini-batch (and of a sync) share them. */
 struct hb_cu_memo {
-    uint64_t t; /* the step they were computed at (0: never) */
+    uint64_t t; /* the step they were computed at (0: never); cu_far: the row's last step + 1 */
     float lr;
     int ok;
     hb_nadam_catchup_coef c;
 };
+/* Past the horizon (k > catch_j) the series depends on the last step s alone (the moments'
+ * decay b1^k, b2^k aside): rows stepped together and caught up at any later step share it. */
+#define HB_CU_FAR 4096
 
 static const char *const hb_kOptNames[HB_OPT_COUNT] = {"sgd", "nadam", "adagrad", "adagrad-row"};
 
@@ -47,7 +50,8 @@ void hb_optim_free(hb_model *m) {
     free(m->cu_p1);
     free(m->cu_p2);
     free(m->cu_memo);
-    m->cu_memo = NULL;
+    free(m->cu_far);
+    m->cu_memo = m->cu_far = NULL;
     m->cu_cm = m->cu_sq = m->cu_p1 = m->cu_p2 = NULL;
     m->cu_n = 0;
     m->Pm = m->Pv = m->Qm = m->Qv = m->bum = m->buv = m->bim = m->biv = NULL;
@@ -94,7 +98,8 @@ hb_status hb_optim_alloc(hb_model *m) {
             if (m->catch_j <= HB_NADAM_TABLE) {
                 ok = ok && (m->cu_p1 = malloc((m->catch_j + 1) * sizeof(double))) &&
                      (m->cu_p2 = malloc((m->catch_j + 1) * sizeof(double))) &&
-                     (m->cu_memo = calloc(m->catch_j + 1, sizeof *m->cu_memo));
+                     (m->cu_memo = calloc(m->catch_j + 1, sizeof *m->cu_memo)) &&
+                     (m->cu_far = calloc(HB_CU_FAR, sizeof *m->cu_far));
                 for (uint32_t k = 0; ok && k <= m->catch_j; k++) {
                     m->cu_p1[k] = k ? m->cu_p1[k - 1] * p->beta1 : 1.0;
                     m->cu_p2[k] = k ? m->cu_p2[k - 1] * p->beta2 : 1.0;
@@ -318,7 +323,7 @@ void hb_optim_dense_catch_up(const hb_model *m, const hb_kernels *k, float lr, i
     uint32_t *last = item ? m->li : m->lu;
     const uint64_t t = m->dense_t, s = last[row] > m->dense_swept ? last[row] : m->dense_swept;
     last[row] = (uint32_t)t;
-    if (s >= t) return;
+    if (s >= t || s == 0) return; /* s == 0: never stepped, zero moments: the steps move nothing */
     const size_t o = (size_t)row * m->ld;
     float *w = (item ? m->Q : m->P) + o, *mm = (item ? m->Qm : m->Pm) + o;
     float *vv = (item ? m->Qv : m->Pv) + o;
@@ -330,14 +335,20 @@ void hb_optim_dense_catch_up(const hb_model *m, const hb_kernels *k, float lr, i
     }
     const uint64_t kk = t - s;
     hb_nadam_catchup_coef c;
-    struct hb_cu_memo *memo = m->cu_memo && kk <= m->catch_j ? &m->cu_memo[kk] : NULL;
+    const int far = kk > m->catch_j;
+    struct hb_cu_memo *memo = !m->cu_memo ? NULL : far ? &m->cu_far[s % HB_CU_FAR] : &m->cu_memo[kk];
+    const uint64_t key = far ? s + 1 : t;
     int ok;
-    if (memo && memo->t == t && memo->lr == lr) {
+    if (memo && memo->t == key && memo->lr == lr) {
         ok = memo->ok;
         c = memo->c;
+        if (far) { /* the decay over this row's own gap */
+            c.pm = (float)pow(m->p.beta1, (double)kk);
+            c.pv = (float)pow(m->p.beta2, (double)kk);
+        }
     } else {
         ok = hb_optim_catchup_coef(m, s, kk, lr, &c);
-        if (memo) *memo = (struct hb_cu_memo){.t = t, .lr = lr, .ok = ok, .c = c};
+        if (memo) *memo = (struct hb_cu_memo){.t = key, .lr = lr, .ok = ok, .c = c};
     }
     if (ok) {
         k->nadam_catchup(m->dim, &c, w, mm, vv);
