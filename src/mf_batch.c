@@ -143,7 +143,22 @@ void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating 
     }
     /* 3. one step per touched row, L2 per sample (see hb_worker_run) */
     const float rb = p->reg / (float)bn, rbb = p->reg_bias / (float)bn;
-    if (p->optimizer == HB_OPT_NADAM) {
+    if (dense_lazy && hb_optim_dense_warm(m, lr)) {
+        /* the first steps: one sweep over every row beats iterating each row's gap */
+        for (uint32_t a = 0; a < w->nu; a++) {
+            const size_t u = w->rows_u[a];
+            const float c = rb * (float)w->cnt_u[a];
+            for (size_t d = 0; d < dim; d++) m->gPd[u * ld + d] = w->gP[a * ld + d] + c * m->P[u * ld + d];
+            if (bias) m->gbud[u] = w->gbu[a] + rbb * (float)w->cnt_u[a] * m->bu[u];
+        }
+        for (uint32_t a = 0; a < w->ni; a++) {
+            const size_t i = w->rows_i[a];
+            const float c = rb * (float)w->cnt_i[a];
+            for (size_t d = 0; d < dim; d++) m->gQd[i * ld + d] = w->gQ[a * ld + d] + c * m->Q[i * ld + d];
+            if (bias) m->gbid[i] = w->gbi[a] + rbb * (float)w->cnt_i[a] * m->bi[i];
+        }
+        hb_optim_dense_emb_step(m, k, lr, w->rows_u, w->nu, w->rows_i, w->ni, p->threads);
+    } else if (p->optimizer == HB_OPT_NADAM) {
         const uint64_t t = dense_lazy ? ++m->dense_t : 0;
         hb_mf_nadam_side(m, k, w, 0, lr, t, shared, rb, rbb);
         hb_mf_nadam_side(m, k, w, 1, lr, t, shared, rb, rbb);

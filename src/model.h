@@ -43,6 +43,7 @@ struct hb_model {
     double *cu_cm, *cu_sq;  /* steps 1..cu_n: cm_t and sqrt(cv_t), from the float coefficients */
     double *cu_p1, *cu_p2;  /* b1^k, b2^k for k = 0..catch_j (catch_j <= HB_NADAM_TABLE) */
     uint64_t cu_n;
+    uint64_t warm_end;      /* dense Nadam: steps from this one on catch rows up (0: not known) */
     struct hb_cu_memo *cu_memo; /* catch-up coefficients by gap, for the current step (k <= catch_j) */
     struct hb_cu_memo *cu_far;  /* ... by last step s mod HB_CU_FAR, for gaps past catch_j */
     /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
@@ -150,6 +151,11 @@ void hb_optim_dense_catch_up(const hb_model *m, const hb_kernels *k, float lr, i
                              uint32_t row);
 /* The catch-up's per-step tables extended to step t (dense Nadam; HB_ERR_NOMEM on failure). */
 hb_status hb_optim_dense_reserve(hb_model *m, uint64_t t);
+/* Whether dense Nadam's next step should sweep every row (hb_optim_dense_emb_step) rather
+ * than catch rows up: while the series fails for a gap of catch_j steps from the last step
+ * (the first few hundred steps, when cv_t moves fast), iterating each row's gap costs more
+ * than a sweep. Every row is current when it stops. */
+int hb_optim_dense_warm(hb_model *m, float lr);
 /* Every row caught up (before evaluation, saving, or a change of lr). */
 void hb_optim_dense_sync(hb_model *m, const hb_kernels *k, float lr);
 /* The series' coefficients for a row current at step s, caught up over k steps at lr: 1, or 0

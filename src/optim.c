@@ -376,3 +376,14 @@ void hb_optim_dense_sync(hb_model *m, const hb_kernels *k, float lr) {
     for (uint32_t u = 0; u < m->n_users; u++) hb_optim_dense_catch_up(m, k, lr, 0, u);
     for (uint32_t i = 0; i < m->n_items; i++) hb_optim_dense_catch_up(m, k, lr, 1, i);
 }
+
+int hb_optim_dense_warm(hb_model *m, float lr) {
+    if (m->warm_end) return m->dense_t + 1 < m->warm_end;
+    if (m->dense_swept != m->dense_t) return 0; /* rows already lag: keep catching up */
+    hb_nadam_catchup_coef c;
+    if (hb_optim_catchup_coef(m, m->dense_t, m->catch_j, lr, &c)) { /* a step from now on */
+        m->warm_end = m->dense_t + 1;
+        return 0;
+    }
+    return 1;
+}
