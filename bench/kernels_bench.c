@@ -210,6 +210,45 @@ static void bm_nadam(hb_gb_state *st, void *arg) {
     free(g), free(w), free(m), free(v);
 }
 
+/* nadam_rows: 128 rows of dim n drawn from a 4096-row table (a mini-batch's touched rows). */
+static void bm_nadam_rows(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    enum { NT = 4096, S = 128 };
+    const size_t n = (size_t)hb_gb_range(st, 0), ld = (n + 15) & ~(size_t)15;
+    float *W = buf(NT * ld, -1, 1, 1), *M = buf(NT * ld, -0.1f, 0.1f, 2), *V = buf(NT * ld, 0, 0.1f, 3);
+    float *g = buf(S * ld, -1, 1, 4), *cg = buf(S, 0.05f, 0.06f, 5), *cm = buf(S, 0.9f, 0.91f, 6);
+    float *cv = buf(S, 1.0f, 1.5f, 7), *rg = buf(S, 0, 0, 8);
+    uint32_t rows[S];
+    for (uint32_t s = 0; s < S; s++) rows[s] = (s * 2654435761u) % NT; /* distinct: odd multiplier */
+    const hb_nadam_rows_args a = {.dim = n, .ld = ld, .lr = 1e-3f, .b1 = 0.9f, .b2 = 0.999f,
+                                  .eps = 1e-7f, .rows = rows, .g = g, .cg = cg, .cm = cm, .cv = cv,
+                                  .reg = rg, .W = W, .M = M, .V = V};
+    while (hb_gb_run_batch(st, 1)) {
+        k->nadam_rows(S, &a);
+        hb_gb_clobber();
+    }
+    set_rates(st, 19.0 * n * S, 28.0 * n * S);
+    free(W), free(M), free(V), free(g), free(cg), free(cm), free(cv), free(rg);
+}
+
+static void bm_nadam_catchup(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    float *w = buf(n, -1, 1, 1), *m = buf(n, -0.1f, 0.1f, 2), *v = buf(n, 0, 0.1f, 3);
+    /* pm = pv = 1: the state stays put across iterations */
+    const hb_nadam_catchup_coef c = {.y1 = 1.2f, .eps = 1e-7f, .pm = 1.0f, .pv = 1.0f,
+                                     .d = {1e-4f, 1e-6f, 1e-8f, 1e-10f, 1e-12f, 1e-14f}};
+    while (hb_gb_run_batch(st, BATCH))
+        for (int b = 0; b < BATCH; b++) {
+            k->nadam_catchup(n, &c, w, m, v);
+            hb_gb_clobber();
+        }
+    set_rates(st, 22.0 * n, 24.0 * n);
+    free(w), free(m), free(v);
+}
+
 static void bm_gemv(hb_gb_state *st, void *arg) {
     const hb_kernels *k = table_or_skip(st, arg);
     if (!k) return;

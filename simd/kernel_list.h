@@ -15,6 +15,8 @@
     X(arg, sgd_mf, SGD_MF, HB_KSHAPE_VEC)                   \
     X(arg, sgd_mf_run, SGD_MF_RUN, HB_KSHAPE_VEC)           \
     X(arg, nadam, NADAM, HB_KSHAPE_VEC)                     \
+    X(arg, nadam_rows, NADAM_ROWS, HB_KSHAPE_VEC)           \
+    X(arg, nadam_catchup, NADAM_CATCHUP, HB_KSHAPE_VEC)     \
     X(arg, adagrad_mf_run, ADAGRAD_MF_RUN, HB_KSHAPE_VEC)   \
     X(arg, adagrad_row_mf_run, ADAGRAD_ROW_MF_RUN, HB_KSHAPE_VEC) \
     X(arg, gemv, GEMV, HB_KSHAPE_MAT)                       \

@@ -78,6 +78,34 @@ typedef hb_adagrad_mf_run_ft hb_adagrad_row_mf_run_ft;
 /* Fused Nadam step on one row: parameters, first and second moments in one pass. */
 typedef void hb_nadam_ft(size_t n, const hb_nadam_coef *c, const float *restrict g,
                          float *restrict w, float *restrict m, float *restrict v);
+/* Nadam on n rows of a table (lazy per-row state, or one dense step on the touched rows): slot a
+ * is table row rows[a] (W, M, V + rows[a]*ld, dim floats) with gradient g + a*ld and its own
+ * step's coefficients cg[a], cm[a], cv[a] and L2 reg[a]; per element, as the nadam kernel:
+ *   g' = g + reg*w; m = b1*m + (1-b1)*g'; v = b2*v + (1-b2)*g'^2;
+ *   w -= lr*(cg*g' + cm*m) / (sqrt(v*cv) + eps).
+ * Biases (b not NULL): b[rows[a]] with moments bm, bv, gradient gb[a] and L2 reg_b[a], the same
+ * step. Rows must be distinct. */
+typedef struct hb_nadam_rows_args {
+    size_t dim, ld;
+    float lr, b1, b2, eps;
+    const uint32_t *rows;
+    const float *g, *cg, *cm, *cv, *reg;
+    float *W, *M, *V;
+    float *b, *bm, *bv;
+    const float *gb, *reg_b;
+} hb_nadam_rows_args;
+typedef void hb_nadam_rows_ft(size_t n, const hb_nadam_rows_args *a);
+/* Dense Nadam's catch-up of one row over k steps without a gradient (src/optim.c computes the
+ * coefficients): per element, with x = sqrt(v), q = 1/(y1*x + eps) and r = y1*x*q,
+ *   w -= m*q * (d[0] + r*(d[1] + r*(d[2] + ...)))   (HB_CATCHUP_TERMS terms, Horner);
+ *   m *= pm; v *= pv. */
+#define HB_CATCHUP_TERMS 6
+typedef struct hb_nadam_catchup_coef {
+    float y1, eps, pm, pv;
+    float d[HB_CATCHUP_TERMS];
+} hb_nadam_catchup_coef;
+typedef void hb_nadam_catchup_ft(size_t n, const hb_nadam_catchup_coef *c, float *restrict w,
+                                 float *restrict m, float *restrict v);
 /* y[m] = A[m x n] x[n] */
 typedef void hb_gemv_ft(size_t m, size_t n, const float *restrict A, size_t lda,
                         const float *restrict x, float *restrict y);
@@ -95,6 +123,8 @@ typedef hb_sgd_mf_ft *hb_sgd_mf_fn;
 typedef hb_sgd_mf_run_ft *hb_sgd_mf_run_fn;
 typedef hb_adagrad_mf_run_ft *hb_adagrad_mf_run_fn;
 typedef hb_nadam_ft *hb_nadam_fn;
+typedef hb_nadam_rows_ft *hb_nadam_rows_fn;
+typedef hb_nadam_catchup_ft *hb_nadam_catchup_fn;
 typedef hb_gemv_ft *hb_gemv_fn;
 typedef hb_gemv_t_ft *hb_gemv_t_fn;
 typedef hb_ger_ft *hb_ger_fn;

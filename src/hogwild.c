@@ -25,11 +25,14 @@ typedef struct hb_worker {
     float *gP, *gQ;           /* per-slot gradient rows, B x ld */
     float *gbu, *gbi;
     uint32_t *cnt_u, *cnt_i;  /* per-slot sample counts (the L2 of a row is per sample) */
+    hb_mf_ws mf;              /* MF models' mini-batch path (src/mf_batch.c) */
+    int dense_lazy;           /* dense Nadam caught up lazily (hb_train's one sequence of steps) */
     double loss;
 } hb_worker;
 
 static void hb_worker_free(hb_worker *w) {
     hb_mlp_ws_free(&w->mlp);
+    hb_mf_ws_free(&w->mf);
     free(w->view);
     hb_free_aligned(w->snap);
     hb_free_aligned(w->slot_u);
@@ -54,6 +57,7 @@ static hb_status hb_worker_init(hb_worker *w, const hb_model *m) {
              (w->gbu = hb_calloc_aligned(B, 4)) && (w->gbi = hb_calloc_aligned(B, 4)) &&
              (w->cnt_u = hb_calloc_aligned(B, 4)) && (w->cnt_i = hb_calloc_aligned(B, 4));
     if (ok && hb_model_is_mlp(m->p.model)) ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK;
+    if (ok && !hb_model_is_mlp(m->p.model)) ok = hb_mf_ws_init(&w->mf, m) == HB_OK;
     if (ok && hb_model_is_mlp(m->p.model) && m->p.threads > 1 &&
         !(m->p.optimizer == HB_OPT_NADAM && m->p.nadam == HB_NADAM_DENSE)) {
         size_t nf = 0;
@@ -108,8 +112,8 @@ static int hb_mf_sgd_path(const hb_train_params *p) {
  * same row may interleave their loads and stores, and one update can be partly lost or
  * computed from a half-updated row. This is intentional: with sparse updates such collisions
  * are rare and SGD tolerates them (Recht et al. 2011). Only the per-row step counters are
- * atomic. Under the BLOCKED schedule concurrent workers hold blocks that share no user and no
- * item, so no row is shared. The dense MLP weights are shared by every worker under both
+ * atomic (src/mf_batch.c: plain increments when no row is shared). Under the BLOCKED schedule
+ * concurrent workers hold blocks that share no user and no item, so no row is shared. The dense MLP weights are shared by every worker under both
  * schedules, and they are NOT raced: under the mutex `dense` a worker copies them into its
  * own snapshot at the start of a mini-batch (forward and backward read the snapshot) and
  * applies its step to the shared weights. (Racing them would let two Nadam steps interleave
@@ -139,6 +143,17 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
     }
     const size_t B = p->batch;
     const int bias = m->bu != NULL;
+    const int dense_nadam = p->optimizer == HB_OPT_NADAM && p->nadam == HB_NADAM_DENSE;
+    if (!mlp && (!dense_nadam || w->dense_lazy)) {
+        /* MF: one call per mini-batch (src/mf_batch.c); with several threads under the HOGWILD
+         * schedule other workers may step the same rows: the step counts stay atomic */
+        const int shared = p->threads > 1 && p->schedule == HB_SCHED_HOGWILD;
+        for (size_t s = 0; s < n; s += B)
+            hb_mf_batch(m, k, &w->mf, r + s, n - s < B ? n - s : B, lr, label_min, label_span,
+                        shared, w->dense_lazy, &loss);
+        w->loss += loss;
+        return;
+    }
     for (size_t s = 0; s < n; s += B) {
         const size_t bn = n - s < B ? n - s : B;
         const float scale = 1.0f / (float)bn; /* the batch's mean gradient, as Keras */
@@ -538,7 +553,14 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         } else if (seq) {
             hb_shuffle(order, ds->n_train, &rng);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
+            ws[0].dense_lazy = !hb_model_is_mlp(p->model);
+            if (ws[0].dense_lazy &&
+                hb_optim_dense_reserve(m, m->dense_t + (ds->n_train + p->batch - 1) / p->batch) != HB_OK) {
+                st = hb_fail(err, HB_ERR_NOMEM, "out of memory for dense Nadam's step tables");
+                break;
+            }
             hb_worker_run(m, k, &ws[0], order, ds->n_train, lr, ds->r_min, span, NULL);
+            if (ws[0].dense_lazy) hb_optim_dense_sync(m, k, lr); /* evaluation reads every row */
         } else {
             hb_epoch_slices(m, k, ws, T, order, ds->n_train, &rng, lr, ds->r_min, span, dense);
         }

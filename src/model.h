@@ -34,6 +34,18 @@ struct hb_model {
     uint32_t n_layers;
     hb_layer L[HB_MLP_MAX_LAYERS];
     uint64_t dense_t;       /* dense Nadam steps taken (shared by workers, atomic) */
+    /* dense Nadam caught up lazily (src/optim.c): the step each embedding row is current at
+     * (the later of this and dense_swept, the last full sweep's); zrow: ld zeros */
+    uint32_t *lu, *li;
+    uint64_t dense_swept;
+    uint32_t catch_j;       /* catch-up horizon: b1^catch_j <= 1e-12 (later steps move nothing) */
+    float *zrow;
+    double *cu_cm, *cu_sq;  /* steps 1..cu_n: cm_t and sqrt(cv_t), from the float coefficients */
+    double *cu_p1, *cu_p2;  /* b1^k, b2^k for k = 0..catch_j (catch_j <= HB_NADAM_TABLE) */
+    uint64_t cu_n;
+    uint64_t warm_end;      /* dense Nadam: steps from this one on catch rows up (0: not known) */
+    struct hb_cu_memo *cu_memo; /* catch-up coefficients by gap, for the current step (k <= catch_j) */
+    struct hb_cu_memo *cu_far;  /* ... by last step s mod HB_CU_FAR, for gaps past catch_j */
     /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
     float *nadam_cg, *nadam_cm, *nadam_cv;
 };
@@ -127,6 +139,53 @@ void hb_optim_dense_step(hb_model *m, const hb_kernels *k, float lr, uint64_t t,
 uint64_t hb_optim_dense_emb_step(hb_model *m, const hb_kernels *k, float lr,
                                  const uint32_t *rows_u, uint32_t nu, const uint32_t *rows_i,
                                  uint32_t ni, int threads);
+
+/* Dense Nadam, caught up lazily (Keras' semantics without sweeping every table every step): a
+ * row untouched since step s is brought to step m->dense_t when it is next read or stepped.
+ * Over the k = dense_t - s steps without a gradient its moments decay (m b1^k, v b2^k) and it
+ * moves by m_s * sum_j lr cm_{s+j} b1^j / (y_j sqrt(v_s) + eps), y_j = sqrt(cv_{s+j}) b2^(j/2):
+ * a series in the shrinkage delta_j = 1 - y_j/y_1 (nadam_catchup evaluates it), taken when its
+ * truncation bound is below 1e-7 of the sum, else the k steps are iterated (the first few hundred
+ * steps, while cv changes fast). Steps past catch_j (b1^j <= 1e-12) only decay the moments. */
+void hb_optim_dense_catch_up(const hb_model *m, const hb_kernels *k, float lr, int item,
+                             uint32_t row);
+/* The catch-up's per-step tables extended to step t (dense Nadam; HB_ERR_NOMEM on failure). */
+hb_status hb_optim_dense_reserve(hb_model *m, uint64_t t);
+/* Whether dense Nadam's next step should sweep every row (hb_optim_dense_emb_step) rather
+ * than catch rows up: while the series fails for a gap of catch_j steps from the last step
+ * (the first few hundred steps, when cv_t moves fast), iterating each row's gap costs more
+ * than a sweep. Every row is current when it stops. */
+int hb_optim_dense_warm(hb_model *m, float lr);
+/* Every row caught up (before evaluation, saving, or a change of lr). */
+void hb_optim_dense_sync(hb_model *m, const hb_kernels *k, float lr);
+/* The series' coefficients for a row current at step s, caught up over k steps at lr: 1, or 0
+ * when the truncation bound fails (the caller iterates). Exposed for tests. */
+int hb_optim_catchup_coef(const hb_model *m, uint64_t s, uint64_t k, float lr,
+                          hb_nadam_catchup_coef *c);
+
+/* Per-worker scratch of the MF mini-batch path (src/mf_batch.c): the batch's distinct rows in
+ * slots, their gradients, and per-sample and per-slot buffers, all B long. */
+typedef struct hb_mf_ws {
+    int32_t *slot_u, *slot_i;       /* row -> slot in the current mini-batch, -1 when untouched */
+    uint32_t *rows_u, *rows_i;      /* slot -> row */
+    uint32_t nu, ni;
+    float *gP, *gQ, *gbu, *gbi;     /* per-slot gradients (B x ld, B) */
+    uint32_t *cnt_u, *cnt_i;        /* per-slot sample counts (the L2 of a row is per sample) */
+    uint32_t *su, *si;              /* per-sample slots */
+    float *z;                       /* per-sample output, then dL/dz */
+    float *cg, *cm, *cv, *rg, *rgb; /* per-slot step coefficients and L2 weights */
+} hb_mf_ws;
+
+hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m);
+void hb_mf_ws_free(hb_mf_ws *w);
+/* One mini-batch r[0..bn) of an MF model: every prediction and per-row gradient with the rows
+ * gathered into slots, then one optimizer pass over the touched rows (SGD, lazy Nadam through
+ * nadam_rows, or dense Nadam caught up lazily when dense_lazy; plain dense Nadam is not taken
+ * here). shared: rows may be stepped concurrently by other workers (the per-row step counts are
+ * then atomic). Adds the batch's losses to *loss, sample by sample. */
+void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating *r, size_t bn,
+                 float lr, float label_min, float label_span, int shared, int dense_lazy,
+                 double *loss);
 
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {

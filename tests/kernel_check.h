@@ -603,6 +603,144 @@ static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
 }
 
+/* nadam_rows: 5 distinct rows of a 9-row table with stride ld = n + 3 (pad lanes hold the
+ * sentinel and must stay), each with its own coefficients; biases on two of three sizes. Slot 0
+ * has reg 0 and a zero gradient, moment and v in element 0 (den = eps: no move, no NaN).
+ * Tolerances: nadam's (the same arithmetic per element). */
+static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    enum { NR = 9, S = 5 };
+    const size_t ld = n + 3;
+    const int bias = n % 3 != 0;
+    hb_buf W = hb_buf_new(NR * ld, off, HB_SENTINEL), M = hb_buf_new(NR * ld, off, HB_SENTINEL);
+    hb_buf V = hb_buf_new(NR * ld, (off + 1) % 4, HB_SENTINEL), g = hb_buf_new(S * ld, off, NAN);
+    hb_buf B = hb_buf_new(NR, off, HB_SENTINEL), BM = hb_buf_new(NR, off, HB_SENTINEL);
+    hb_buf BV = hb_buf_new(NR, off, HB_SENTINEL), GB = hb_buf_new(S, off, NAN);
+    hb_buf_rand(&W, rng, NR, n, ld, -1.0f, 1.0f);
+    hb_buf_rand(&M, rng, NR, n, ld, -0.5f, 0.5f);
+    hb_buf_rand(&V, rng, NR, n, ld, 0.0f, 0.5f);
+    hb_buf_rand(&g, rng, S, n, ld, -1.0f, 1.0f);
+    hb_buf_rand(&B, rng, 1, NR, NR, -1.0f, 1.0f);
+    hb_buf_rand(&BM, rng, 1, NR, NR, -0.5f, 0.5f);
+    hb_buf_rand(&BV, rng, 1, NR, NR, 0.0f, 0.5f);
+    hb_buf_rand(&GB, rng, 1, S, S, -1.0f, 1.0f);
+    uint32_t rows[S], perm[NR];
+    for (uint32_t r = 0; r < NR; r++) perm[r] = r;
+    for (uint32_t r = NR - 1; r > 0; r--) {
+        const uint32_t j = (uint32_t)(hb_rng_next(rng) % (r + 1)), t = perm[r];
+        perm[r] = perm[j];
+        perm[j] = t;
+    }
+    float cg[S], cm[S], cv[S], rg[S], rgb[S];
+    for (int s = 0; s < S; s++) {
+        rows[s] = perm[s];
+        cg[s] = hb_rng_float(rng, 0.05f, 0.2f), cm[s] = hb_rng_float(rng, 0.5f, 1.0f);
+        cv[s] = hb_rng_float(rng, 1.0f, 40.0f), rg[s] = hb_rng_float(rng, 0.0f, 0.05f);
+        rgb[s] = hb_rng_float(rng, 0.0f, 0.05f);
+    }
+    rg[0] = 0.0f;
+    if (n) {
+        const size_t e = (size_t)rows[0] * ld;
+        g.p[0] = M.p[e] = V.p[e] = 0.0f;
+    }
+    hb_nadam_rows_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.0005f, 0.01f),
+                            .b1 = hb_rng_float(rng, 0.8f, 0.95f), .b2 = hb_rng_float(rng, 0.99f, 0.9999f),
+                            .eps = hb_rng_float(rng, 1e-8f, 1e-6f), .rows = rows, .g = g.p, .cg = cg,
+                            .cm = cm, .cv = cv, .reg = rg, .W = W.p, .M = M.p, .V = V.p,
+                            .b = bias ? B.p : NULL, .bm = BM.p, .bv = BV.p, .gb = GB.p, .reg_b = rgb};
+    hb_buf W0 = hb_buf_copy(&W), M0 = hb_buf_copy(&M), V0 = hb_buf_copy(&V);
+    hb_buf B0 = hb_buf_copy(&B), BM0 = hb_buf_copy(&BM), BV0 = hb_buf_copy(&BV);
+    hb_buf Wr = hb_buf_copy(&W), Mr = hb_buf_copy(&M), Vr = hb_buf_copy(&V);
+    hb_buf Br = hb_buf_copy(&B), BMr = hb_buf_copy(&BM), BVr = hb_buf_copy(&BV);
+    hb_nadam_rows_args ar = a;
+    ar.W = Wr.p, ar.M = Mr.p, ar.V = Vr.p, ar.b = bias ? Br.p : NULL, ar.bm = BMr.p, ar.bv = BVr.p;
+    hb_nadam_rows_f32__scalar(S, &ar);
+    k->nadam_rows(S, &a);
+    const double a1 = 1.0f - a.b1, a2 = 1.0f - a.b2; /* as the kernels round them */
+    const int oracle = hb_is_oracle(k);
+    for (int s = 0; s <= S; s++) { /* s == S: the untouched rows */
+        for (size_t r = 0; r < NR; r++) {
+            int slot = -1;
+            for (int q = 0; q < S; q++)
+                if (rows[q] == r) slot = q;
+            if ((s < S && slot != s) || (s == S && slot >= 0)) continue;
+            const size_t nb = bias ? n + 1 : n;
+            for (size_t i = 0; i < nb; i++) {
+                const int isb = i == n;
+                const size_t e = isb ? r : r * ld + i;
+                const float *w0 = isb ? B0.p : W0.p, *m0 = isb ? BM0.p : M0.p, *v0 = isb ? BV0.p : V0.p;
+                const float *wg = isb ? B.p : W.p, *mg = isb ? BM.p : M.p, *vg = isb ? BV.p : V.p;
+                const float *wr = isb ? Br.p : Wr.p, *mr = isb ? BMr.p : Mr.p, *vr = isb ? BVr.p : Vr.p;
+                if (s == S) {
+                    hb_case_cmp(c, "untouched w", e, wg[e], w0[e], 0.0);
+                    hb_case_cmp(c, "untouched v", e, vg[e], v0[e], 0.0);
+                    continue;
+                }
+                const double rgs = isb ? rgb[s] : rg[s], gg = isb ? GB.p[s] : g.p[s * ld + i];
+                const double wi = w0[e], gi = gg + rgs * wi;
+                const double mi = a.b1 * (double)m0[e] + a1 * gi;
+                const double vi = a.b2 * (double)v0[e] + a2 * gi * gi;
+                const double den = sqrt(vi * cv[s]) + a.eps;
+                const double wd = wi - a.lr * (cg[s] * gi + cm[s] * mi) / den;
+                const double magg = fabs(gg) + fabs(rgs * wi);
+                const double magm = fabs(a.b1 * (double)m0[e]) + a1 * magg;
+                const double magv = a.b2 * (double)v0[e] + a2 * magg * magg;
+                const double upd = a.lr * (cg[s] * magg + cm[s] * magm) / den;
+                const double magw = fabs(wi) + upd * (1 + 0.5 * magv / (vi + 1e-30));
+                hb_case_cmp(c, isb ? "bm" : "m", e, mg[e], oracle ? mi : mr[e], hb_tol_ew(4, magm));
+                hb_case_cmp(c, isb ? "bv" : "v", e, vg[e], oracle ? vi : vr[e], hb_tol_ew(4, magv));
+                hb_case_cmp(c, isb ? "b" : "w", e, wg[e], oracle ? wd : wr[e], hb_tol_ew(12, magw));
+            }
+        }
+    }
+    hb_case_intact(c, &W, "W", NR, n, ld);
+    hb_case_intact(c, &M, "M", NR, n, ld);
+    hb_case_intact(c, &V, "V", NR, n, ld);
+    hb_buf *all[] = {&W, &M, &V, &g, &B, &BM, &BV, &GB, &W0, &M0, &V0, &B0, &BM0, &BV0,
+                     &Wr, &Mr, &Vr, &Br, &BMr, &BVr};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
+/* nadam_catchup: v in [0, 0.5) with a tenth of it tiny (eps then matters) and element 0 zero;
+ * d decreasing like the series it sums. Tolerance: the update m/A*s carries the roundings of
+ * sqrt, the y1 product, the sum with eps, the division and the ratio (5), Horner's 2 per term
+ * and the final product and difference (3): 20 u-units, doubled for kernel vs oracle (Horner
+ * fused or not). */
+static void hb_case_nadam_catchup(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    hb_buf w = hb_buf_new(n, off, HB_SENTINEL), m = hb_buf_new(n, (off + 1) % 4, HB_SENTINEL);
+    hb_buf v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
+    hb_buf_rand(&w, rng, 1, n, n, -1.0f, 1.0f);
+    hb_buf_rand(&m, rng, 1, n, n, -0.5f, 0.5f);
+    hb_buf_rand(&v, rng, 1, n, n, 0.0f, 0.5f);
+    for (size_t i = 0; i < n; i++)
+        if (hb_rng_next(rng) % 10 == 0) v.p[i] *= 1e-12f;
+    if (n) v.p[0] = 0.0f;
+    hb_nadam_catchup_coef co = {.y1 = hb_rng_float(rng, 0.5f, 30.0f), .eps = hb_rng_float(rng, 1e-8f, 1e-6f),
+                                .pm = hb_rng_float(rng, 0.0f, 1.0f), .pv = hb_rng_float(rng, 0.5f, 1.0f)};
+    double dd = hb_rng_float(rng, 1e-4f, 1e-2f);
+    for (int t = 0; t < HB_CATCHUP_TERMS; t++, dd *= hb_rng_float(rng, 0.0f, 0.2f)) co.d[t] = (float)dd;
+    hb_buf w0 = hb_buf_copy(&w), m0 = hb_buf_copy(&m), v0 = hb_buf_copy(&v);
+    hb_buf wr = hb_buf_copy(&w), mr = hb_buf_copy(&m), vr = hb_buf_copy(&v);
+    hb_nadam_catchup_f32__scalar(n, &co, wr.p, mr.p, vr.p);
+    k->nadam_catchup(n, &co, w.p, m.p, v.p);
+    const int oracle = hb_is_oracle(k);
+    for (size_t i = 0; i < n; i++) {
+        const double b = co.y1 * sqrt((double)v0.p[i]), A = b + co.eps, r = b / A;
+        double s = co.d[HB_CATCHUP_TERMS - 1], mags = 0;
+        for (int t = HB_CATCHUP_TERMS - 2; t >= 0; t--) s = co.d[t] + r * s;
+        for (int t = 0; t < HB_CATCHUP_TERMS; t++) mags += co.d[t];
+        const double upd = fabs((double)m0.p[i]) / A * mags;
+        const double wd = w0.p[i] - m0.p[i] / A * s;
+        hb_case_cmp(c, "w", i, w.p[i], oracle ? wd : wr.p[i], hb_tol_ew(oracle ? 20 : 40, fabs((double)w0.p[i]) + upd));
+        hb_case_cmp(c, "m", i, m.p[i], oracle ? (double)m0.p[i] * co.pm : mr.p[i], hb_tol_ew(1, fabs((double)m0.p[i])));
+        hb_case_cmp(c, "v", i, v.p[i], oracle ? (double)v0.p[i] * co.pv : vr.p[i], hb_tol_ew(1, (double)v0.p[i]));
+    }
+    hb_case_intact(c, &w, "w", 1, n, n);
+    hb_case_intact(c, &m, "m", 1, n, n);
+    hb_case_intact(c, &v, "v", 1, n, n);
+    hb_buf *all[] = {&w, &m, &v, &w0, &m0, &v0, &wr, &mr, &vr};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
 static void hb_case_gemv(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t m, size_t n,
                          size_t lda, size_t off) {
     hb_buf A = hb_buf_new(m ? (m - 1) * lda + n : 0, off, NAN), x = hb_buf_new(n, (off + 1) % 4, NAN);
@@ -710,6 +848,8 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_ADAGRAD_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 0); break;
                 case HB_OP_ADAGRAD_ROW_MF_RUN: hb_case_adagrad_run(&c, k, &rng, sizes[s], off, 1); break;
                 case HB_OP_NADAM: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_NADAM_ROWS: hb_case_nadam_rows(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_NADAM_CATCHUP: hb_case_nadam_catchup(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_GEMV: case HB_OP_GEMV_T: case HB_OP_GER: case HB_OP_COUNT: break;
                 } /* no default: -Wswitch names a listed op without a case */
                 hb_case_end(&c);

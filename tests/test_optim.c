@@ -181,3 +181,234 @@ Test(optim, adagrad_trains_on_every_isa) {
     }
     hb_dataset_free(&ds);
 }
+
+/* Dense Nadam caught up lazily equals the dense sweep: two copies of an mf_bias model take the
+ * same 5000 steps of sparse gradients (rows drawn with skewed frequencies, so gaps run from 1 to
+ * over 1000 steps: the iterated early steps, the series, gaps past the catch-up horizon and
+ * steps past the coefficient table). Copy A sweeps every row every step
+ * (hb_optim_dense_emb_step); copy B catches up only the stepped rows, then steps them with
+ * the nadam kernel, and is synced at checkpoints. Scalar kernels on both. Tolerance: the
+ * series' truncation bound is 1e-7 of a catch-up's move and the two orders of rounding
+ * (k roundings in A, one closed form in B) differ by a few ulp per step of the moments; over
+ * 5000 steps. A's own rounding of w (|w| <= 0.25: up to 7.5e-9 a step, random signs) walks
+ * about 5e-7 in 5000 steps; measured: 6.6e-7 at most, growing like the walk, and the same with
+ * a 1000x tighter series bound. So w must agree within 2e-6 absolute (4 sigma) plus 2e-5
+ * relative; m within 1e-10 plus 1e-3 relative (measured 3.3e-11), v within 1e-12 plus 1e-4
+ * relative (measured 4.1e-13). A series 1e-3 off moves w by 1e-6 per caught-up step and fails. */
+Test(optim, dense_catch_up_equals_the_dense_sweep) {
+    hb_dataset *ds = planted(40, 50, 800);
+    hb_train_params p = hb_params_notebook(HB_MODEL_MF_BIAS);
+    p.threads = 1;
+    hb_model *A = NULL, *B = NULL;
+    hb_error err;
+    cr_assert_eq(hb_model_create(&p, ds, &A, &err), HB_OK, "%s", err.msg);
+    cr_assert_eq(hb_model_create(&p, ds, &B, &err), HB_OK, "%s", err.msg);
+    cr_assert_eq(A->dim, 50u, "dim 50: a masked tail in every kernel");
+    const hb_kernels *k = hb_kernels_for(HB_ISA_SCALAR);
+    const uint32_t ld = A->ld, NU = A->n_users, NI = A->n_items;
+    const float lr = 1e-3f;
+    float *g = calloc(ld, sizeof *g);
+    uint64_t rng = 12345;
+    const int steps = 5000;
+    cr_assert_eq(hb_optim_dense_reserve(B, steps), HB_OK);
+    int series = 0, iterated = 0, far = 0;
+    for (int t = 1; t <= steps; t++) {
+        uint32_t ru[4], ri[4], nu = 0, ni = 0;
+        for (int s = 0; s < 3; s++) { /* skewed rows: row r drawn about 2^-(r/4) as often */
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t u = (uint32_t)((rng >> 33) % NU);
+            u = (uint32_t)((u * (uint64_t)u) / NU); /* low rows more often */
+            uint32_t i = (uint32_t)(((rng >> 13) % NI) * ((rng >> 7) % NI) / NI);
+            int dup = 0;
+            for (uint32_t a = 0; a < nu; a++) dup |= ru[a] == u;
+            if (!dup) ru[nu++] = u;
+            dup = 0;
+            for (uint32_t a = 0; a < ni; a++) dup |= ri[a] == i;
+            if (!dup) ri[ni++] = i;
+        }
+        /* the same gradient for a row in both copies: a function of (t, row) */
+        for (int side = 0; side < 2; side++) {
+            const uint32_t n = side ? ni : nu, *rows = side ? ri : ru;
+            for (uint32_t a = 0; a < n; a++) {
+                const uint32_t r = rows[a];
+                for (uint32_t j = 0; j < A->dim; j++)
+                    g[j] = 1e-3f * sinf((float)(t * 31 + r * 7 + j * 3 + side));
+                const float gb = 1e-3f * cosf((float)(t * 17 + r * 5 + side));
+                memcpy((side ? A->gQd : A->gPd) + (size_t)r * ld, g, A->dim * sizeof(float));
+                (side ? A->gbid : A->gbud)[r] = gb;
+                /* B: catch up to t-1, then step t on this row only */
+                const uint64_t last = (side ? B->li : B->lu)[r];
+                const uint64_t gap = B->dense_t - (last > B->dense_swept ? last : B->dense_swept);
+                if (gap > 0) {
+                    hb_nadam_catchup_coef c;
+                    if (gap > B->catch_j) far++;
+                    else if (hb_optim_catchup_coef(B, B->dense_t - gap, gap, lr, &c)) series++;
+                    else iterated++;
+                }
+                hb_optim_dense_catch_up(B, k, lr, side, r);
+                hb_nadam_coef c;
+                hb_nadam_coefs(B, (uint64_t)t, lr, 0.0f, &c);
+                const size_t o = (size_t)r * ld;
+                k->nadam(B->dim, &c, g, (side ? B->Q : B->P) + o, (side ? B->Qm : B->Pm) + o,
+                         (side ? B->Qv : B->Pv) + o);
+                k->nadam(1, &c, &gb, (side ? B->bi : B->bu) + r, (side ? B->bim : B->bum) + r,
+                         (side ? B->biv : B->buv) + r);
+                (side ? B->li : B->lu)[r] = (uint32_t)t;
+            }
+        }
+        cr_assert_eq(hb_optim_dense_emb_step(A, k, lr, ru, nu, ri, ni, 1), (uint64_t)t);
+        B->dense_t = (uint64_t)t;
+        if (t % 500 == 0 || t == steps) { /* checkpoint: every row of B caught up */
+            hb_optim_dense_sync(B, k, lr);
+            for (int side = 0; side < 2; side++) {
+                const size_t nr = side ? NI : NU;
+                const float *wa[] = {side ? A->Q : A->P, side ? A->Qm : A->Pm, side ? A->Qv : A->Pv};
+                const float *wb[] = {side ? B->Q : B->P, side ? B->Qm : B->Pm, side ? B->Qv : B->Pv};
+                const float *ba[] = {side ? A->bi : A->bu, side ? A->bim : A->bum, side ? A->biv : A->buv};
+                const float *bb[] = {side ? B->bi : B->bu, side ? B->bim : B->bum, side ? B->biv : B->buv};
+                static const char *names[] = {"w", "m", "v"};
+                for (int q = 0; q < 3; q++) {
+                    const double rel = q == 1 ? 1e-3 : q ? 1e-4 : 2e-5;
+                    const double abs_ = q == 0 ? 2e-6 : q == 1 ? 1e-10 : 1e-12;
+                    for (size_t r = 0; r < nr; r++) {
+                        for (uint32_t j = 0; j <= A->dim; j++) {
+                            const float x = j < A->dim ? wa[q][r * ld + j] : ba[q][r];
+                            const float y = j < A->dim ? wb[q][r * ld + j] : bb[q][r];
+                            cr_assert(fabsf(x - y) <= rel * fabsf(x) + abs_,
+                                      "step %d, %s %s row %zu [%u]: sweep %.9g, caught up %.9g",
+                                      t, side ? "item" : "user", names[q], r, j, x, y);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cr_expect(series > 1000 && iterated > 10 && far > 10,
+              "every regime ran: series %d, iterated %d, past the horizon %d", series, iterated, far);
+    free(g);
+    hb_model_free(&A);
+    hb_model_free(&B);
+    hb_dataset_free(&ds);
+}
+
+/* The MF mini-batch path (src/mf_batch.c) against a straightforward double reference: every
+ * sample's forward and backward from the rows as they stood, gradients summed per row, L2 per
+ * sample, then one step per touched row (lazy Nadam with each row's own next step, or SGD).
+ * Batches of 1, 7 and 128 (rows repeat within the larger ones), rows at random earlier steps
+ * with random moments. Scalar kernels; float against double: 1e-5 relative plus 1e-7. */
+static double ref_mu(double b1, double t) { return b1 * (1 - 0.5 * pow(0.96, 0.004 * t)); }
+
+Test(optim, mf_batch_equals_the_per_sample_reference) {
+    hb_dataset *ds = planted(60, 80, 1500);
+    const hb_kernels *k = hb_kernels_for(HB_ISA_SCALAR);
+    const size_t Bs[] = {1, 7, 128};
+    for (int opt = 0; opt < 2; opt++)
+        for (size_t bi_ = 0; bi_ < 3; bi_++) {
+            const size_t B = Bs[bi_];
+            hb_train_params p = hb_params_notebook(HB_MODEL_MF_BIAS);
+            p.optimizer = opt ? HB_OPT_SGD : HB_OPT_NADAM;
+            p.nadam = HB_NADAM_LAZY;
+            p.batch = (uint32_t)B;
+            p.threads = 1;
+            p.reg = 0.05f;
+            p.reg_bias = 0.02f;
+            p.lr = 0.01f;
+            hb_model *m = NULL;
+            hb_error err;
+            cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+            const size_t ld = m->ld, d = m->dim, NU = m->n_users, NI = m->n_items;
+            uint64_t rng = 99 + B;
+#define RNDU() (rng = rng * 6364136223846793005ULL + 1442695040888963407ULL, (double)(rng >> 11) / 9007199254740992.0)
+            if (!opt) { /* rows at earlier steps, with moments */
+                for (size_t r = 0; r < NU; r++) m->tu[r] = (uint32_t)(RNDU() * 50);
+                for (size_t r = 0; r < NI; r++) m->ti[r] = (uint32_t)(RNDU() * 50);
+                for (size_t e = 0; e < NU * ld; e++)
+                    if (e % ld < d) m->Pm[e] = (float)(2e-3 * RNDU() - 1e-3), m->Pv[e] = (float)(1e-7 + 1e-6 * RNDU());
+                for (size_t e = 0; e < NI * ld; e++)
+                    if (e % ld < d) m->Qm[e] = (float)(2e-3 * RNDU() - 1e-3), m->Qv[e] = (float)(1e-7 + 1e-6 * RNDU());
+                for (size_t r = 0; r < NU; r++) m->bum[r] = 1e-3f, m->buv[r] = 1e-6f;
+                for (size_t r = 0; r < NI; r++) m->bim[r] = -1e-3f, m->biv[r] = 2e-6f;
+            }
+            for (size_t r = 0; r < NU; r++) m->bu[r] = (float)(0.2 * RNDU() - 0.1);
+            for (size_t r = 0; r < NI; r++) m->bi[r] = (float)(0.2 * RNDU() - 0.1);
+            /* the reference, in double, from a copy of everything before */
+            double *P = calloc(NU * ld, 8), *Q = calloc(NI * ld, 8), *gp = calloc(NU * ld, 8), *gq = calloc(NI * ld, 8);
+            double *bu = calloc(NU, 8), *bi = calloc(NI, 8), *gbu = calloc(NU, 8), *gbi = calloc(NI, 8);
+            double *Pm = calloc(NU * ld, 8), *Pv = calloc(NU * ld, 8), *Qm = calloc(NI * ld, 8), *Qv = calloc(NI * ld, 8);
+            double *bum = calloc(NU, 8), *buv = calloc(NU, 8), *bim = calloc(NI, 8), *biv = calloc(NI, 8);
+            uint32_t *cu = calloc(NU, 4), *ci = calloc(NI, 4), *tu0 = calloc(NU, 4), *ti0 = calloc(NI, 4);
+            for (size_t e = 0; e < NU * ld; e++) P[e] = m->P[e], Pm[e] = opt ? 0 : m->Pm[e], Pv[e] = opt ? 0 : m->Pv[e];
+            for (size_t e = 0; e < NI * ld; e++) Q[e] = m->Q[e], Qm[e] = opt ? 0 : m->Qm[e], Qv[e] = opt ? 0 : m->Qv[e];
+            for (size_t r = 0; r < NU; r++) bu[r] = m->bu[r], bum[r] = opt ? 0 : m->bum[r], buv[r] = opt ? 0 : m->buv[r], tu0[r] = opt ? 0 : m->tu[r];
+            for (size_t r = 0; r < NI; r++) bi[r] = m->bi[r], bim[r] = opt ? 0 : m->bim[r], biv[r] = opt ? 0 : m->biv[r], ti0[r] = opt ? 0 : m->ti[r];
+            const hb_rating *x = ds->train + 11;
+            double loss_ref = 0;
+            for (size_t j = 0; j < B; j++) {
+                const size_t u = x[j].u, i = x[j].i;
+                double z = bu[u] + bi[i] + m->mu;
+                for (size_t c = 0; c < d; c++) z += P[u * ld + c] * Q[i * ld + c];
+                const double e = z - x[j].r, dz = e / (double)B;
+                loss_ref += e * e;
+                for (size_t c = 0; c < d; c++) {
+                    gp[u * ld + c] += dz * Q[i * ld + c];
+                    gq[i * ld + c] += dz * P[u * ld + c];
+                }
+                gbu[u] += dz, gbi[i] += dz, cu[u]++, ci[i]++;
+            }
+            for (int side = 0; side < 2; side++) {
+                const size_t nr = side ? NI : NU;
+                double *W = side ? Q : P, *G = side ? gq : gp, *M = side ? Qm : Pm, *V = side ? Qv : Pv;
+                double *b = side ? bi : bu, *gb = side ? gbi : gbu, *bm = side ? bim : bum, *bv = side ? biv : buv;
+                const uint32_t *cnt = side ? ci : cu, *t0 = side ? ti0 : tu0;
+                for (size_t r = 0; r < nr; r++) {
+                    if (!cnt[r]) continue;
+                    const double rg = (double)p.reg * cnt[r] / (double)B, rgb = (double)p.reg_bias * cnt[r] / (double)B;
+                    const double lr = p.lr, b1 = p.beta1, b2 = p.beta2;
+                    const double t = t0[r] + 1.0;
+                    double prod = 1;
+                    for (double s2 = 1; s2 <= t; s2++) prod *= ref_mu(b1, s2);
+                    const double cg = (1 - ref_mu(b1, t)) / (1 - prod), cmu = ref_mu(b1, t + 1);
+                    const double cm = cmu / (1 - prod * cmu), cv = 1 / (1 - pow(b2, t));
+                    for (size_t c = 0; c <= d; c++) {
+                        const int isb = c == d;
+                        double *w = isb ? &b[r] : &W[r * ld + c], *mm = isb ? &bm[r] : &M[r * ld + c], *vv = isb ? &bv[r] : &V[r * ld + c];
+                        const double g = (isb ? gb[r] : G[r * ld + c]) + (isb ? rgb : rg) * *w;
+                        if (opt) {
+                            *w -= lr * g;
+                            continue;
+                        }
+                        *mm = b1 * *mm + (1 - b1) * g;
+                        *vv = b2 * *vv + (1 - b2) * g * g;
+                        *w -= lr * (cg * g + cm * *mm) / (sqrt(*vv * cv) + p.eps);
+                    }
+                }
+            }
+            hb_mf_ws ws;
+            cr_assert_eq(hb_mf_ws_init(&ws, m), HB_OK);
+            double loss = 0;
+            hb_mf_batch(m, k, &ws, x, B, p.lr, ds->r_min, 4.0f, 0, 0, &loss);
+            cr_expect(fabs(loss - loss_ref) <= 1e-5 * loss_ref, "B %zu: loss %.9g vs %.9g", B, loss, loss_ref);
+            for (int side = 0; side < 2; side++) {
+                const size_t nr = side ? NI : NU;
+                const float *W = side ? m->Q : m->P, *b = side ? m->bi : m->bu;
+                const double *Wr = side ? Q : P, *br = side ? bi : bu;
+                for (size_t r = 0; r < nr; r++) {
+                    for (size_t c = 0; c <= d; c++) {
+                        const double got = c == d ? b[r] : W[r * ld + c], want = c == d ? br[r] : Wr[r * ld + c];
+                        cr_assert(fabs(got - want) <= 1e-5 * fabs(want) + 1e-7,
+                                  "%s, B %zu, %s row %zu [%zu]: %.9g, reference %.9g", opt ? "sgd" : "nadam",
+                                  B, side ? "item" : "user", r, c, got, want);
+                    }
+                    if (!opt) {
+                        const uint32_t t = side ? m->ti[r] : m->tu[r], t0 = side ? ti0[r] : tu0[r];
+                        cr_assert_eq(t, t0 + ((side ? ci : cu)[r] > 0), "a touched row's step count moves by one");
+                    }
+                }
+            }
+            hb_mf_ws_free(&ws);
+            void *all[] = {P, Q, gp, gq, bu, bi, gbu, gbi, Pm, Pv, Qm, Qv, bum, buv, bim, biv, cu, ci, tu0, ti0};
+            for (size_t a = 0; a < sizeof all / sizeof *all; a++) free(all[a]);
+            hb_model_free(&m);
+        }
+    hb_dataset_free(&ds);
+}

@@ -1,0 +1,7 @@
+/* nadam_catchup.c: neon closed-form catch-up of one dense-Nadam row over steps without a gradient. */
+// one vector per step; a Horner polynomial of HB_CATCHUP_TERMS terms; IEEE sqrt and one division (1/A).
+#include "vec.h"
+
+#define HB_SFX neon
+#define HB_NR_CATCHUP_ONLY
+#include "../generic/nadam_rows.inc"

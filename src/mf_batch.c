@@ -1,0 +1,181 @@
+/* mf_batch.c: one mini-batch of an MF model (mf, mf_bias, mf_bias_bin): every prediction and
+ * per-row gradient with the batch's rows gathered into slots, then one optimizer pass over the
+ * touched rows (nadam_rows for Nadam). */
+#include <string.h>
+
+#include "model.h"
+
+void hb_mf_ws_free(hb_mf_ws *w) {
+    void *bufs[] = {w->slot_u, w->slot_i, w->rows_u, w->rows_i, w->gP, w->gQ, w->gbu, w->gbi,
+                    w->cnt_u, w->cnt_i, w->su, w->si, w->z, w->cg, w->cm, w->cv, w->rg, w->rgb};
+    for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    memset(w, 0, sizeof *w);
+}
+
+hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m) {
+    memset(w, 0, sizeof *w);
+    const size_t B = m->p.batch, ld = m->ld;
+    const int ok = (w->slot_u = hb_calloc_aligned(m->n_users, 4)) &&
+                   (w->slot_i = hb_calloc_aligned(m->n_items, 4)) &&
+                   (w->rows_u = hb_calloc_aligned(B, 4)) && (w->rows_i = hb_calloc_aligned(B, 4)) &&
+                   (w->gP = hb_calloc_aligned(B * ld, 4)) && (w->gQ = hb_calloc_aligned(B * ld, 4)) &&
+                   (w->gbu = hb_calloc_aligned(B, 4)) && (w->gbi = hb_calloc_aligned(B, 4)) &&
+                   (w->cnt_u = hb_calloc_aligned(B, 4)) && (w->cnt_i = hb_calloc_aligned(B, 4)) &&
+                   (w->su = hb_calloc_aligned(B, 4)) && (w->si = hb_calloc_aligned(B, 4)) &&
+                   (w->z = hb_calloc_aligned(B, 4)) && (w->cg = hb_calloc_aligned(B, 4)) &&
+                   (w->cm = hb_calloc_aligned(B, 4)) && (w->cv = hb_calloc_aligned(B, 4)) &&
+                   (w->rg = hb_calloc_aligned(B, 4)) && (w->rgb = hb_calloc_aligned(B, 4));
+    if (!ok) {
+        hb_mf_ws_free(w);
+        return HB_ERR_NOMEM;
+    }
+    memset(w->slot_u, 0xff, m->n_users * sizeof *w->slot_u);
+    memset(w->slot_i, 0xff, m->n_items * sizeof *w->slot_i);
+    return HB_OK;
+}
+
+/* Row -> slot (a new one for a row not yet in the batch); counts the row's samples. */
+static inline uint32_t hb_mf_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32_t *cnt,
+                                  uint32_t row) {
+    int32_t s = slot[row];
+    if (s < 0) {
+        s = (int32_t)(*n)++;
+        slot[row] = s;
+        rows[s] = row;
+        cnt[s] = 0;
+    }
+    cnt[s]++;
+    return (uint32_t)s;
+}
+
+/* The coefficients of each slot's Nadam step: its row's own next step (lazy; counted atomically
+ * when shared), or the one global step t (dense). */
+static void hb_mf_coefs(const hb_model *m, hb_mf_ws *w, uint32_t n, const uint32_t *rows,
+                        uint32_t *steps, uint64_t t, int shared, float lr) {
+    if (t) { /* dense: one step for every slot */
+        hb_nadam_coef c;
+        hb_nadam_coefs(m, t, lr, 0.0f, &c);
+        for (uint32_t a = 0; a < n; a++) w->cg[a] = c.cg, w->cm[a] = c.cm, w->cv[a] = c.cv;
+        return;
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        uint64_t st = t;
+        if (!t) {
+            uint32_t *c = steps + rows[a];
+            st = shared ? __atomic_add_fetch(c, 1, __ATOMIC_RELAXED) : ++*c;
+        }
+        if (st >= 1 && st <= HB_NADAM_TABLE) {
+            w->cg[a] = m->nadam_cg[st - 1];
+            w->cm[a] = m->nadam_cm[st - 1];
+            w->cv[a] = m->nadam_cv[st - 1];
+        } else {
+            hb_nadam_coef c;
+            hb_nadam_coefs(m, st, lr, 0.0f, &c);
+            w->cg[a] = c.cg, w->cm[a] = c.cm, w->cv[a] = c.cv;
+        }
+    }
+}
+
+/* Nadam on one side's touched rows (slots 0..n), then their slots released. */
+static void hb_mf_nadam_side(const hb_model *m, const hb_kernels *k, hb_mf_ws *w, int item,
+                             float lr, uint64_t t, int shared, float rb, float rbb) {
+    const uint32_t n = item ? w->ni : w->nu;
+    const uint32_t *rows = item ? w->rows_i : w->rows_u, *cnt = item ? w->cnt_i : w->cnt_u;
+    hb_mf_coefs(m, w, n, rows, item ? m->ti : m->tu, t, shared, lr);
+    for (uint32_t a = 0; a < n; a++) {
+        w->rg[a] = rb * (float)cnt[a];
+        w->rgb[a] = rbb * (float)cnt[a];
+    }
+    const int bias = m->bu != NULL;
+    const hb_nadam_rows_args args = {
+        .dim = m->dim, .ld = m->ld, .lr = lr, .b1 = m->p.beta1, .b2 = m->p.beta2, .eps = m->p.eps,
+        .rows = rows, .g = item ? w->gQ : w->gP, .cg = w->cg, .cm = w->cm, .cv = w->cv,
+        .reg = w->rg, .W = item ? m->Q : m->P, .M = item ? m->Qm : m->Pm,
+        .V = item ? m->Qv : m->Pv, .b = bias ? (item ? m->bi : m->bu) : NULL,
+        .bm = bias ? (item ? m->bim : m->bum) : NULL, .bv = bias ? (item ? m->biv : m->buv) : NULL,
+        .gb = item ? w->gbi : w->gbu, .reg_b = w->rgb};
+    k->nadam_rows(n, &args);
+    if (t) { /* dense: these rows are current at step t */
+        uint32_t *last = item ? m->li : m->lu;
+        for (uint32_t a = 0; a < n; a++) last[rows[a]] = (uint32_t)t;
+    }
+}
+
+void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating *r, size_t bn,
+                 float lr, float label_min, float label_span, int shared, int dense_lazy,
+                 double *loss) {
+    const hb_train_params *p = &m->p;
+    const int binary = hb_model_is_binary(p->model), bias = m->bu != NULL;
+    const size_t ld = m->ld, dim = m->dim;
+    const float scale = 1.0f / (float)bn; /* the batch's mean gradient, as Keras */
+    /* 1. the batch's distinct rows, in first-seen order */
+    w->nu = w->ni = 0;
+    for (size_t j = 0; j < bn; j++) {
+        w->su[j] = hb_mf_slot(w->slot_u, w->rows_u, &w->nu, w->cnt_u, r[j].u);
+        w->si[j] = hb_mf_slot(w->slot_i, w->rows_i, &w->ni, w->cnt_i, r[j].i);
+    }
+    memset(w->gP, 0, (size_t)w->nu * ld * sizeof(float));
+    memset(w->gQ, 0, (size_t)w->ni * ld * sizeof(float));
+    memset(w->gbu, 0, w->nu * sizeof(float));
+    memset(w->gbi, 0, w->ni * sizeof(float));
+    if (dense_lazy) { /* the rows the batch reads, caught up to the last step */
+        for (uint32_t a = 0; a < w->nu; a++) hb_optim_dense_catch_up(m, k, lr, 0, w->rows_u[a]);
+        for (uint32_t a = 0; a < w->ni; a++) hb_optim_dense_catch_up(m, k, lr, 1, w->rows_i[a]);
+    }
+    /* 2. every prediction from the rows as they stand, then every gradient: the same values,
+     * accumulated in the same order, as forward and backward sample by sample */
+    for (size_t j = 0; j < bn; j++) {
+        const size_t u = r[j].u, i = r[j].i;
+        float z = k->dot(dim, m->P + u * ld, m->Q + i * ld);
+        if (bias) z += m->bu[u] + m->bi[i] + m->mu;
+        const float y = binary ? hb_binary_label(r[j].r, label_min, label_span) : r[j].r;
+        w->z[j] = hb_loss_grad(binary, z, y, loss) * scale;
+    }
+    for (size_t j = 0; j < bn; j++) {
+        const size_t u = r[j].u, i = r[j].i, su = w->su[j], si = w->si[j];
+        const float dz = w->z[j];
+        k->axpy(dim, dz, m->Q + i * ld, w->gP + su * ld);
+        k->axpy(dim, dz, m->P + u * ld, w->gQ + si * ld);
+        if (bias) {
+            w->gbu[su] += dz;
+            w->gbi[si] += dz;
+        }
+    }
+    /* 3. one step per touched row, L2 per sample (see hb_worker_run) */
+    const float rb = p->reg / (float)bn, rbb = p->reg_bias / (float)bn;
+    if (dense_lazy && hb_optim_dense_warm(m, lr)) {
+        /* the first steps: one sweep over every row beats iterating each row's gap */
+        for (uint32_t a = 0; a < w->nu; a++) {
+            const size_t u = w->rows_u[a];
+            const float c = rb * (float)w->cnt_u[a];
+            for (size_t d = 0; d < dim; d++) m->gPd[u * ld + d] = w->gP[a * ld + d] + c * m->P[u * ld + d];
+            if (bias) m->gbud[u] = w->gbu[a] + rbb * (float)w->cnt_u[a] * m->bu[u];
+        }
+        for (uint32_t a = 0; a < w->ni; a++) {
+            const size_t i = w->rows_i[a];
+            const float c = rb * (float)w->cnt_i[a];
+            for (size_t d = 0; d < dim; d++) m->gQd[i * ld + d] = w->gQ[a * ld + d] + c * m->Q[i * ld + d];
+            if (bias) m->gbid[i] = w->gbi[a] + rbb * (float)w->cnt_i[a] * m->bi[i];
+        }
+        hb_optim_dense_emb_step(m, k, lr, w->rows_u, w->nu, w->rows_i, w->ni, p->threads);
+    } else if (p->optimizer == HB_OPT_NADAM) {
+        const uint64_t t = dense_lazy ? ++m->dense_t : 0;
+        hb_mf_nadam_side(m, k, w, 0, lr, t, shared, rb, rbb);
+        hb_mf_nadam_side(m, k, w, 1, lr, t, shared, rb, rbb);
+    } else { /* SGD (the other optimizers take batch 1) */
+        for (uint32_t a = 0; a < w->nu; a++) {
+            const size_t u = w->rows_u[a];
+            hb_optim_row_step(m, k, lr, rb * (float)w->cnt_u[a], rbb * (float)w->cnt_u[a],
+                              m->P + u * ld, NULL, NULL, NULL, w->gP + a * ld,
+                              bias ? m->bu + u : NULL, NULL, NULL, w->gbu[a]);
+        }
+        for (uint32_t a = 0; a < w->ni; a++) {
+            const size_t i = w->rows_i[a];
+            hb_optim_row_step(m, k, lr, rb * (float)w->cnt_i[a], rbb * (float)w->cnt_i[a],
+                              m->Q + i * ld, NULL, NULL, NULL, w->gQ + a * ld,
+                              bias ? m->bi + i : NULL, NULL, NULL, w->gbi[a]);
+        }
+    }
+    for (uint32_t a = 0; a < w->nu; a++) w->slot_u[w->rows_u[a]] = -1;
+    for (uint32_t a = 0; a < w->ni; a++) w->slot_i[w->rows_i[a]] = -1;
+}
