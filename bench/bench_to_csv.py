@@ -14,7 +14,7 @@ import sys
 FIELDS = ["op", "isa", "shape", "m", "n", "shape_rank", "cpu_ns", "real_ns", "gflops", "gbps",
           "speedup_vs_scalar", "host", "date", "git_sha", "best_isa", "compiler", "c_flags",
           "openblas", "num_cpus", "mhz_per_cpu"]
-OPS = ["dot", "axpy", "sgd", "sgd_mf", "nadam", "gemv", "gemv_t", "ger"]
+OPS = ["dot", "axpy", "sgd", "sgd_mf", "nadam", "gemv", "gemv_t", "ger", "sgemm"]
 ISAS = ["scalar", "avx2", "avx512", "neon", "openblas"]
 
 
@@ -72,7 +72,8 @@ def main():
         ns = to_ns(b["cpu_time"], b.get("time_unit", "ns"))
         scalar = rows.get((op, "scalar", dims))
         speedup = to_ns(scalar["cpu_time"], scalar.get("time_unit", "ns")) / ns if scalar else ""
-        m, n = (dims[0], dims[1]) if len(dims) == 2 else (1, dims[0])
+        # sgemm: (ta * 2 + tb, m, n, k)
+        m, n = (dims[0], dims[1]) if len(dims) == 2 else (dims[1], dims[2]) if len(dims) == 4 else (1, dims[0])
         out_rows.append({
             "op": op, "isa": isa, "shape": "x".join(str(d) for d in dims), "m": m, "n": n,
             "shape_rank": rank[op][dims], "cpu_ns": f"{ns:.4g}",

@@ -288,7 +288,56 @@ static void bm_ger(hb_gb_state *st, void *arg) {
     free(A), free(x), free(y);
 }
 
+/* sgemm at one of the MLP's products: args (ta*2 + tb, m, n, k), tight leading dimensions;
+ * beta 1 for the weight gradient (ta: dW += dZ^T X), else 0, as the MLP calls it. */
+typedef struct {
+    int ta, tb;
+    size_t m, n, k, lda, ldb;
+    float beta;
+    float *A, *B, *C;
+} gemm_case;
+
+static gemm_case gemm_case_new(hb_gb_state *st) {
+    gemm_case g;
+    const int t = (int)hb_gb_range(st, 0);
+    g.ta = t >> 1, g.tb = t & 1;
+    g.m = (size_t)hb_gb_range(st, 1), g.n = (size_t)hb_gb_range(st, 2), g.k = (size_t)hb_gb_range(st, 3);
+    g.lda = g.ta ? g.m : g.k, g.ldb = g.tb ? g.k : g.n, g.beta = g.ta ? 1.0f : 0.0f;
+    g.A = buf(g.m * g.k, -1, 1, 1), g.B = buf(g.k * g.n, -1, 1, 2), g.C = buf(g.m * g.n, -1, 1, 3);
+    static const char *const names[] = {"NN", "NT", "TN", "TT"};
+    hb_gb_label(st, names[t & 3]);
+    return g;
+}
+
+static void gemm_case_end(hb_gb_state *st, gemm_case *g) {
+    set_rates(st, 2.0 * g->m * g->n * g->k, 4.0 * (g->m * g->k + g->k * g->n + 2 * g->m * g->n));
+    free(g->A), free(g->B), free(g->C);
+}
+
+static void bm_sgemm(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    gemm_case g = gemm_case_new(st);
+    while (hb_gb_run_batch(st, 1)) { /* alpha small: beta = 1 accumulates for millions of calls */
+        k->sgemm(g.ta, g.tb, g.m, g.n, g.k, 1e-4f, g.A, g.lda, g.B, g.ldb, g.beta, g.C, g.n);
+        hb_gb_clobber();
+    }
+    gemm_case_end(st, &g);
+}
+
 #ifdef HB_HAVE_OPENBLAS
+static void bm_blas_sgemm(hb_gb_state *st, void *arg) {
+    (void)arg;
+    gemm_case g = gemm_case_new(st);
+    while (hb_gb_run_batch(st, 1)) {
+        cblas_sgemm(CblasRowMajor, g.ta ? CblasTrans : CblasNoTrans, g.tb ? CblasTrans : CblasNoTrans,
+                    (int)g.m, (int)g.n, (int)g.k, 1e-4f, g.A, (int)g.lda, g.B, (int)g.ldb, g.beta, g.C,
+                    (int)g.n);
+        hb_gb_clobber();
+    }
+    gemm_case_end(st, &g);
+}
+
 static void bm_blas_dot(hb_gb_state *st, void *arg) {
     (void)arg;
     const int n = (int)hb_gb_range(st, 0);
@@ -346,11 +395,24 @@ static const op ops[] = {HB_KERNELS(HB_BM_OP_, ~)};
 static const int64_t dims[] = {16, 32, 50, 64, 128, 256};
 static const int64_t gemv_rows[] = {1682, 27278}; /* MovieLens 100K items, ML-latest-small-like */
 static const int64_t mlp[][2] = {{50, 100}, {100, 50}}; /* MLP layer shapes besides the squares */
+static const int64_t mlp_batch[] = {64, 256, 512};
+/* the MLP's layers (in, out): dim 50 (100 -> 50 -> 50 -> 1) and dim 128 (256 -> 128 -> 128) */
+static const int64_t mlp_layers[][2] = {{100, 50}, {50, 50}, {50, 1}, {256, 128}, {128, 128}};
 #define N(a) (sizeof a / sizeof *a)
 
 static void add_shapes(hb_gb_bench *b, const char *name, shape sh) {
     if (sh == VEC) {
         for (size_t d = 0; d < N(dims); d++) hb_gb_args(b, 1, &dims[d]);
+        return;
+    }
+    if (strcmp(name, "sgemm") == 0) { /* per batch and layer: forward, dX, dW */
+        for (size_t bi = 0; bi < N(mlp_batch); bi++)
+            for (size_t l = 0; l < N(mlp_layers); l++) {
+                const int64_t B = mlp_batch[bi], in = mlp_layers[l][0], out = mlp_layers[l][1];
+                hb_gb_args(b, 4, (int64_t[]){1, B, out, in}); /* Z = X W^T */
+                hb_gb_args(b, 4, (int64_t[]){0, B, in, out}); /* dX = dZ W */
+                hb_gb_args(b, 4, (int64_t[]){2, out, in, B}); /* dW += dZ^T X */
+            }
         return;
     }
     if (strcmp(name, "gemv") == 0) {
@@ -386,6 +448,7 @@ int main(int argc, char **argv) {
     add_shapes(hb_gb_register("dot/openblas", bm_blas_dot, NULL), "dot", VEC);
     add_shapes(hb_gb_register("axpy/openblas", bm_blas_axpy, NULL), "axpy", VEC);
     add_shapes(hb_gb_register("gemv/openblas", bm_blas_gemv, NULL), "gemv", MAT);
+    add_shapes(hb_gb_register("sgemm/openblas", bm_blas_sgemm, NULL), "sgemm", MAT);
 #endif
     return hb_gb_main(argc, argv);
 }

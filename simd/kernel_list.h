@@ -21,6 +21,7 @@
     X(arg, adagrad_row_mf_run, ADAGRAD_ROW_MF_RUN, HB_KSHAPE_VEC) \
     X(arg, gemv, GEMV, HB_KSHAPE_MAT)                       \
     X(arg, gemv_t, GEMV_T, HB_KSHAPE_MAT)                   \
-    X(arg, ger, GER, HB_KSHAPE_MAT)
+    X(arg, ger, GER, HB_KSHAPE_MAT)                         \
+    X(arg, sgemm, SGEMM, HB_KSHAPE_MAT)
 
 #endif

@@ -115,6 +115,14 @@ typedef void hb_gemv_t_ft(size_t m, size_t n, const float *restrict A, size_t ld
 /* A[m x n] += alpha * x[m] y[n]^T */
 typedef void hb_ger_ft(size_t m, size_t n, float alpha, const float *restrict x,
                        const float *restrict y, float *restrict A, size_t lda);
+/* C[m x n] = alpha * op(A) * op(B) + beta * C, all row-major. op(A) is m x k: A (lda >= k)
+ * or, when ta, A^T with A stored k x m (lda >= m). op(B) is k x n: B (ldb >= n) or, when tb,
+ * B^T with B stored n x k (ldb >= k). beta == 0 means C is written without being read.
+ * Reentrant: the packing buffers are per thread (simd/generic/sgemm_buf.h), nothing is
+ * allocated. */
+typedef void hb_sgemm_ft(int ta, int tb, size_t m, size_t n, size_t k, float alpha,
+                         const float *restrict A, size_t lda, const float *restrict B, size_t ldb,
+                         float beta, float *restrict C, size_t ldc);
 
 typedef hb_dot_ft *hb_dot_fn;
 typedef hb_axpy_ft *hb_axpy_fn;
@@ -128,6 +136,7 @@ typedef hb_nadam_catchup_ft *hb_nadam_catchup_fn;
 typedef hb_gemv_ft *hb_gemv_fn;
 typedef hb_gemv_t_ft *hb_gemv_t_fn;
 typedef hb_ger_ft *hb_ger_fn;
+typedef hb_sgemm_ft *hb_sgemm_fn;
 
 /* What a kernel's operands look like (its tests' and benchmarks' sizes): one or a few rows of
  * n elements (VEC), or an m x n matrix with a leading dimension (MAT). */

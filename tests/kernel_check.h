@@ -39,7 +39,7 @@ static const hb_kshape hb_kOpShapes[HB_OP_COUNT] = {HB_KERNELS(HB_OP_SHAPE_, ~)}
 typedef struct hb_report {
     size_t cases, failed;
     double worst;    /* largest err/tol seen over all compared values (< 1 passes) */
-    char first[320]; /* the first failure, reproducible from seed and case */
+    char first[448]; /* the first failure, reproducible from seed and case */
 } hb_report;
 
 /* Default seed; HB_SEED (decimal or 0x hex) overrides it. */
@@ -125,7 +125,7 @@ static int hb_buf_intact(const hb_buf *b, size_t rows, size_t cols, size_t lda) 
 typedef struct hb_case {
     hb_report *rep;
     const char *isa, *op;
-    char what[96]; /* "n=17 off=1", ... */
+    char what[128]; /* "n=17 off=1", ... */
     int bad;
 } hb_case;
 
@@ -813,6 +813,87 @@ static void hb_case_ger(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t m
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
 }
 
+/* sgemm: C[m x n] = alpha op(A) op(B) + beta C with every leading dimension width + pad, every
+ * buffer off floats from 64-byte alignment (B off + 1). Tolerance: each of the two results
+ * compared (kernel and oracle, or oracle and double) is a float sum of k products, within
+ * gamma_k sum_p |a_ip b_pj| of the exact one whatever its order (Higham, Thm 3.1), and alpha,
+ * beta C and the final add add ~3 roundings: (k + 4) eps (|alpha| sum|a||b| + |beta c|).
+ * beta == 0: C's live elements start as NaN (a kernel that reads them fails). */
+static void hb_case_sgemm(hb_case *c, const hb_kernels *k, uint64_t *rng, int ta, int tb,
+                          size_t m, size_t n, size_t kk, size_t pad, size_t off, float alpha,
+                          float beta) {
+    const size_t ar = ta ? kk : m, ac = ta ? m : kk, br = tb ? n : kk, bc = tb ? kk : n;
+    const size_t lda = ac + pad, ldb = bc + 2 * pad, ldc = n + pad;
+    hb_buf A = hb_buf_new(ar && ac ? (ar - 1) * lda + ac : 0, off, NAN);
+    hb_buf B = hb_buf_new(br && bc ? (br - 1) * ldb + bc : 0, (off + 1) % 4, NAN);
+    hb_buf C = hb_buf_new(m && n ? (m - 1) * ldc + n : 0, off, HB_SENTINEL);
+    hb_buf_rand(&A, rng, ar, ac, lda, -1.0f, 1.0f);
+    hb_buf_rand(&B, rng, br, bc, ldb, -1.0f, 1.0f);
+    hb_buf_rand(&C, rng, m, n, ldc, -1.0f, 1.0f);
+    if (beta == 0.0f)
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < n; j++) C.p[i * ldc + j] = NAN;
+    hb_buf C0 = hb_buf_copy(&C), Cr = hb_buf_copy(&C);
+    hb_sgemm_f32__scalar(ta, tb, m, n, kk, alpha, A.p, lda, B.p, ldb, beta, Cr.p, ldc);
+    k->sgemm(ta, tb, m, n, kk, alpha, A.p, lda, B.p, ldb, beta, C.p, ldc);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0, sabs = 0.0; /* the naive triple loop, in double */
+            for (size_t p = 0; p < kk; p++) {
+                const double a = ta ? A.p[p * lda + i] : A.p[i * lda + p];
+                const double b = tb ? B.p[j * ldb + p] : B.p[p * ldb + j];
+                s += a * b;
+                sabs += fabs(a * b);
+            }
+            const double bc0 = beta == 0.0f ? 0.0 : (double)beta * C0.p[i * ldc + j];
+            const double ref = hb_is_oracle(k) ? alpha * s + bc0 : Cr.p[i * ldc + j];
+            const double tol = (double)(kk + 4) * FLT_EPSILON * (fabs(alpha) * sabs + fabs(bc0)) + HB_TINY;
+            hb_case_cmp(c, "C", i * ldc + j, C.p[i * ldc + j], ref, tol);
+        }
+    hb_case_intact(c, &C, "C", m, n, ldc);
+    hb_buf *all[] = {&A, &B, &C, &C0, &Cr};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+}
+
+/* The sgemm sweep, for all four (ta, tb): heights 1..25 (2 MR + 1 for MR up to 12) at a few
+ * widths and widths 1..65 (2 NR + 1 for NR up to 32) at a few heights, each at k = 1, 7, 50;
+ * then k above KC (256), m above MC (144), n above NC (256), k = 0 and the MLP's products.
+ * beta cycles through 0, 1, -0.75, alpha is 1 or random, pad (ld - width) 0 or 3 and the
+ * alignment offset 0 or 1, cycling at other periods so that every combination occurs. */
+static void hb_check_sgemm(const hb_kernels *k, uint64_t *rng, hb_report *rep) {
+    static const float betas[] = {0.0f, 1.0f, -0.75f};
+    static const size_t ks[] = {1, 7, 50}, wide[] = {1, 17, 50}, tall[] = {1, 13, 64};
+    static const size_t big[][3] = {
+        {30, 40, 257}, {13, 33, 600}, {100, 70, 300}, {300, 50, 20}, {20, 300, 9}, {5, 7, 0},
+        {64, 50, 100}, {64, 100, 50}, {50, 100, 64}, {64, 1, 50}, {64, 50, 1}, {1, 50, 64},
+        {128, 128, 256}, {128, 256, 128}, {100, 70, 513}, {150, 20, 1024}};
+    size_t idx = 0;
+    for (int t = 0; t < 4; t++) {
+        const int ta = t >> 1, tb = t & 1;
+        size_t shapes[1000][3], ns = 0;
+        for (size_t ki = 0; ki < 3; ki++) {
+            for (size_t m = 1; m <= 25; m++)
+                for (size_t w = 0; w < 3; w++) shapes[ns][0] = m, shapes[ns][1] = wide[w], shapes[ns++][2] = ks[ki];
+            for (size_t n = 1; n <= 65; n++)
+                for (size_t h = 0; h < 3; h++) shapes[ns][0] = tall[h], shapes[ns][1] = n, shapes[ns++][2] = ks[ki];
+        }
+        for (size_t b = 0; b < sizeof big / sizeof big[0]; b++)
+            shapes[ns][0] = big[b][0], shapes[ns][1] = big[b][1], shapes[ns++][2] = big[b][2];
+        for (size_t s = 0; s < ns; s++, idx++) {
+            const size_t m = shapes[s][0], n = shapes[s][1], kk = shapes[s][2];
+            const float beta = betas[idx % 3];
+            const float alpha = idx % 4 == 0 ? 1.0f : hb_rng_float(rng, -2.0f, 2.0f);
+            /* k = 1024: lda a multiple of 4 KiB when !ta (the packed-A path) */
+            const size_t pad = kk == 1024 ? 0 : idx % 2 ? 3 : 0, off = (idx / 2) % 2;
+            hb_case c = {.rep = rep, .isa = k->name, .op = hb_kOpNames[HB_OP_SGEMM]};
+            snprintf(c.what, sizeof c.what, "ta=%d tb=%d m=%zu n=%zu k=%zu pad=%zu off=%zu alpha=%g beta=%g",
+                     ta, tb, m, n, kk, pad, off, (double)alpha, (double)beta);
+            hb_case_sgemm(&c, k, rng, ta, tb, m, n, kk, pad, off, alpha, beta);
+            hb_case_end(&c);
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ the sweeps */
 
 /* Vector lengths: 0..49 (below, at and above 1, 2 and 3 vectors of 4, 8 and 16 lanes),
@@ -834,6 +915,10 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
     static const size_t ms[] = {1, 3, 7, 8, 16, 50, 127};
     static const size_t mat_n[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49,
                                    50, 63, 64, 65, 100, 128, 256, 1021};
+    if (op == HB_OP_SGEMM) { /* its own sweep: four transposes, alpha, beta, three sizes */
+        hb_check_sgemm(k, &rng, rep);
+        return;
+    }
     for (size_t off = 0; off < 2; off++) {
         if (hb_kOpShapes[op] == HB_KSHAPE_VEC) {
             for (size_t s = 0; s < ns; s++) {
@@ -850,7 +935,8 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_NADAM: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_ROWS: hb_case_nadam_rows(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_CATCHUP: hb_case_nadam_catchup(&c, k, &rng, sizes[s], off); break;
-                case HB_OP_GEMV: case HB_OP_GEMV_T: case HB_OP_GER: case HB_OP_COUNT: break;
+                case HB_OP_GEMV: case HB_OP_GEMV_T: case HB_OP_GER: case HB_OP_SGEMM:
+                case HB_OP_COUNT: break;
                 } /* no default: -Wswitch names a listed op without a case */
                 hb_case_end(&c);
             }
