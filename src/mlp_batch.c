@@ -21,6 +21,7 @@ typedef float hb_vf __attribute__((vector_size(HB_GEMM_VW * sizeof(float))));
 #define HB_GEMM_NC 512
 #define HB_GEMM_BP 16384 /* floats of packed op(B) */
 
+__attribute__((unused)) /* once HB_SGEMM names k->sgemm */
 static void hb_sgemm_tmp(int ta, int tb, size_t m, size_t n, size_t k, float alpha,
                          const float *A, size_t lda, const float *B, size_t ldb, float beta,
                          float *C, size_t ldc) {
@@ -108,13 +109,14 @@ hb_status hb_mlp_batch_init(hb_mlp_ws *w, const hb_model *m, size_t B) {
     w->B = B;
     int ok = (w->X0 = hb_calloc_aligned(B * m->L[0].in, 4)) &&
              (w->D[0] = hb_calloc_aligned(B * wide, 4)) &&
-             (w->D[1] = hb_calloc_aligned(B * wide, 4)) && (w->y = hb_calloc_aligned(B, 4)) &&
+             (w->D[1] = hb_calloc_aligned(B * wide, 4)) && (w->y = hb_calloc_aligned(B, 4)) && (w->ones = hb_calloc_aligned(B, 4)) &&
              (w->su = hb_calloc_aligned(B, 4)) && (w->si = hb_calloc_aligned(B, 4));
     for (uint32_t l = 0; ok && l < m->n_layers; l++) {
         const int act = relu && l + 1 < m->n_layers; /* the output layer is linear */
         ok = (w->Z[l] = hb_calloc_aligned(B * m->L[l].out, 4)) &&
              (w->A[l] = act ? hb_calloc_aligned(B * m->L[l].out, 4) : w->Z[l]);
     }
+    for (size_t b = 0; ok && b < B; b++) w->ones[b] = 1.0f;
     return ok ? HB_OK : HB_ERR_NOMEM; /* what was made is freed by hb_mlp_ws_free */
 }
 
@@ -128,15 +130,14 @@ void hb_mlp_batch(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, const hb
         memcpy(w->X0 + b * in0, m->P + (size_t)r[b].u * m->ld, d * sizeof(float));
         memcpy(w->X0 + b * in0 + d, m->Q + (size_t)r[b].i * m->ld, d * sizeof(float));
     }
-    /* forward: Z_l = X W_l^T + b_l, A_l = act(Z_l) */
+    /* forward: Z_l = b_l + X W_l^T (the bias rows first, the GEMM adds), A_l = act(Z_l) */
     const float *X = w->X0;
     for (uint32_t l = 0; l < nl; l++) {
         const hb_layer *L = &m->L[l];
         const size_t out = L->out;
         float *Z = w->Z[l], *A = w->A[l];
-        HB_SGEMM(k, 0, 1, bn, out, L->in, 1.0f, X, L->in, L->W, L->in, 0.0f, Z, out);
-        for (size_t b = 0; b < bn; b++)
-            for (size_t j = 0; j < out; j++) Z[b * out + j] += L->b[j];
+        for (size_t b = 0; b < bn; b++) memcpy(Z + b * out, L->b, out * sizeof *Z);
+        HB_SGEMM(k, 0, 1, bn, out, L->in, 1.0f, X, L->in, L->W, L->in, 1.0f, Z, out);
         if (A != Z)
             for (size_t e = 0; e < bn * out; e++) A[e] = Z[e] < 0 ? 0.0f : Z[e];
         X = A;
@@ -144,14 +145,14 @@ void hb_mlp_batch(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, const hb
     /* the loss gradient of every sample (the output layer has one unit) */
     float *D = w->D[0], *Dn = w->D[1];
     for (size_t b = 0; b < bn; b++) D[b] = hb_loss_grad(binary, w->Z[nl - 1][b], y[b], loss) * scale;
-    /* backward: dW_l += D^T In, db_l += colsum(D), D_prev = D W_l (masked by ReLU) */
+    /* backward: dW_l += D^T In, db_l += 1^T D (the column sums), D_prev = D W_l (masked by
+     * ReLU) */
     for (uint32_t l = nl; l-- > 0;) {
         const hb_layer *L = &m->L[l];
         const size_t out = L->out, in = L->in;
         const float *In = l ? w->A[l - 1] : w->X0;
         HB_SGEMM(k, 1, 0, out, in, bn, 1.0f, D, out, In, in, 1.0f, w->dW[l], in);
-        for (size_t b = 0; b < bn; b++) /* in sample order, as the per-sample path */
-            for (size_t j = 0; j < out; j++) w->db[l][j] += D[b * out + j];
+        HB_SGEMM(k, 0, 0, 1, out, bn, 1.0f, w->ones, bn, D, out, 1.0f, w->db[l], out);
         HB_SGEMM(k, 0, 0, bn, in, out, 1.0f, D, out, L->W, in, 0.0f, Dn, in);
         if (l && relu) {
             const float *Zp = w->Z[l - 1];

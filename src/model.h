@@ -53,6 +53,7 @@ typedef struct hb_mlp_ws {
     float *A[HB_MLP_MAX_LAYERS];            /* B x out: activations (Z itself when linear) */
     float *D[2];                            /* B x widest layer: dL/dz, ping-pong */
     float *y;                               /* B labels, filled by the caller */
+    float *ones;                            /* B ones (column sums as a product) */
     int32_t *su, *si;                       /* B gradient slots, filled by the caller */
 } hb_mlp_ws;
 
