@@ -56,7 +56,8 @@ static hb_status hb_worker_init(hb_worker *w, const hb_model *m) {
              (w->gP = hb_calloc_aligned(B * m->ld, 4)) && (w->gQ = hb_calloc_aligned(B * m->ld, 4)) &&
              (w->gbu = hb_calloc_aligned(B, 4)) && (w->gbi = hb_calloc_aligned(B, 4)) &&
              (w->cnt_u = hb_calloc_aligned(B, 4)) && (w->cnt_i = hb_calloc_aligned(B, 4));
-    if (ok && hb_model_is_mlp(m->p.model)) ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK;
+    if (ok && hb_model_is_mlp(m->p.model))
+        ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK && (B == 1 || hb_mlp_batch_init(&w->mlp, m, B) == HB_OK);
     if (ok && !hb_model_is_mlp(m->p.model)) ok = hb_mf_ws_init(&w->mf, m) == HB_OK;
     if (ok && hb_model_is_mlp(m->p.model) && m->p.threads > 1 &&
         !(m->p.optimizer == HB_OPT_NADAM && m->p.nadam == HB_NADAM_DENSE)) {
@@ -168,7 +169,19 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
             pthread_mutex_unlock(dense);
             mv = w->view;
         }
-        for (size_t j = s; j < s + bn; j++) {
+        /* the MLP at --batch > 1: the whole mini-batch as matrix products (src/mlp_batch.c) */
+        const int batched = mlp && B > 1;
+        if (batched) {
+            for (size_t j = 0; j < bn; j++) {
+                const hb_rating x = r[s + j];
+                w->mlp.su[j] = hb_slot(w->slot_u, w->rows_u, &w->nu, x.u, w->gP, ld, w->gbu, w->cnt_u);
+                w->mlp.si[j] = hb_slot(w->slot_i, w->rows_i, &w->ni, x.i, w->gQ, ld, w->gbi, w->cnt_i);
+                w->mlp.y[j] = binary ? hb_binary_label(x.r, label_min, label_span) : x.r;
+            }
+            hb_mlp_batch(mv, k, &w->mlp, r + s, bn, w->mlp.y, w->mlp.su, w->mlp.si, scale, w->gP,
+                         w->gQ, ld, &loss);
+        }
+        for (size_t j = batched ? s + bn : s; j < s + bn; j++) { /* per sample */
             const hb_rating x = r[j];
             const int32_t su = hb_slot(w->slot_u, w->rows_u, &w->nu, x.u, w->gP, ld, w->gbu, w->cnt_u);
             const int32_t si = hb_slot(w->slot_i, w->rows_i, &w->ni, x.i, w->gQ, ld, w->gbi, w->cnt_i);

@@ -58,6 +58,15 @@ typedef struct hb_mlp_ws {
     float *d[HB_MLP_MAX_LAYERS];            /* dL/dz per layer */
     float *dx;                              /* dL/dx0 */
     float *dW[HB_MLP_MAX_LAYERS], *db[HB_MLP_MAX_LAYERS]; /* accumulated dense gradients */
+    /* the batched pass (src/mlp_batch.c): allocated by hb_mlp_batch_init, else NULL */
+    size_t B;                               /* rows the buffers below hold */
+    float *X0;                              /* B x 2 dim: the batch's [p_u, q_i] rows */
+    float *Z[HB_MLP_MAX_LAYERS];            /* B x out: pre-activations */
+    float *A[HB_MLP_MAX_LAYERS];            /* B x out: activations (Z itself when linear) */
+    float *D[2];                            /* B x widest layer: dL/dz, ping-pong */
+    float *y;                               /* B labels, filled by the caller */
+    float *ones;                            /* B ones (column sums as a product) */
+    int32_t *su, *si;                       /* B gradient slots, filled by the caller */
 } hb_mlp_ws;
 
 hb_status hb_mlp_ws_init(hb_mlp_ws *w, const hb_model *m);
@@ -99,6 +108,21 @@ void hb_mf_backward(const hb_model *m, const hb_kernels *k, uint32_t u, uint32_t
                     float dz, float *gp, float *gq, float *gbu, float *gbi);
 void hb_mlp_backward(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, float dz,
                      float *gp, float *gq);
+
+/* ---- src/mlp_batch.c: the MLP's mini-batch forward and backward as matrix products ---- */
+
+/* Allocates w's batch buffers for up to B rows (w from hb_mlp_ws_init; hb_mlp_ws_free frees
+ * them). HB_ERR_NOMEM on failure. */
+hb_status hb_mlp_batch_init(hb_mlp_ws *w, const hb_model *m, size_t B);
+/* The pass over ratings r[0..bn), bn <= w->B, with labels y[0..bn): forward (one GEMM per
+ * layer), dL/dz of each sample times scale, backward; adds the dense gradients into w->dW,
+ * w->db and sample j's embedding gradients into gP + su[j] * ldg (user half) and
+ * gQ + si[j] * ldg (item half), and each sample's loss to *loss, in sample order. What bn
+ * calls of hb_mlp_forward and hb_mlp_backward give, up to the summation order of the products.
+ * y, su, si may be w->y, w->su, w->si. */
+void hb_mlp_batch(const hb_model *m, const hb_kernels *k, hb_mlp_ws *w, const hb_rating *r,
+                  size_t bn, const float *y, const int32_t *su, const int32_t *si, float scale,
+                  float *gP, float *gQ, size_t ldg, double *loss);
 
 /* MF scores of users us[0..nb) into out[b * ldo ..]: the item rows in blocks of about 16 KiB
  * (L1), each used by every user of the block before the next, so the item matrix streams from

@@ -32,7 +32,16 @@ void hb_mlp_ws_free(hb_mlp_ws *w) {
         hb_free_aligned(w->d[l]);
         hb_free_aligned(w->dW[l]);
         hb_free_aligned(w->db[l]);
+        if (w->A[l] != w->Z[l]) hb_free_aligned(w->A[l]);
+        hb_free_aligned(w->Z[l]);
     }
+    hb_free_aligned(w->X0);
+    hb_free_aligned(w->D[0]);
+    hb_free_aligned(w->D[1]);
+    hb_free_aligned(w->y);
+    hb_free_aligned(w->ones);
+    hb_free_aligned(w->su);
+    hb_free_aligned(w->si);
     memset(w, 0, sizeof *w);
 }
 

@@ -234,7 +234,7 @@ Test(cost, nadam_and_mlp_by_hand) {
     cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 256, 50, 3, &c), 0);
     const double want = 2 * 18 * 16 + 5 + 6 * 6650 + 4 * 151 + 4 * 16 + 18.0 * (6650 + 151) / 256;
     cr_expect(fabs(c.flops - want) < 1e-9, "%.3f vs %.3f", c.flops, want);
-    cr_expect_eq(c.dense_bytes, 16.0 * 6650);
+    cr_expect_eq(c.dense_bytes, 16.0 * 6650 / 256, "W twice and dW once per batch's GEMMs");
     cr_expect_eq(c.bytes, 3 * 2 * 2 * 16 * 4 + 12, "dense weights are not memory traffic");
     /* SGD instead of Nadam: one row each, 4 flops per element */
     cr_assert_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 16, 8, 50, 3, &c), 0);

@@ -48,10 +48,11 @@ int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsig
         /* forward dot 2d (+ bias sum 3), backward: two axpy into the gradient rows 4d (+ 2) */
         f += 2.0 * d + 4.0 * d + (bias ? 5.0 : 0.0);
     } else {
-        /* dense layers 2d -> hidden (x layers) -> 1: forward gemv 2 in out + bias/activation
-         * 2 out; backward ger 2 in out, db axpy 2 out, gemv_t 2 in out; then two axpy of the
-         * input gradient into the rows 4d; the dense optimizer step over every weight once
-         * per batch (amortised) */
+        /* dense layers 2d -> hidden (x layers) -> 1: forward 2 in out + bias/activation
+         * 2 out; backward dW 2 in out, db 2 out, dX 2 in out (batch 1: gemv, ger, axpy,
+         * gemv_t per sample; else one GEMM per layer and direction per batch, the same
+         * flops); then two axpy of the input gradient into the rows 4d; the dense optimizer
+         * step over every weight once per batch (amortised) */
         double inout = 0.0, outs = 0.0, in = 2.0 * d;
         for (unsigned l = 0; l <= layers; l++) {
             const double o = l == layers ? 1.0 : (double)hidden;
@@ -60,8 +61,9 @@ int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsig
             in = o;
         }
         f += 6.0 * inout + 4.0 * outs + 4.0 * d + step * (inout + outs) / (double)batch;
-        /* W read twice (gemv, gemv_t), dW read and written (ger), per update */
-        out->dense_bytes = 4.0 * 4.0 * inout;
+        /* W read twice (forward, dX), dW read and written (dW += ...): per update at batch 1,
+         * once per batch for the batch's GEMMs (src/mlp_batch.c) */
+        out->dense_bytes = 4.0 * 4.0 * inout / (double)batch;
     }
     out->flops = f;
     return 0;
