@@ -58,7 +58,10 @@ static hb_status hb_worker_init(hb_worker *w, const hb_model *m) {
              (w->cnt_u = hb_calloc_aligned(B, 4)) && (w->cnt_i = hb_calloc_aligned(B, 4));
     if (ok && hb_model_is_mlp(m->p.model))
         ok = hb_mlp_ws_init(&w->mlp, m) == HB_OK && (B == 1 || hb_mlp_batch_init(&w->mlp, m, B) == HB_OK);
-    if (ok && !hb_model_is_mlp(m->p.model)) ok = hb_mf_ws_init(&w->mf, m) == HB_OK;
+    /* MF models' mini-batches; the MLP's dense Nadam steps take their coefficient scratch */
+    if (ok && (!hb_model_is_mlp(m->p.model) || (B > 1 && m->p.optimizer == HB_OPT_NADAM &&
+                                                m->p.nadam == HB_NADAM_DENSE)))
+        ok = hb_mf_ws_init(&w->mf, m) == HB_OK;
     if (ok && hb_model_is_mlp(m->p.model) && m->p.threads > 1 &&
         !(m->p.optimizer == HB_OPT_NADAM && m->p.nadam == HB_NADAM_DENSE)) {
         size_t nf = 0;
@@ -178,6 +181,10 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
                 w->mlp.si[j] = hb_slot(w->slot_i, w->rows_i, &w->ni, x.i, w->gQ, ld, w->gbi, w->cnt_i);
                 w->mlp.y[j] = binary ? hb_binary_label(x.r, label_min, label_span) : x.r;
             }
+            if (w->dense_lazy) { /* the rows the batch reads, caught up to the last step */
+                for (uint32_t a = 0; a < w->nu; a++) hb_optim_dense_catch_up(m, k, lr, 0, w->rows_u[a]);
+                for (uint32_t a = 0; a < w->ni; a++) hb_optim_dense_catch_up(m, k, lr, 1, w->rows_i[a]);
+            }
             hb_mlp_batch(mv, k, &w->mlp, r + s, bn, w->mlp.y, w->mlp.su, w->mlp.si, scale, w->gP,
                          w->gQ, ld, &loss);
         }
@@ -203,7 +210,18 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
          * before, outweighed the data gradient by a factor of the batch size and held sparse
          * rows at zero (MF under Nadam, batch 64: test RMSE 3.4, the mean predictor's). */
         const float rb = p->reg / (float)bn, rbb = p->reg_bias / (float)bn;
-        if (p->optimizer == HB_OPT_NADAM && p->nadam == HB_NADAM_DENSE) {
+        if (dense_nadam && w->dense_lazy && !hb_optim_dense_warm(m, lr)) {
+            /* dense Nadam caught up lazily (the MLP's mini-batches): the touched rows step */
+            const hb_mf_ws rows = {.nu = w->nu, .ni = w->ni, .rows_u = w->rows_u,
+                                   .rows_i = w->rows_i, .gP = w->gP, .gQ = w->gQ, .gbu = w->gbu,
+                                   .gbi = w->gbi, .cnt_u = w->cnt_u, .cnt_i = w->cnt_i};
+            const uint64_t t = hb_dense_lazy_step(m, k, &w->mf, &rows, lr, rb, rbb);
+            for (uint32_t a = 0; a < w->nu; a++) w->slot_u[w->rows_u[a]] = -1;
+            for (uint32_t a = 0; a < w->ni; a++) w->slot_i[w->rows_i[a]] = -1;
+            hb_optim_dense_step(m, k, lr, t, &w->mlp);
+            continue;
+        }
+        if (dense_nadam) {
             /* dense Nadam: scatter the gradient (and its L2) into the tables' gradient, then one
              * step over every row; run by one worker (see hb_train) */
             for (uint32_t a = 0; a < w->nu; a++) {
@@ -566,7 +584,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         } else if (seq) {
             hb_shuffle(order, ds->n_train, &rng);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
-            ws[0].dense_lazy = !hb_model_is_mlp(p->model);
+            ws[0].dense_lazy = !hb_model_is_mlp(p->model) || p->batch > 1;
             if (ws[0].dense_lazy &&
                 hb_optim_dense_reserve(m, m->dense_t + (ds->n_train + p->batch - 1) / p->batch) != HB_OK) {
                 st = hb_fail(err, HB_ERR_NOMEM, "out of memory for dense Nadam's step tables");

@@ -101,6 +101,18 @@ static void hb_mf_nadam_side(const hb_model *m, const hb_kernels *k, hb_mf_ws *w
     }
 }
 
+uint64_t hb_dense_lazy_step(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_mf_ws *rows,
+                            float lr, float rb, float rbb) {
+    hb_mf_ws v = *w; /* the caller's rows, gradients and counts; this scratch's coefficients */
+    v.nu = rows->nu, v.ni = rows->ni, v.rows_u = rows->rows_u, v.rows_i = rows->rows_i;
+    v.gP = rows->gP, v.gQ = rows->gQ, v.gbu = rows->gbu, v.gbi = rows->gbi;
+    v.cnt_u = rows->cnt_u, v.cnt_i = rows->cnt_i;
+    const uint64_t t = ++m->dense_t;
+    hb_mf_nadam_side(m, k, &v, 0, lr, t, 0, rb, rbb);
+    hb_mf_nadam_side(m, k, &v, 1, lr, t, 0, rb, rbb);
+    return t;
+}
+
 void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating *r, size_t bn,
                  float lr, float label_min, float label_span, int shared, int dense_lazy,
                  double *loss) {

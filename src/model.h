@@ -211,6 +211,14 @@ void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating 
                  float lr, float label_min, float label_span, int shared, int dense_lazy,
                  double *loss);
 
+/* Dense Nadam caught up lazily, for a caller with its own slots (the MLP's mini-batch): the next
+ * global step on the touched rows rows->rows_u[0..nu), rows_i[0..ni) with their gradients
+ * rows->gP/gQ/gbu/gbi and sample counts cnt_u/cnt_i (L2 rb, rbb per sample), the rows already
+ * caught up to the previous step; w: scratch for the per-slot coefficients (hb_mf_ws_init).
+ * Returns the step it took. */
+uint64_t hb_dense_lazy_step(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_mf_ws *rows,
+                            float lr, float rb, float rbb);
+
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {
     return hb_model_is_binary(m->p.model) ? hb_sigmoid(z) : z;
