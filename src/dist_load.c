@@ -281,59 +281,132 @@ typedef struct {
     uint64_t k; /* index in the file */
 } hb_pair;
 
-static int hb_cmp_pair_row(const void *a, const void *b) {
-    const hb_pair *x = a, *y = b;
-    if (x->u != y->u) return x->u < y->u ? -1 : 1;
-    if (x->i != y->i) return x->i < y->i ? -1 : 1;
-    return (x->k > y->k) - (x->k < y->k);
+/* One row of a user's rows in file order against the stamps (hb_table_dedupe's check):
+ * returns 1 at the user's first duplicate under HB_DUP_ERROR (its smallest second row). */
+static inline int hb_dedupe_row(hb_pair x, hb_dup_policy pol, uint32_t *stamp, uint64_t *where,
+                                uint64_t best[2], uint64_t *drop, size_t *nd) {
+    if (stamp[x.i] != x.u + 1) {
+        stamp[x.i] = x.u + 1;
+        where[x.i] = x.k;
+        return 0;
+    }
+    if (pol == HB_DUP_ERROR) {
+        if (x.k < best[0]) best[0] = x.k, best[1] = where[x.i];
+        return 1;
+    }
+    drop[(*nd)++] = pol == HB_DUP_FIRST ? x.k : where[x.i]; /* FIRST keeps the earliest row */
+    if (pol == HB_DUP_LAST) where[x.i] = x.k;               /* LAST the latest */
+    return 0;
 }
 
-/* The duplicate policy over every rank's share of one file: each pair is checked by rank
- * u mod N. HB_DUP_ERROR: *k1 < *k2 (as hb_table_dedupe picks them: the earliest second
- * occurrence) and HB_ERR_PARSE on every rank; else every dropped index, ascending, in
- * sh->drop. */
-static hb_status hb_share_dedupe(const hb_grp *g, hb_share *sh, hb_dup_policy pol, uint64_t *k1,
-                                 uint64_t *k2) {
-    hb_pair *v = malloc((sh->t.n ? sh->t.n : 1) * sizeof *v);
-    int *dest = malloc((sh->t.n ? sh->t.n : 1) * sizeof *dest);
+/* hb_table_dedupe's check on rows p[0..n) in file order, user by user: as they come when
+ * each user's rows are contiguous (MovieLens files, generated ones), else after a stable
+ * counting sort by user. HB_DUP_ERROR: best[0..1] becomes (k2, k1) of the earliest second
+ * occurrence if earlier; else the dropped indices are appended to drop. 0, or -1 out of
+ * memory. */
+/* Rows to check: pairs p, or a share's rows r (file indices k0, k0 + 1, ...) without those of
+ * users whose shares count is above 1 (checked elsewhere). */
+typedef struct {
+    const hb_pair *p;
+    const hb_rating *r;
+    uint64_t k0;
+    const int *shares;
+} hb_rows_src;
+
+static inline hb_pair hb_src_row(const hb_rows_src *s, size_t k) {
+    return s->p ? s->p[k] : (hb_pair){s->r[k].u, s->r[k].i, s->k0 + k};
+}
+
+static inline int hb_src_skip(const hb_rows_src *s, uint32_t u) {
+    return s->shares && s->shares[u] > 1;
+}
+
+static int hb_dedupe_pairs(const hb_rows_src *src, size_t n, uint32_t nu, uint32_t ni,
+                           hb_dup_policy pol, uint64_t best[2], uint64_t *drop, size_t *nd) {
+    size_t *off = calloc((size_t)nu + 2, sizeof *off);
+    uint32_t *idx = NULL, *stamp = calloc((size_t)ni + 1, sizeof *stamp);
+    uint64_t *where = malloc(((size_t)ni + 1) * sizeof *where);
+    int ok = off && stamp && where && n < UINT32_MAX;
+    int grouped = ok; /* off[u]: user u's run seen */
+    uint32_t prev = UINT32_MAX;
+    for (size_t k = 0; grouped && k < n; k++) {
+        const uint32_t u = hb_src_row(src, k).u;
+        if (hb_src_skip(src, u) || u == prev) continue;
+        grouped = !off[u]++;
+        prev = u;
+    }
+    if (ok && grouped) {
+        prev = UINT32_MAX;
+        for (size_t k = 0, stop = 0; k < n; k++) {
+            const hb_pair x = hb_src_row(src, k);
+            if (hb_src_skip(src, x.u)) continue;
+            if (x.u != prev) stop = 0, prev = x.u;
+            if (!stop) stop = (size_t)hb_dedupe_row(x, pol, stamp, where, best, drop, nd);
+        }
+    } else if (ok && (idx = malloc((n ? n : 1) * sizeof *idx)) != NULL) {
+        memset(off, 0, ((size_t)nu + 2) * sizeof *off);
+        for (size_t k = 0; k < n; k++) off[hb_src_row(src, k).u + 2]++;
+        for (uint32_t u = 0; u < nu; u++) off[u + 2] += off[u + 1];
+        for (size_t k = 0; k < n; k++) idx[off[hb_src_row(src, k).u + 1]++] = (uint32_t)k;
+        for (uint32_t u = 0; u < nu; u++)
+            for (size_t j = off[u]; j < off[u + 1]; j++) {
+                const hb_pair x = hb_src_row(src, idx[j]);
+                if (hb_src_skip(src, u)) break;
+                if (hb_dedupe_row(x, pol, stamp, where, best, drop, nd)) break;
+            }
+    } else {
+        ok = 0;
+    }
+    free(off);
+    free(idx);
+    free(stamp);
+    free(where);
+    return ok ? 0 : -1;
+}
+
+/* The duplicate policy over every rank's share of one file. A user whose rows are all in one
+ * share (every user but those at the cuts, in files grouped by user) is checked where it was
+ * parsed; the rows of the others go to rank u mod N, in file order. HB_DUP_ERROR: *k1 < *k2
+ * (as hb_table_dedupe picks them: the earliest second occurrence) and HB_ERR_PARSE on every
+ * rank; else every dropped index, ascending, in sh->drop. */
+static hb_status hb_share_dedupe(const hb_grp *g, hb_share *sh, uint32_t nu, uint32_t ni,
+                                 hb_dup_policy pol, uint64_t *k1, uint64_t *k2) {
+    const size_t n = sh->t.n;
+    int *shares = calloc((size_t)nu + 1, sizeof *shares), *dest = NULL;
+    hb_pair *far = NULL;
+    uint64_t *drop = malloc((n ? n : 1) * sizeof *drop);
+    uint64_t best[2] = {UINT64_MAX, UINT64_MAX}; /* k2, k1 */
+    size_t nfar = 0, nd = 0;
+    if (!hb_all_ok(g, shares && drop)) goto oom;
+    for (size_t k = 0; k < n; k++) shares[sh->t.r[k].u] = 1;
+    MPI_Allreduce(MPI_IN_PLACE, shares, (int)nu, MPI_INT, MPI_SUM, g->comm);
+    for (size_t k = 0; k < n; k++) nfar += shares[sh->t.r[k].u] > 1;
+    int ok = (far = malloc((nfar + 1) * sizeof *far)) && (dest = malloc((nfar + 1) * sizeof *dest));
+    nfar = 0;
+    for (size_t k = 0; ok && k < n; k++)
+        if (shares[sh->t.r[k].u] > 1) {
+            dest[nfar] = (int)(sh->t.r[k].u % (uint32_t)g->N);
+            far[nfar++] = (hb_pair){sh->t.r[k].u, sh->t.r[k].i, sh->row0 + k};
+        }
+    const hb_rows_src here = {NULL, sh->t.r, sh->row0, shares};
+    ok = ok && hb_dedupe_pairs(&here, n, nu, ni, pol, best, drop, &nd) == 0;
     void *rv = NULL;
     size_t nr = 0;
-    int ok = v && dest;
-    for (size_t k = 0; ok && k < sh->t.n; k++) {
-        v[k] = (hb_pair){sh->t.r[k].u, sh->t.r[k].i, sh->row0 + k};
-        dest[k] = (int)(sh->t.r[k].u % (uint32_t)g->N);
-    }
-    if (!hb_all_ok(g, ok) || hb_exchange(g, v, sh->t.n, sizeof *v, dest, &rv, &nr)) {
-        free(v);
-        free(dest);
-        return HB_ERR_NOMEM;
-    }
-    free(v);
-    free(dest);
-    hb_pair *p = rv;
-    qsort(p, nr, sizeof *p, hb_cmp_pair_row);
-    uint64_t best[2] = {UINT64_MAX, UINT64_MAX}; /* k2, k1 */
-    uint64_t *drop = malloc((nr ? nr : 1) * sizeof *drop);
-    size_t nd = 0;
-    ok = drop != NULL;
-    for (size_t a = 0; ok && a < nr;) {
-        size_t b = a + 1;
-        while (b < nr && p[b].u == p[a].u && p[b].i == p[a].i) b++;
-        if (b - a > 1) {
-            if (pol == HB_DUP_ERROR) {
-                if (p[a + 1].k < best[0]) best[0] = p[a + 1].k, best[1] = p[a].k;
-            } else { /* FIRST keeps the earliest row, LAST the latest */
-                for (size_t j = a; j < b; j++)
-                    if (pol == HB_DUP_FIRST ? j > a : j + 1 < b) drop[nd++] = p[j].k;
-            }
-        }
-        a = b;
-    }
+    if (!hb_all_ok(g, ok) || hb_exchange(g, far, nfar, sizeof *far, dest, &rv, &nr)) goto oom;
+    /* here: the rows of the shared users u = r (mod N), in file order (each rank sent its rows
+     * in order, and the shares are in rank order) */
+    uint64_t *d2 = realloc(drop, (nd + nr + 1) * sizeof *drop);
+    ok = d2 != NULL;
+    if (ok) drop = d2;
+    const hb_rows_src there = {rv, NULL, 0, NULL};
+    ok = ok && hb_dedupe_pairs(&there, nr, nu, ni, pol, best, drop, &nd) == 0;
     free(rv);
-    if (!hb_all_ok(g, ok)) {
-        free(drop);
-        return HB_ERR_NOMEM;
-    }
+    free(far);
+    free(dest);
+    free(shares);
+    far = NULL;
+    dest = shares = NULL;
+    if (!hb_all_ok(g, ok)) goto oom;
     if (pol == HB_DUP_ERROR) {
         free(drop);
         uint64_t *all = malloc((size_t)g->N * 2 * sizeof *all);
@@ -357,6 +430,12 @@ static hb_status hb_share_dedupe(const hb_grp *g, hb_share *sh, hb_dup_policy po
     sh->n_drop = n_all;
     qsort(sh->drop, n_all, sizeof *sh->drop, hb_cmp_u64);
     return HB_OK;
+oom:
+    free(shares);
+    free(dest);
+    free(far);
+    free(drop);
+    return HB_ERR_NOMEM;
 }
 
 /* Dropped indices below k (drop ascending). */
@@ -511,6 +590,7 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
     info->n_test = ds->n_test;
     info->n_test_cold = ds->n_test_cold;
     /* each rank's users' rows to it, in file order */
+    const double tx = hb_now();
     owner = malloc(((size_t)nu2 + 1) * sizeof *owner);
     dest = malloc(((ntr > nte ? ntr : nte) + 1) * sizeof *dest);
     if (!hb_all_ok(g, owner && dest)) goto fail;
@@ -522,6 +602,7 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
     free(tr);
     free(te);
     tr = te = NULL;
+    info->exchange_seconds = hb_now() - tx;
     ds->train = rtr;
     ds->test = rte;
     ds->n_train = nrtr;
@@ -609,7 +690,7 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
     /* 4. duplicates within each file */
     for (int f = 0; f < nf && st == HB_OK; f++) {
         uint64_t k1 = 0, k2 = 0;
-        st = hb_share_dedupe(g, &sh[f], pl->sp.dups, &k1, &k2);
+        st = hb_share_dedupe(g, &sh[f], t.n_users, t.n_items, pl->sp.dups, &k1, &k2);
         if (st == HB_ERR_PARSE) { /* the rank that parsed the second line reports it */
             uint64_t l[3] = {0, 0, 0};
             for (int j = 0; j < 2; j++) {
@@ -733,7 +814,7 @@ hb_status hb_dataset_load_mpi(const char *path, const hb_load_opts *o, uint64_t 
     snprintf(ds->split, sizeof ds->split, "%s", pl.split);
     ds->source_bytes = info->bytes_parsed;
     info->load_seconds = ds->load_seconds = hb_now() - t0;
-    info->exchange_seconds = info->load_seconds - info->parse_seconds;
+    info->agree_seconds = info->load_seconds - info->parse_seconds - info->exchange_seconds;
     return HB_OK;
 }
 

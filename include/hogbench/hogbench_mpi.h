@@ -40,8 +40,9 @@ typedef struct hb_mpi_load_info {
     uint64_t bytes_total;  /* bytes of the files (every share together) */
     size_t rows_parsed;    /* rating lines this rank parsed */
     double parse_seconds;  /* opening, counting and parsing the share */
-    double exchange_seconds; /* ids, duplicates, split, filter, fingerprint and the ratings'
-                              exchange (every collective of the load) */
+    double agree_seconds;  /* the ranks agreeing on ids, duplicates, split, filtering and
+                              the fingerprint */
+    double exchange_seconds; /* the ratings sent to their users' ranks (MPI_Alltoallv) */
     double load_seconds;   /* the whole call */
     int err_rank;          /* on failure: the rank whose own error it is (it parsed the bad
                               line); the others return the same status and message */

@@ -194,11 +194,12 @@ int hb_mpi_load_data(const char *data, const char *split, const hb_load_opts *op
     hb_dist_cfg.n_test = info.n_test;
     hb_dist_cfg.n_test_cold = info.n_test_cold;
     /* what each rank read: one line per rank from rank 0 */
-    double mine[6] = {(double)info.bytes_parsed, (double)info.bytes_total, (double)info.rows_parsed,
-                      info.parse_seconds, info.exchange_seconds, info.load_seconds};
+    double mine[7] = {(double)info.bytes_parsed, (double)info.bytes_total, (double)info.rows_parsed,
+                      info.parse_seconds, info.agree_seconds, info.exchange_seconds,
+                      info.load_seconds};
     double *all = hb_rank == 0 ? malloc((size_t)hb_size * sizeof mine) : NULL;
     if (hb_rank == 0 && !all) MPI_Abort(MPI_COMM_WORLD, 1);
-    MPI_Gather(mine, 6, MPI_DOUBLE, all, 6, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    MPI_Gather(mine, 7, MPI_DOUBLE, all, 7, MPI_DOUBLE, 0, MPI_COMM_WORLD);
     const hb_dataset *ds = *out;
     if (hb_rank == 0 && !cfg->quiet) {
         fprintf(stderr, "hogbench: data %s%s%s split %s: %u users, %u items, %zu train (of %zu), "
@@ -211,11 +212,12 @@ int hb_mpi_load_data(const char *data, const char *split, const hb_load_opts *op
                             "%.3f s\n", info.fallback, info.load_seconds);
         else
             for (int r = 0; r < hb_size; r++) {
-                const double *x = all + 6 * r;
+                const double *x = all + 7 * r;
                 fprintf(stderr, "hogbench: mpi load: rank %d of %d parsed %.0f of %.0f bytes "
-                                "(%.1f%%, %.0f ratings) in %.3f s; ids, split and exchange "
-                                "%.3f s; load %.3f s\n", r, hb_size, x[0], x[1],
-                        x[1] > 0 ? 100.0 * x[0] / x[1] : 0.0, x[2], x[3], x[4], x[5]);
+                                "(%.1f%%, %.0f ratings) in %.3f s; ids, duplicates, split, "
+                                "filter, fingerprint %.3f s; exchange %.3f s; load %.3f s\n",
+                        r, hb_size, x[0], x[1], x[1] > 0 ? 100.0 * x[0] / x[1] : 0.0, x[2], x[3],
+                        x[4], x[5], x[6]);
             }
     }
     free(all);
