@@ -549,9 +549,15 @@ static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm co
     if (!hb_agree(&net, ok)) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for a rank's share of "
                                           "the model (%u users, %u item blocks)", d.nu, d.NB);
     /* the loss of predicting 0 and the training ratings, over every rank */
-    double ref[3] = {0, (double)d.eds.n_train, 0};
+    double ref[3] = {0, (double)d.eds.n_train, (double)ds->n_train};
     for (size_t j = 0; j < d.eds.n_train; j++) ref[0] += (double)d.eds.train[j].r * d.eds.train[j].r;
-    if (st == HB_OK) MPI_Allreduce(MPI_IN_PLACE, ref, 2, MPI_DOUBLE, MPI_SUM, comm);
+    if (st == HB_OK) MPI_Allreduce(MPI_IN_PLACE, ref, 3, MPI_DOUBLE, MPI_SUM, comm);
+    /* ds on every rank: the whole dataset, or each rank's shard for this seed and N */
+    if (st == HB_OK && ref[2] != ref[1] && ref[2] != ref[1] * N)
+        st = hb_fail(err, HB_ERR_ARG, "the ranks' datasets are neither the whole dataset nor the "
+                     "shards hb_dataset_load_mpi made for seed %llu and %d ranks (%.0f of their "
+                     "%.0f train ratings are the ranks' users')", (unsigned long long)p->seed, N,
+                     ref[1], ref[2]);
     const double n_train = ref[1];
     const double loss_ref = hb_model_is_binary(p->model) ? log(2.0) : ref[0] / (n_train > 0 ? n_train : 1);
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;
