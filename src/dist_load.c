@@ -438,6 +438,81 @@ oom:
     return HB_ERR_NOMEM;
 }
 
+/* A row of a per-user split: its user, hash and file index. */
+typedef struct {
+    uint32_t u, pad;
+    uint64_t h, k;
+} hb_uh;
+
+static int hb_cmp_uh(const void *a, const void *b) {
+    const hb_uh *x = a, *y = b;
+    if (x->u != y->u) return x->u < y->u ? -1 : 1;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+/* hb_split_apply's per-user split of rows v[0..n) (any order): each user's
+ * floor(frac c + 0.5) rows of smallest hash (at most c - 1) go to test; their file indices
+ * are appended to out. */
+static void hb_per_user_pick(hb_uh *v, size_t n, double frac, uint64_t *out, size_t *n_out) {
+    qsort(v, n, sizeof *v, hb_cmp_uh);
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && v[b].u == v[a].u; b++) {
+        }
+        const size_t c = b - a;
+        size_t m = (size_t)floor(frac * (double)c + 0.5);
+        if (m >= c) m = c ? c - 1 : 0; /* every user keeps a train rating */
+        for (size_t j = 0; j < m; j++) out[(*n_out)++] = v[a + j].k;
+    }
+}
+
+/* The per-user split of one share's rows (those not dropped as duplicates; post[k] their
+ * index after duplicates): test[k] = 1 for the rows it puts in test. A user whose rows all lie
+ * in this share is split here; the rows of the others go to rank u mod N, which returns the
+ * test rows' indices to every rank. 0, or -1 out of memory (on every rank). */
+static int hb_per_user_split(const hb_grp *g, const hb_share *s, uint32_t nu, const uint8_t *dropped,
+                             const uint64_t *post, const hb_split_spec *ss, uint8_t *test) {
+    const size_t n = s->t.n;
+    int *shares = calloc((size_t)nu + 1, sizeof *shares), *dest = malloc((n ? n : 1) * sizeof *dest);
+    hb_uh *loc = malloc((n ? n : 1) * sizeof *loc), *far = malloc((n ? n : 1) * sizeof *far);
+    uint64_t *pick = malloc((n ? n : 1) * sizeof *pick);
+    void *rv = NULL, *all = NULL;
+    size_t nl = 0, nf = 0, np = 0, nr = 0, n_all = 0;
+    int rc = -1;
+    if (!hb_all_ok(g, shares && dest && loc && far && pick)) goto done;
+    for (size_t k = 0; k < n; k++)
+        if (!dropped[k]) shares[s->t.r[k].u] = 1;
+    MPI_Allreduce(MPI_IN_PLACE, shares, (int)nu, MPI_INT, MPI_SUM, g->comm);
+    for (size_t k = 0; k < n; k++) {
+        if (dropped[k]) continue;
+        const uint32_t u = s->t.r[k].u;
+        const hb_uh x = {u, 0, hb_hash2(ss->seed, post[k]), s->row0 + k};
+        if (shares[u] > 1) dest[nf] = (int)(u % (uint32_t)g->N), far[nf++] = x;
+        else loc[nl++] = x;
+    }
+    hb_per_user_pick(loc, nl, ss->frac, pick, &np);
+    for (size_t j = 0; j < np; j++) test[pick[j] - s->row0] = 1;
+    if (hb_exchange(g, far, nf, sizeof *far, dest, &rv, &nr)) goto done;
+    uint64_t *p2 = realloc(pick, (nr + 1) * sizeof *pick);
+    if (!hb_all_ok(g, p2 != NULL)) goto done;
+    pick = p2;
+    np = 0;
+    hb_per_user_pick(rv, nr, ss->frac, pick, &np);
+    if (hb_gather_all(g, pick, np, sizeof *pick, &all, &n_all)) goto done;
+    const uint64_t *t = all;
+    for (size_t j = 0; j < n_all; j++)
+        if (t[j] >= s->row0 && t[j] < s->row0 + n) test[t[j] - s->row0] = 1;
+    rc = 0;
+done:
+    free(shares);
+    free(dest);
+    free(loc);
+    free(far);
+    free(pick);
+    free(rv);
+    free(all);
+    return rc;
+}
+
 /* Dropped indices below k (drop ascending). */
 static size_t hb_below(const uint64_t *drop, size_t n, uint64_t k) {
     size_t lo = 0, hi = n;
@@ -721,18 +796,35 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
     if (st == HB_OK) {
         const hb_split_spec *ss = &pl->ss;
         const uint64_t thr = (uint64_t)ldexp(ss->frac, 64);
-        for (int f = 0; f < nf; f++) {
+        for (int f = 0; f < nf && st == HB_OK; f++) {
             const hb_share *s = &sh[f];
-            size_t di = hb_below(s->drop, s->n_drop, s->row0);
-            for (size_t k = 0; k < s->t.n; k++) {
-                const uint64_t idx = s->row0 + k;
-                while (di < s->n_drop && s->drop[di] < idx) di++;
-                if (di < s->n_drop && s->drop[di] == idx) continue; /* a duplicate dropped */
+            const size_t n = s->t.n;
+            /* each row: dropped as a duplicate, or its index after the duplicates */
+            uint8_t *dropped = calloc(n + 1, 1), *test = calloc(n + 1, 1);
+            uint64_t *post = malloc((n + 1) * sizeof *post);
+            if (!hb_all_ok(g, dropped && test && post)) {
+                st = hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
+            } else {
+                size_t di = hb_below(s->drop, s->n_drop, s->row0);
+                for (size_t k = 0; k < n; k++) {
+                    const uint64_t idx = s->row0 + k;
+                    while (di < s->n_drop && s->drop[di] < idx) di++;
+                    dropped[k] = di < s->n_drop && s->drop[di] == idx;
+                    post[k] = idx - di;
+                }
+                if (ss->kind == HB_SPLIT_PER_USER &&
+                    hb_per_user_split(g, s, t.n_users, dropped, post, ss, test))
+                    st = hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
+            }
+            for (size_t k = 0; k < n && st == HB_OK; k++) {
+                if (dropped[k]) continue;
                 int in;
                 if (ss->kind == HB_SPLIT_PREDEF) {
                     in = f == 1;
+                } else if (ss->kind == HB_SPLIT_PER_USER) {
+                    in = test[k];
                 } else {
-                    const uint64_t h = hb_hash2(ss->seed, idx - di); /* its index after them */
+                    const uint64_t h = hb_hash2(ss->seed, post[k]);
                     in = ss->kind == HB_SPLIT_RANDOM
                              ? h < thr
                              : (uint32_t)(((unsigned __int128)h * ss->folds) >> 64) == ss->fold - 1;
@@ -740,8 +832,11 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
                 if (in) te[nte++] = s->t.r[k];
                 else tr[ntr++] = s->t.r[k];
             }
+            free(dropped);
+            free(test);
+            free(post);
         }
-        if (ss->kind != HB_SPLIT_PREDEF) {
+        if (st == HB_OK && ss->kind != HB_SPLIT_PREDEF) {
             const uint64_t a = hb_sum_u64(g, ntr), b = hb_sum_u64(g, nte);
             if (a == 0 || b == 0) {
                 char sname[48];
@@ -788,10 +883,10 @@ hb_status hb_dataset_load_mpi(const char *path, const hb_load_opts *o, uint64_t 
     hb_load_plan_make(path, o, &pl, &e2);
     if (pl.kind == HB_PLAN_OTHER) { /* every rank loads the whole dataset, as before */
         const hb_status st = hb_dataset_load(path, o, out, err);
-        const char *why = path && strncmp(path, "synthetic", 9) == 0 ? "synthetic data (generated on every rank)"
-                        : o && o->split[0] && strncmp(o->split, "per-user", 8) == 0 ? "a per-user split"
-                        : o && o->split[0] && strncmp(o->split, "time", 4) == 0 ? "a time split"
-                        : "not a ratings file or ML-100K split";
+        const char *why = path && strncmp(path, "synthetic", 9) == 0
+                              ? "synthetic data, generated on every rank"
+                          : o && strncmp(o->split, "time", 4) == 0 ? "a time split"
+                                                                   : "not a ratings file";
         snprintf(info->fallback, sizeof info->fallback, "%s", why);
         if (st == HB_OK) {
             info->n_train = (*out)->n_train;

@@ -374,7 +374,8 @@ Test(mpi, load_shares_u1_as_one_process) {
 }
 
 /* A generated ratings file (CSV with a header: the default random split) and the same
- * ratings as a TSV of string ids with duplicate rows at the end (kfold, --duplicates). */
+ * ratings as a TSV of string ids with duplicate rows at the end (kfold, --duplicates,
+ * per-user: the users with a duplicate have rows in two shares). */
 Test(mpi, load_shares_generated_file_as_one_process) {
     char out[65536], f[256], g[256], args[700];
     const char *dir = tmpdir();
@@ -394,6 +395,9 @@ Test(mpi, load_shares_generated_file_as_one_process) {
     check_load(args, "mf_bias", 0);
     snprintf(args, sizeof args, "--data %s --ids string --duplicates first --seed-filter", g);
     check_load(args, "mf_bias_bin", 0);
+    snprintf(args, sizeof args, "--data %s --ids string --duplicates last --split per-user:0.3:5",
+             g);
+    check_load(args, "mf_bias", 0);
 }
 
 /* The share a byte offset falls in (the cut computed here: the line start after len k / N). */
