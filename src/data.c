@@ -649,9 +649,11 @@ hb_status hb_load_plan_make(const char *path, const hb_load_opts *o, hb_load_pla
         ss.frac = 0.2;
         ss.seed = o->seed;
     }
-    if (ss.kind != HB_SPLIT_RANDOM && ss.kind != HB_SPLIT_KFOLD && ss.kind != HB_SPLIT_PER_USER)
-        return HB_OK;
     if (hb_resolve_spec(file, o, known, known_header, &pl->sp, err) != HB_OK) return HB_OK;
+    if (ss.kind == HB_SPLIT_TIME) { /* without a timestamp column: the loader's error */
+        if (!memchr(pl->sp.col, HB_COL_TIME, (size_t)pl->sp.n_cols)) return HB_OK;
+        pl->sp.keep_ts = 1;
+    }
     pl->kind = HB_PLAN_FILE;
     pl->ss = ss;
     pl->notebook_filter = o->notebook_filter == 1;

@@ -14,8 +14,8 @@ hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset 
 
 /* How hb_dataset_load would read PATH with options o, for a loader that reads the files
  * itself (the MPI ranks' shares, src/dist_load.c): PREDEF, ML-100K's two files of a
- * predefined split (file[0] train, file[1] test); FILE, one ratings file and a random, kfold
- * or per-user split (ss); OTHER, anything else (synthetic data, the time split, errors):
+ * predefined split (file[0] train, file[1] test); FILE, one ratings file and any other split
+ * (ss; sp.keep_ts for the time split); OTHER, anything else (synthetic data, errors):
  * load it with hb_dataset_load. sp: the parse spec (sp.dups the duplicate policy); name and
  * split: the dataset's name and split columns; notebook_filter as resolved. */
 #include "parse.h"

@@ -513,6 +513,58 @@ done:
     return rc;
 }
 
+/* hb_split_apply's time split of one share's rows (those not dropped): the latest
+ * floor(frac n + 0.5) of the n rows by timestamp, ties to the later rows: the histograms of
+ * its radix select summed over the ranks, then the rows at the threshold taken from the last
+ * rank's end. test[k] = 1 for them. 0, or -1 out of memory (on every rank). */
+static int hb_time_split(const hb_grp *g, const hb_share *s, const uint8_t *dropped, double frac,
+                         uint8_t *test) {
+    const size_t n = s->t.n;
+    uint64_t *hist = malloc(65536 * sizeof *hist);
+    if (!hb_all_ok(g, hist != NULL)) {
+        free(hist);
+        return -1;
+    }
+    uint64_t kept = 0;
+    for (size_t k = 0; k < n; k++) kept += !dropped[k];
+    const uint64_t all = hb_sum_u64(g, kept);
+    const uint64_t want = (uint64_t)floor(frac * (double)all + 0.5);
+    uint64_t prefix = 0, mask = 0, need = want;
+    for (int shift = 48; shift >= 0 && need; shift -= 16) {
+        memset(hist, 0, 65536 * sizeof *hist);
+        for (size_t k = 0; k < n; k++) {
+            const uint64_t key = (uint64_t)s->t.ts[k] ^ (1ULL << 63);
+            if (!dropped[k] && (key & mask) == prefix) hist[(key >> shift) & 0xFFFF]++;
+        }
+        MPI_Allreduce(MPI_IN_PLACE, hist, 65536, MPI_UINT64_T, MPI_SUM, g->comm);
+        int d = 65535;
+        for (; d > 0; d--) {
+            if (hist[d] >= need) break;
+            need -= hist[d];
+        }
+        prefix |= (uint64_t)d << shift;
+        mask |= 0xFFFFULL << shift;
+    }
+    free(hist);
+    /* the rows at the threshold: need of them, from the end of the file */
+    uint64_t at = 0, before = 0;
+    for (size_t k = 0; k < n; k++)
+        at += !dropped[k] && ((uint64_t)s->t.ts[k] ^ (1ULL << 63)) == prefix;
+    MPI_Exscan(&at, &before, 1, MPI_UINT64_T, MPI_SUM, g->comm);
+    if (g->r == 0) before = 0;
+    const uint64_t after = hb_sum_u64(g, at) - before - at; /* at the threshold, later ranks */
+    uint64_t take = need > after ? need - after : 0;
+    for (size_t k = n; want && k-- > 0;) {
+        if (dropped[k]) continue;
+        const uint64_t key = (uint64_t)s->t.ts[k] ^ (1ULL << 63);
+        if (key > prefix || (key == prefix && take)) {
+            if (key == prefix) take--;
+            test[k] = 1;
+        }
+    }
+    return 0;
+}
+
 /* Dropped indices below k (drop ascending). */
 static size_t hb_below(const uint64_t *drop, size_t n, uint64_t k) {
     size_t lo = 0, hi = n;
@@ -812,8 +864,9 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
                     dropped[k] = di < s->n_drop && s->drop[di] == idx;
                     post[k] = idx - di;
                 }
-                if (ss->kind == HB_SPLIT_PER_USER &&
-                    hb_per_user_split(g, s, t.n_users, dropped, post, ss, test))
+                if ((ss->kind == HB_SPLIT_PER_USER &&
+                     hb_per_user_split(g, s, t.n_users, dropped, post, ss, test)) ||
+                    (ss->kind == HB_SPLIT_TIME && hb_time_split(g, s, dropped, ss->frac, test)))
                     st = hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
             }
             for (size_t k = 0; k < n && st == HB_OK; k++) {
@@ -821,7 +874,7 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
                 int in;
                 if (ss->kind == HB_SPLIT_PREDEF) {
                     in = f == 1;
-                } else if (ss->kind == HB_SPLIT_PER_USER) {
+                } else if (ss->kind == HB_SPLIT_PER_USER || ss->kind == HB_SPLIT_TIME) {
                     in = test[k];
                 } else {
                     const uint64_t h = hb_hash2(ss->seed, post[k]);
@@ -885,8 +938,7 @@ hb_status hb_dataset_load_mpi(const char *path, const hb_load_opts *o, uint64_t 
         const hb_status st = hb_dataset_load(path, o, out, err);
         const char *why = path && strncmp(path, "synthetic", 9) == 0
                               ? "synthetic data, generated on every rank"
-                          : o && strncmp(o->split, "time", 4) == 0 ? "a time split"
-                                                                   : "not a ratings file";
+                              : "not a ratings file";
         snprintf(info->fallback, sizeof info->fallback, "%s", why);
         if (st == HB_OK) {
             info->n_train = (*out)->n_train;

@@ -375,7 +375,7 @@ Test(mpi, load_shares_u1_as_one_process) {
 
 /* A generated ratings file (CSV with a header: the default random split) and the same
  * ratings as a TSV of string ids with duplicate rows at the end (kfold, --duplicates,
- * per-user: the users with a duplicate have rows in two shares). */
+ * per-user: the users with a duplicate have rows in two shares; time). */
 Test(mpi, load_shares_generated_file_as_one_process) {
     char out[65536], f[256], g[256], args[700];
     const char *dir = tmpdir();
@@ -398,6 +398,14 @@ Test(mpi, load_shares_generated_file_as_one_process) {
     snprintf(args, sizeof args, "--data %s --ids string --duplicates last --split per-user:0.3:5",
              g);
     check_load(args, "mf_bias", 0);
+    /* the time split, its timestamps coarsened to a dozen values: the threshold's ties span
+     * the shares */
+    char h[300];
+    snprintf(h, sizeof h, "%s/ties.tsv", dir);
+    cr_assert_eq(run(out, sizeof out, "awk -F'\\t' 'BEGIN { OFS = \"\\t\" } { $4 = int($4 / 1e8); "
+                     "print }' %s > %s", g, h), 0, "%s", out);
+    snprintf(args, sizeof args, "--data %s --ids string --duplicates first --split time:0.35", h);
+    check_load(args, "mf", 0);
 }
 
 /* The share a byte offset falls in (the cut computed here: the line start after len k / N). */

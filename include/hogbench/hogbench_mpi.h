@@ -51,15 +51,14 @@ typedef struct hb_mpi_load_info {
 
 /* hb_dataset_load across the ranks of comm (a collective; every rank passes the same path,
  * options and seed, the training seed that hb_train_mpi splits the users with). For an
- * ML-100K predefined split (u1..ub) and for one ratings file with a random, kfold or per-user
- * split,
+ * ML-100K predefined split (u1..ub) and for one ratings file (any split),
  * each rank maps the file(s) but reads and parses only its share: the data cut into
  * comm-size byte ranges at line starts, as the parallel parser cuts its pieces (messages
  * name FILE:LINE with the file's own line numbers: the newlines of the earlier shares are
  * summed first). The ranks then agree on one id space (every rank's distinct ids are
  * gathered), on duplicates (each (user, item) pair is checked by one rank), on the split (a
  * hash of the row's index in the file, as one process; per-user: each user's rows split by
- * one rank), on the notebook's filtering and the
+ * one rank; time: the radix select's histograms summed), on the notebook's filtering and the
  * dense re-indexing, and on the fingerprint (XXH3 of the filtered rows in file order, its
  * state passed from rank to rank); each rank then receives its users' ratings in file order
  * (MPI_Alltoallv). *out is then a shard: user_ids/item_ids (names), n_users, n_items, r_min,
@@ -67,7 +66,7 @@ typedef struct hb_mpi_load_info {
  * counts are the whole dataset's, exactly as hb_dataset_load gives them; train/test hold the
  * ratings of the users this rank trains under hb_train_mpi with that seed and comm (n_train
  * and n_test count those; info has the whole dataset's); test_cold is NULL. Anything else
- * (synthetic data, the time split) is loaded whole on every rank (info->shard 0).
+ * (synthetic data) is loaded whole on every rank (info->shard 0).
  * On failure every rank returns the same status and message (info->err_rank's own). */
 hb_status hb_dataset_load_mpi(const char *path, const hb_load_opts *o, uint64_t seed,
                               MPI_Comm comm, hb_dataset **out, hb_mpi_load_info *info,
