@@ -851,12 +851,15 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
         for (int f = 0; f < nf && st == HB_OK; f++) {
             const hb_share *s = &sh[f];
             const size_t n = s->t.n;
-            /* each row: dropped as a duplicate, or its index after the duplicates */
-            uint8_t *dropped = calloc(n + 1, 1), *test = calloc(n + 1, 1);
-            uint64_t *post = malloc((n + 1) * sizeof *post);
-            if (!hb_all_ok(g, dropped && test && post)) {
+            /* the per-user and time splits decide over every rank first: each row dropped as
+             * a duplicate or not, its index after the duplicates, test or not */
+            const int global = ss->kind == HB_SPLIT_PER_USER || ss->kind == HB_SPLIT_TIME;
+            uint8_t *dropped = NULL, *test = NULL;
+            uint64_t *post = NULL;
+            if (global && !hb_all_ok(g, (dropped = calloc(n + 1, 1)) && (test = calloc(n + 1, 1)) &&
+                                            (post = malloc((n + 1) * sizeof *post)))) {
                 st = hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
-            } else {
+            } else if (global) {
                 size_t di = hb_below(s->drop, s->n_drop, s->row0);
                 for (size_t k = 0; k < n; k++) {
                     const uint64_t idx = s->row0 + k;
@@ -869,15 +872,18 @@ static hb_status hb_load_shares(const hb_grp *g, const hb_load_plan *pl, uint64_
                     (ss->kind == HB_SPLIT_TIME && hb_time_split(g, s, dropped, ss->frac, test)))
                     st = hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
             }
+            size_t di = hb_below(s->drop, s->n_drop, s->row0);
             for (size_t k = 0; k < n && st == HB_OK; k++) {
-                if (dropped[k]) continue;
+                const uint64_t idx = s->row0 + k;
+                while (di < s->n_drop && s->drop[di] < idx) di++;
+                if (di < s->n_drop && s->drop[di] == idx) continue; /* a duplicate dropped */
                 int in;
                 if (ss->kind == HB_SPLIT_PREDEF) {
                     in = f == 1;
-                } else if (ss->kind == HB_SPLIT_PER_USER || ss->kind == HB_SPLIT_TIME) {
+                } else if (global) {
                     in = test[k];
                 } else {
-                    const uint64_t h = hb_hash2(ss->seed, post[k]);
+                    const uint64_t h = hb_hash2(ss->seed, idx - di); /* its index after them */
                     in = ss->kind == HB_SPLIT_RANDOM
                              ? h < thr
                              : (uint32_t)(((unsigned __int128)h * ss->folds) >> 64) == ss->fold - 1;
