@@ -2,7 +2,8 @@
 # mpi.sh: the MPI variant (-DHB_WITH_MPI=ON): installs Open MPI, builds hogbench and its MPI test
 # in a build directory of its own, and runs it under mpirun on this machine's loopback with
 # -np 2, 3 and 4 (oversubscribed): the distributed sweep against the one-process one, a rank
-# killed mid-run, distributed training against one process (tests/mpi_runs.c).
+# killed mid-run, distributed training against one process, each rank loading only its share
+# of the ratings (tests/mpi_runs.c).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

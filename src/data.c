@@ -598,6 +598,73 @@ hb_status hb_dataset_convert(const char *path, const hb_load_opts *o, char *cach
     return HB_OK;
 }
 
+/* ------------------------------------------------------------------ plans (MPI shares) */
+
+hb_status hb_load_plan_make(const char *path, const hb_load_opts *o, hb_load_plan *pl,
+                            hb_error *err) {
+    memset(pl, 0, sizeof *pl);
+    hb_load_opts d = hb_load_opts_default();
+    if (!o) o = &d;
+    if (!path || !*path || (strncmp(path, "synthetic", 9) == 0 && (path[9] == '\0' || path[9] == ':')))
+        return HB_OK;
+    hb_split_spec ss;
+    memset(&ss, 0, sizeof ss);
+    if (o->split[0]) {
+        if (hb_split_parse(o->split, &ss, err) != HB_OK) return HB_OK; /* its error: the loader's */
+        if (!ss.has_seed) ss.seed = o->seed;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0) return HB_OK;
+    hb_format known = HB_FORMAT_AUTO;
+    int known_header = -1;
+    char file[4200];
+    if (S_ISDIR(sb.st_mode)) { /* as hb_load_any decides */
+        char p[4200];
+        snprintf(p, sizeof p, "%s/u1.base", path);
+        if (hb_is_file(p) && (!o->split[0] || ss.kind == HB_SPLIT_PREDEF)) {
+            if (!o->split[0]) snprintf(ss.predef, sizeof ss.predef, "u1");
+            snprintf(pl->file[0], sizeof pl->file[0], "%s/%s.base", path, ss.predef);
+            snprintf(pl->file[1], sizeof pl->file[1], "%s/%s.test", path, ss.predef);
+            hb_load_opts o2 = *o;
+            if (o2.format == HB_FORMAT_AUTO) o2.format = HB_FORMAT_TSV;
+            if (hb_resolve_spec(pl->file[0], &o2, HB_FORMAT_TSV, 0, &pl->sp, err) != HB_OK)
+                return HB_OK;
+            pl->kind = HB_PLAN_PREDEF;
+            ss.kind = HB_SPLIT_PREDEF;
+            pl->ss = ss;
+            pl->notebook_filter = o->notebook_filter != 0;
+            snprintf(pl->name, sizeof pl->name, "ml-100k");
+            snprintf(pl->split, sizeof pl->split, "%s", ss.predef);
+            return HB_OK;
+        }
+        if (ss.kind == HB_SPLIT_PREDEF ||
+            !hb_ratings_file_in(path, file, sizeof file, &known, &known_header))
+            return HB_OK;
+    } else {
+        if (ss.kind == HB_SPLIT_PREDEF) return HB_OK;
+        snprintf(file, sizeof file, "%s", path);
+    }
+    if (!o->split[0]) {
+        ss.kind = HB_SPLIT_RANDOM;
+        ss.frac = 0.2;
+        ss.seed = o->seed;
+    }
+    if (hb_resolve_spec(file, o, known, known_header, &pl->sp, err) != HB_OK) return HB_OK;
+    if (ss.kind == HB_SPLIT_TIME) { /* without a timestamp column: the loader's error */
+        if (!memchr(pl->sp.col, HB_COL_TIME, (size_t)pl->sp.n_cols)) return HB_OK;
+        pl->sp.keep_ts = 1;
+    }
+    pl->kind = HB_PLAN_FILE;
+    pl->ss = ss;
+    pl->notebook_filter = o->notebook_filter == 1;
+    snprintf(pl->file[0], sizeof pl->file[0], "%s", file);
+    hb_short_name(file, pl->name, sizeof pl->name);
+    char sname[48];
+    hb_split_name(&ss, sname, sizeof sname);
+    snprintf(pl->split, sizeof pl->split, "%.31s", sname);
+    return HB_OK;
+}
+
 /* ------------------------------------------------------------------ the legacy ML-100K API */
 
 hb_status hb_dataset_load_ml100k(const char *dir, const char *split, hb_dataset **out,

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hogbench/hogbench_mpi.h"
+#include "dist.h"
 #include "metrics.h"
 #include "part.h"
 
@@ -116,6 +117,22 @@ static void hb_perm(uint32_t *x, uint32_t n, uint64_t seed) {
         x[k - 1] = x[j];
         x[j] = t;
     }
+}
+
+#define HB_DIST_USER_SALT 0x6469737475736572ULL /* "distuser" */
+
+void hb_dist_user_ranks(uint32_t n_users, uint64_t seed, int N, uint32_t *owner) {
+    uint32_t *pos = malloc(((size_t)n_users + 1) * sizeof *pos);
+    if (!pos) { /* the caller agreed on memory before; this is a small fraction of it */
+        for (uint32_t u = 0; u < n_users; u++) owner[u] = 0;
+        return;
+    }
+    hb_perm(pos, n_users, seed ^ HB_DIST_USER_SALT);
+    for (int r = 0; r < N; r++)
+        for (uint32_t k = hb_first((uint64_t)r, n_users, (uint32_t)N);
+             k < hb_first((uint64_t)r + 1, n_users, (uint32_t)N); k++)
+            owner[pos[k]] = (uint32_t)r;
+    free(pos);
 }
 
 /* The block rank `rank` trains at step kk of an epoch: its own SLOTS blocks first, then what
@@ -378,7 +395,7 @@ static int hb_dist_setup(hb_dist *d, hb_net *net, const hb_model *m, const hb_da
         !(d->nbk = malloc(NB * sizeof *d->nbk)) || !(d->Lb = malloc(NB * sizeof *d->Lb)) ||
         !(d->blocks = calloc(NB, sizeof *d->blocks)))
         return 0;
-    hb_perm(d->upos, nu_all, p->seed ^ 0x6469737475736572ULL); /* "distuser" */
+    hb_perm(d->upos, nu_all, p->seed ^ HB_DIST_USER_SALT);
     hb_perm(d->ipos, ni, p->seed ^ 0x646973746974656dULL);    /* "distitem" */
     for (uint32_t k = 0; k < nu_all; k++) d->uinv[d->upos[k]] = k;
     for (uint32_t k = 0; k < ni; k++) d->iinv[d->ipos[k]] = k;
@@ -459,7 +476,10 @@ static int hb_dist_setup(hb_dist *d, hb_net *net, const hb_model *m, const hb_da
             ic[d->iinv[d->eds.train[j].i]] += 1.0;
         }
         MPI_Allreduce(MPI_IN_PLACE, ic, (int)ni, MPI_DOUBLE, MPI_SUM, net->comm);
-        const float cu = (float)ds->n_train / (float)nu_all, ci = (float)ds->n_train / (float)ni;
+        /* the whole dataset's train count: every rank's users' (ds may be a shard) */
+        uint64_t n_all = d->eds.n_train;
+        MPI_Allreduce(MPI_IN_PLACE, &n_all, 1, MPI_UINT64_T, MPI_SUM, net->comm);
+        const float cu = (float)n_all / (float)nu_all, ci = (float)n_all / (float)ni;
         for (uint32_t u = 0; u < d->nu; u++) d->rw_u[u] = d->rw_u[u] > 0 ? cu / d->rw_u[u] : 0;
         for (uint32_t k = 0; k < ni; k++) d->rw_pos[k] = ic[k] > 0 ? ci / (float)ic[k] : 0;
         free(ic);
@@ -494,7 +514,11 @@ static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm co
                            hb_isa_name(p->isa));
     if (ds->n_users != m->n_users || ds->n_items != m->n_items)
         return hb_fail(err, HB_ERR_ARG, "model and dataset shapes differ");
-    if (ds->n_train == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
+    {   /* ds may be a shard (hb_dataset_load_mpi): the count over every rank */
+        uint64_t n = ds->n_train;
+        MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_SUM, comm);
+        if (n == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
+    }
     if ((uint32_t)N > ds->n_users || (uint64_t)S * N > ds->n_items)
         return hb_fail(err, HB_ERR_ARG, "%d ranks for %u users and %u items: each rank needs a "
                        "user and %d item blocks of at least one item", N, ds->n_users,
@@ -525,9 +549,15 @@ static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm co
     if (!hb_agree(&net, ok)) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for a rank's share of "
                                           "the model (%u users, %u item blocks)", d.nu, d.NB);
     /* the loss of predicting 0 and the training ratings, over every rank */
-    double ref[3] = {0, (double)d.eds.n_train, 0};
+    double ref[3] = {0, (double)d.eds.n_train, (double)ds->n_train};
     for (size_t j = 0; j < d.eds.n_train; j++) ref[0] += (double)d.eds.train[j].r * d.eds.train[j].r;
-    if (st == HB_OK) MPI_Allreduce(MPI_IN_PLACE, ref, 2, MPI_DOUBLE, MPI_SUM, comm);
+    if (st == HB_OK) MPI_Allreduce(MPI_IN_PLACE, ref, 3, MPI_DOUBLE, MPI_SUM, comm);
+    /* ds on every rank: the whole dataset, or each rank's shard for this seed and N */
+    if (st == HB_OK && ref[2] != ref[1] && ref[2] != ref[1] * N)
+        st = hb_fail(err, HB_ERR_ARG, "the ranks' datasets are neither the whole dataset nor the "
+                     "shards hb_dataset_load_mpi made for seed %llu and %d ranks (%.0f of their "
+                     "%.0f train ratings are the ranks' users')", (unsigned long long)p->seed, N,
+                     ref[1], ref[2]);
     const double n_train = ref[1];
     const double loss_ref = hb_model_is_binary(p->model) ? log(2.0) : ref[0] / (n_train > 0 ? n_train : 1);
     const float span = ds->r_max > ds->r_min ? ds->r_max - ds->r_min : 1.0f;

@@ -840,23 +840,21 @@ static void hb_parse_gather(hb_pctx *c, const hb_piece *pcs, int np, size_t n, h
     c->ts = NULL;
 }
 
-static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
-                              const hb_parse_spec *sp, hb_table *t, const char *map_base,
-                              hb_error *err) {
-    memset(t, 0, sizeof *t);
+/* Parses the whole lines [start, end) (line_base lines before start; c->first set) with the
+ * parallel pieces. whole: the file's data (no ratings is an error; duplicates by sp->dups);
+ * else one rank's share of it (no ratings is fine, duplicates are left for the caller). */
+static hb_status hb_parse_body(hb_pctx *cp, const char *start, const char *end, size_t line_base,
+                               int whole, hb_table *t, hb_error *err) {
+    hb_pctx c = *cp;
+    const char *name = c.name;
+    const hb_parse_spec *sp = c.sp;
     char usage[160];
     hb_spec_usage(sp, usage, sizeof usage);
-    if (len == 0)
-        return hb_fail(err, HB_ERR_PARSE, "%s: empty file, expected lines of %s", name, usage);
-    const char *start, *end = buf + len;
-    size_t line_base = 0;
+    hb_status st = HB_OK;
     int np = sp->threads > 0 ? sp->threads : omp_get_max_threads();
     if (np < 1) np = 1;
     if (np > 256) np = 256;
     const size_t pmin = sp->piece_min ? sp->piece_min : HB_PAR_MIN;
-    hb_pctx c = {name, sp, NULL, NULL, map_base, NULL};
-    hb_status st = hb_parse_prologue(name, buf, end, sp, &c, &start, &line_base, err);
-    if (st != HB_OK) return st;
     if ((size_t)(end - start) < pmin * (size_t)np) np = (int)((size_t)(end - start) / pmin);
     if (np < 1) np = 1;
     hb_piece *pcs = calloc((size_t)np, sizeof *pcs);
@@ -893,7 +891,7 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     }
     size_t n = 0;
     for (int k = 0; k < np; k++) n += pcs[k].n;
-    if (n == 0) {
+    if (n == 0 && whole) {
         st = hb_fail(err, HB_ERR_PARSE, "%s: no ratings%s, expected %s lines", name,
                      sp->header ? " after the header" : "", usage);
         goto done;
@@ -920,7 +918,7 @@ static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
     }
     /* 6. duplicates */
     size_t k1 = 0, k2 = 0;
-    st = hb_table_dedupe(t, sp->dups, &k1, &k2);
+    if (whole) st = hb_table_dedupe(t, sp->dups, &k1, &k2);
     if (st == HB_ERR_PARSE) {
         const size_t l1 = hb_locate_row(start, (size_t)(end - start), line_base, k1),
                      l2 = hb_locate_row(start, (size_t)(end - start), line_base, k2);
@@ -941,6 +939,22 @@ done:
     free(c.ts);
     if (st != HB_OK) hb_table_free(t);
     return st;
+}
+
+static hb_status hb_parse_run(const char *name, const char *buf, size_t len,
+                              const hb_parse_spec *sp, hb_table *t, const char *map_base,
+                              hb_error *err) {
+    memset(t, 0, sizeof *t);
+    char usage[160];
+    hb_spec_usage(sp, usage, sizeof usage);
+    if (len == 0)
+        return hb_fail(err, HB_ERR_PARSE, "%s: empty file, expected lines of %s", name, usage);
+    const char *start, *end = buf + len;
+    size_t line_base = 0;
+    hb_pctx c = {name, sp, NULL, NULL, map_base, NULL};
+    hb_status st = hb_parse_prologue(name, buf, end, sp, &c, &start, &line_base, err);
+    if (st != HB_OK) return st;
+    return hb_parse_body(&c, start, end, line_base, 1, t, err);
 }
 
 hb_status hb_parse_buffer(const char *name, const char *buf, size_t len, const hb_parse_spec *sp,
@@ -1076,4 +1090,85 @@ hb_status hb_first_line(const char *path, char *buf, size_t cap, hb_error *err) 
     if ((size_t)got >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) memmove(s, s + 3, (size_t)got - 2);
     s[strcspn(s, "\r\n")] = '\0';
     return HB_OK;
+}
+
+/* ------------------------------------------------------------------ one rank's share */
+
+hb_status hb_parse_part_open(const char *path, const hb_parse_spec *sp, int part, int parts,
+                             hb_parse_part *pp, hb_error *err) {
+    memset(pp, 0, sizeof *pp);
+    pp->path = path;
+    int fd = -1;
+    uint64_t size;
+    hb_status st = hb_open_regular(path, &fd, &size, err);
+    if (st != HB_OK) return st;
+    pp->bytes = size;
+    if (size == 0) { /* empty, or a file that reports no size (/proc): read whole, as the loader */
+        size_t len = 0;
+        st = hb_read_unsized(fd, path, &pp->buf, &len, err);
+        close(fd);
+        if (st != HB_OK) return st;
+        pp->base = pp->buf ? pp->buf : "";
+        pp->size = len;
+        pp->bytes = len;
+    } else if (size > SIZE_MAX / 2) {
+        close(fd);
+        return hb_fail(err, HB_ERR_IO, "%s: too large to map", path);
+    } else {
+        void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (m == MAP_FAILED)
+            return hb_fail(err, HB_ERR_IO, "%s: cannot map: %s", path, strerror(errno));
+        pp->map = m;
+        pp->base = m;
+        pp->size = (size_t)size;
+    }
+    char usage[160];
+    hb_spec_usage(sp, usage, sizeof usage);
+    if (pp->size == 0) {
+        hb_parse_part_close(pp);
+        return hb_fail(err, HB_ERR_PARSE, "%s: empty file, expected lines of %s", path, usage);
+    }
+    const char *end = pp->base + pp->size;
+    hb_pctx c = {path, sp, NULL, NULL, NULL, NULL};
+    st = hb_parse_prologue(path, pp->base, end, sp, &c, &pp->start, &pp->line_base, err);
+    if (st != HB_OK) {
+        hb_parse_part_close(pp);
+        return st;
+    }
+    pp->first = c.first;
+    /* hb_parse_cut's cut: piece k starts at the line start after start + len k / parts */
+    const char *cut[2];
+    const size_t len = (size_t)(end - pp->start);
+    for (int j = 0; j < 2; j++) {
+        const int k = part + j;
+        const char *b = k == 0 ? pp->start : k == parts ? end
+                        : pp->start + len * (size_t)k / (size_t)parts;
+        if (k > 0 && b < end) {
+            const char *nl = memchr(b, '\n', (size_t)(end - b));
+            b = nl ? nl + 1 : end;
+        }
+        cut[j] = b;
+    }
+    pp->a = cut[0];
+    pp->b = cut[1];
+    pp->lines = hb_count_lines(&c, pp->a, pp->b);
+    return HB_OK;
+}
+
+hb_status hb_parse_part_run(hb_parse_part *pp, const hb_parse_spec *sp, size_t lines_before,
+                            hb_table *t, hb_error *err) {
+    memset(t, 0, sizeof *t);
+    hb_pctx c = {pp->path, sp, NULL, NULL, pp->map, pp->first};
+    return hb_parse_body(&c, pp->a, pp->b, pp->line_base + lines_before, 0, t, err);
+}
+
+size_t hb_parse_part_line(const hb_parse_part *pp, size_t lines_before, size_t row) {
+    return hb_locate_row(pp->a, (size_t)(pp->b - pp->a), pp->line_base + lines_before, row);
+}
+
+void hb_parse_part_close(hb_parse_part *pp) {
+    if (pp->map) munmap(pp->map, pp->size);
+    free(pp->buf);
+    memset(pp, 0, sizeof *pp);
 }

@@ -46,6 +46,39 @@ hb_status hb_first_line(const char *path, char *buf, size_t cap, hb_error *err);
 /* XXH3-64 of a file's bytes (read in blocks). */
 hb_status hb_file_xxh3(const char *path, uint64_t *out, uint64_t *size, hb_error *err);
 
+/* One rank's share of a file (src/dist_load.c): the data after a BOM, the header and the blank
+ * lines before it, cut into `parts` byte ranges at line starts as the parallel parser cuts its
+ * pieces. The whole file is mapped, but only the prologue, the lines at the cuts and the
+ * piece's own bytes are read. */
+typedef struct hb_parse_part {
+    const char *path;
+    void *map;            /* the mapping (NULL for a file read whole: buf) */
+    char *buf;
+    const char *base;     /* the file's bytes */
+    size_t size;
+    uint64_t bytes;       /* the file's size */
+    const char *start;    /* the first data line (after BOM, header, leading blank lines) */
+    const char *first;    /* the first non-blank data line (the header hint) */
+    size_t line_base;     /* lines before start */
+    const char *a, *b;    /* the piece: whole lines */
+    size_t lines;         /* newlines in [a, b) */
+} hb_parse_part;
+
+/* Opens path, checks its prologue (as hb_parse_file: the header, a UTF-16 mark, an empty
+ * file fail the same way on every part) and finds piece `part` of `parts`, counting its
+ * newlines. On failure nothing stays open. */
+hb_status hb_parse_part_open(const char *path, const hb_parse_spec *sp, int part, int parts,
+                             hb_parse_part *pp, hb_error *err);
+/* Parses the piece: lines_before is the newline count of the pieces before it, so messages
+ * say "path:LINE" with the file's line numbers. The table holds the piece's rows in file
+ * order with ids dense in the piece (ascending original id); no ratings is not an error and
+ * duplicates are not checked (the caller sees every part). */
+hb_status hb_parse_part_run(hb_parse_part *pp, const hb_parse_spec *sp, size_t lines_before,
+                            hb_table *t, hb_error *err);
+/* The file line of the piece's data row `row` (0-based), or 0. */
+size_t hb_parse_part_line(const hb_parse_part *pp, size_t lines_before, size_t row);
+void hb_parse_part_close(hb_parse_part *pp);
+
 /* Escapes up to max bytes of s for a message (\t, \xNN); returns buf. */
 const char *hb_excerpt(const char *s, size_t len, size_t max, char *buf, size_t cap);
 

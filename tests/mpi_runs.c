@@ -293,3 +293,179 @@ Test(mpi, train_rank_killed_names_it_and_writes_no_row) {
     cr_expect_eq(c.nrows, 1, "the earlier row and nothing else");
     cr_expect_eq(c.bad_rows, 0, "a torn row");
 }
+
+/* ------------------------------------------------ loading: each rank parses its share */
+
+/* "hogbench: mpi load: rank R of N parsed B of T bytes": every rank's line, B about T/N
+ * (the shares are cut at line starts: at most a line off per cut and file), and the shares
+ * together every byte but the header's (hdr). */
+static void expect_shares(const char *out, int np, size_t hdr) {
+    double sum = 0, total = 0;
+    for (int r = 0; r < np; r++) {
+        char key[64];
+        snprintf(key, sizeof key, "mpi load: rank %d of %d parsed ", r, np);
+        const char *p = strstr(out, key);
+        cr_assert_not_null(p, "-np %d: no load line for rank %d: %s", np, r, out);
+        double b = 0, t = 0;
+        cr_assert_eq(sscanf(p + strlen(key), "%lf of %lf bytes", &b, &t), 2, "%s", p);
+        cr_expect(fabs(b / (t / np) - 1) < 0.01, "-np %d: rank %d parsed %.0f of %.0f bytes, "
+                  "not about 1/%d", np, r, b, t, np);
+        sum += b;
+        total = t;
+    }
+    cr_expect(sum <= total && sum >= total - (double)hdr, "-np %d: the shares hold %.0f of "
+              "%.0f bytes", np, sum, total);
+}
+
+/* One process and -np 2, 3, 4 on the same data: the same dataset (fingerprint, counts) and,
+ * with lr 1e-12 (the model stays as initialized: hb_model_create_mpi must make the model one
+ * process makes from the whole data), the same metrics and saved rows. */
+static void check_load(const char *data_args, const char *model, size_t hdr) {
+    char out[65536], one[256], dist[256], csv1[256], csvd[256];
+    const char *dir = tmpdir();
+    snprintf(csv1, sizeof csv1, "%s/one.csv", dir);
+    snprintf(csvd, sizeof csvd, "%s/dist.csv", dir);
+    snprintf(one, sizeof one, "%s/one", dir);
+    const char *args = "--threads 1 --epochs 1 --lr 1e-12 --seed 7";
+    cr_assert_eq(run(out, sizeof out, "%s train %s --model %s %s --quiet --out %s --save-model %s",
+                     HB_BIN, data_args, model, args, csv1, one), 0, "%s", out);
+    csv_t a = csv_read(csv1);
+    cr_assert_eq(a.nrows, 1);
+    for (int np = 2; np <= 4; np++) {
+        snprintf(dist, sizeof dist, "%s/np%d", dir, np);
+        cr_assert_eq(run(out, sizeof out, MPIRUN " -np %d %s train %s --model %s %s --out %s "
+                         "--save-model %s", np, HB_BIN, data_args, model, args, csvd, dist),
+                     0, "%s", out);
+        expect_shares(out, np, hdr);
+        csv_t b = csv_read(csvd);
+        const int r = b.nrows - 1;
+        cr_assert_eq(b.nrows, np - 1);
+        static const char *const same[] = {"dataset", "split", "dataset_xxh3", "n_train",
+                                           "n_test", "n_test_cold"};
+        for (size_t q = 0; q < sizeof same / sizeof *same; q++)
+            cr_expect_str_eq(cell(&b, r, same[q]), cell(&a, 0, same[q]), "%s -np %d: %s",
+                             data_args, np, same[q]);
+        static const char *const metric[] = {"rmse", "mae", "ndcg_at_10", "ndcg_at_100"};
+        for (size_t q = 0; q < sizeof metric / sizeof *metric; q++)
+            cr_expect(fabs(num(&a, 0, metric[q]) - num(&b, r, metric[q])) <= 2e-6,
+                      "%s %s -np %d: %s %s vs one process %s", data_args, model, np, metric[q],
+                      cell(&b, r, metric[q]), cell(&a, 0, metric[q]));
+        expect_npy_close(one, dist, "user_factors.npy", 1e-9);
+        expect_npy_close(one, dist, "item_factors.npy", 1e-9);
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "cmp -s %s/users.npy %s/users.npy && cmp -s %s/items.npy "
+                 "%s/items.npy", one, dist, one, dist);
+        cr_expect_eq(system(cmd), 0, "-np %d: the id maps differ from one process's", np);
+    }
+}
+
+Test(mpi, load_shares_u1_as_one_process) {
+    const char *data = getenv("HOGBENCH_DATA");
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/u1.base", data ? data : "");
+    if (!data || access(probe, R_OK) != 0) {
+        cr_skip_test("HOGBENCH_DATA is not a MovieLens 100K folder: u1 not tested");
+        return;
+    }
+    char args[4400];
+    snprintf(args, sizeof args, "--data %s --split u1", data);
+    check_load(args, "mf_bias", 0);
+    check_load(args, "mlp_bin", 0);
+}
+
+/* A generated ratings file (CSV with a header: the default random split) and the same
+ * ratings as a TSV of string ids with duplicate rows at the end (kfold, --duplicates,
+ * per-user: the users with a duplicate have rows in two shares; time). */
+Test(mpi, load_shares_generated_file_as_one_process) {
+    char out[65536], f[256], g[256], args[700];
+    const char *dir = tmpdir();
+    snprintf(f, sizeof f, "%s/r.csv", dir);
+    snprintf(g, sizeof g, "%s/r.tsv", dir);
+    cr_assert_eq(run(out, sizeof out, "%s data gen synthetic:users=2000,items=1000,ratings=100000 "
+                     "--out %s", HB_BIN, f), 0, "%s", out);
+    /* every 997th pair again at the end: its user's rows in two places, often two shares */
+    cr_assert_eq(run(out, sizeof out, "awk -F, 'NR > 1 { print \"u\" $1 \"\\t\" \"i\" $2 \"\\t\" "
+                     "$3 \"\\t\" $4 } NR %% 997 == 0 { d = d \"u\" $1 \"\\t\" \"i\" $2 \"\\t\" 1 "
+                     "\"\\t\" $4 \"\\n\" } END { printf \"%%s\", d }' %s > %s", f, g), 0, "%s", out);
+    snprintf(args, sizeof args, "--data %s", f);
+    check_load(args, "mf_bias", 40); /* the header: userId,movieId,rating,timestamp */
+    snprintf(args, sizeof args, "--data %s --init-offset mean", f);
+    check_load(args, "mf", 40);
+    snprintf(args, sizeof args, "--data %s --ids string --split kfold:5:2:9 --duplicates last", g);
+    check_load(args, "mf_bias", 0);
+    snprintf(args, sizeof args, "--data %s --ids string --duplicates first --seed-filter", g);
+    check_load(args, "mf_bias_bin", 0);
+    snprintf(args, sizeof args, "--data %s --ids string --duplicates last --split per-user:0.3:5",
+             g);
+    check_load(args, "mf_bias", 0);
+    /* the time split, its timestamps coarsened to a dozen values: the threshold's ties span
+     * the shares */
+    char h[300];
+    snprintf(h, sizeof h, "%s/ties.tsv", dir);
+    cr_assert_eq(run(out, sizeof out, "awk -F'\\t' 'BEGIN { OFS = \"\\t\" } { $4 = int($4 / 1e8); "
+                     "print }' %s > %s", g, h), 0, "%s", out);
+    snprintf(args, sizeof args, "--data %s --ids string --duplicates first --split time:0.35", h);
+    check_load(args, "mf", 0);
+}
+
+/* The share a byte offset falls in (the cut computed here: the line start after len k / N). */
+static int share_of(const char *buf, size_t len, size_t off, int np) {
+    int r = 0;
+    for (int k = 1; k < np; k++) {
+        const char *nl = memchr(buf + len * (size_t)k / (size_t)np, '\n',
+                                len - len * (size_t)k / (size_t)np);
+        if (nl && (size_t)(nl + 1 - buf) <= off) r = k;
+    }
+    return r;
+}
+
+/* A bad line (and a duplicate) in the middle of a file: the rank whose share holds it names
+ * FILE:LINE, alone, with one process's message; the job ends with exit 1, no rank killed. */
+static void check_bad_line(const char *dir, const char *name, const char *line, int at,
+                           const char *extra) {
+    char out[65536], path[256], good[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(good, sizeof good, "%s/good.tsv", dir);
+    char cmd[1024]; /* line inserted before line `at` (so it is line `at`); "" repeats line 5 */
+    snprintf(cmd, sizeof cmd, "awk 'NR == 5 { s = $0 } NR == %d { print %s%s%s } { print }' %s > %s",
+             at, *line ? "\"" : "", *line ? line : "s", *line ? "\"" : "", good, path);
+    cr_assert_eq(system(cmd), 0);
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp);
+    static char buf[8 << 20];
+    const size_t len = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    size_t off = 0; /* the byte offset of line `at` */
+    for (int l = 1; l < at; l++) off = (size_t)((char *)memchr(buf + off, '\n', len - off) - buf) + 1;
+    cr_assert_eq(run(out, sizeof out, "%s train --data %s %s --epochs 1 --quiet", HB_BIN, path,
+                     extra), 1, "%s", out);
+    char want[1024];
+    const char *m = strstr(out, "hogbench: ");
+    cr_assert_not_null(m, "%s", out);
+    snprintf(want, sizeof want, "%.*s", (int)strcspn(m + 10, "\n"), m + 10);
+    char where[300];
+    snprintf(where, sizeof where, "%s:%d: ", path, at);
+    cr_assert(strstr(want, where), "one process: not %s: %s", where, want);
+    for (int np = 2; np <= 4; np++) {
+        cr_expect_eq(run(out, sizeof out, MPIRUN " -np %d %s train --data %s %s --epochs 1 "
+                         "--quiet", np, HB_BIN, path, extra), 1, "-np %d: %s", np, out);
+        char said[1200];
+        snprintf(said, sizeof said, "hogbench: rank %d: %s\n", share_of(buf, len, off, np), want);
+        const char *hit = strstr(out, said);
+        cr_expect(hit, "-np %d: expected \"%s\", got: %s", np, said, out);
+        cr_expect(!hit || !strstr(hit + strlen(said), want), "-np %d: reported twice: %s", np,
+                  out);
+        cr_expect(!strstr(out, "interrupted") && !strstr(out, "Signal"), "-np %d: %s", np, out);
+    }
+}
+
+Test(mpi, load_bad_line_named_by_the_rank_that_parsed_it) {
+    char out[65536], good[256];
+    const char *dir = tmpdir();
+    snprintf(good, sizeof good, "%s/good.tsv", dir);
+    cr_assert_eq(run(out, sizeof out, "%s data gen synthetic:users=2000,items=1000,ratings=60000 "
+                     "--format tsv --out %s", HB_BIN, good), 0, "%s", out);
+    check_bad_line(dir, "a.tsv", "12\\tabc\\t3\\t1", 31234, ""); /* a bad item id */
+    check_bad_line(dir, "b.tsv", "12\\t7\\t9\\t1", 45001, "--rating-range 1:5"); /* out of range */
+    check_bad_line(dir, "c.tsv", "", 20001, "");                     /* a duplicate of line 5 */
+}

@@ -15,6 +15,12 @@ typedef struct hb_cli_dist {
     int (*agree)(int ok); /* collective: 1 when ok is 1 on every rank */
     hb_status (*train)(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
                        hb_train_result *res, hb_error *err);
+    /* ds is this rank's shard (hb_dataset_load_mpi): the model is made by create (the whole
+     * dataset's mean) and the row counts the whole dataset's n_train, n_test, n_test_cold */
+    int shard;
+    hb_status (*create)(const hb_train_params *p, const hb_dataset *ds, hb_model **out,
+                        hb_error *err);
+    size_t n_train, n_test, n_test_cold;
 } hb_cli_dist;
 
 /* Where a worker rank of a distributed sweep sends its run's lines (the row, and the curve
@@ -124,6 +130,12 @@ int hb_mpi_size(void);
 int hb_mpi_agree(int ok);
 /* train under mpirun -np N > 1: cfg trains one model across the ranks. */
 void hb_mpi_train_setup(hb_run_cfg *cfg);
+/* hb_cli_load_data_opts for train across the ranks (after hb_mpi_train_setup): each rank
+ * parses its share of the file(s) and keeps its users' ratings (hb_dataset_load_mpi with
+ * cfg's seed); cfg->dist learns the whole dataset's counts. A parse error is printed by the
+ * rank that read the line; every rank returns the same exit code. */
+int hb_mpi_load_data(const char *data, const char *split, const hb_load_opts *o, hb_run_cfg *cfg,
+                     hb_dataset **out);
 /* The distributed sweep: rank 0 hands runs[0..nruns) (cfg index, repeat; done[] already in
  * the file) to the worker ranks as they ask, and appends the lines they send back; the
  * workers train. Returns the exit code; *ran, *diverged, *errors count rows written now. */

@@ -106,12 +106,14 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "repeat", "%u", repeat);
 }
 
-static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o) {
+static void hb_row_outcome(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds,
+                           const hb_run_out *o) {
     const hb_train_result *res = &o->res;
     const int ok = o->st == HB_OK;
+    const hb_cli_dist *sh = cfg->dist && cfg->dist->shard ? cfg->dist : NULL; /* ds: a shard */
     hb_row_add(r, "blocks_used", "%u", res->blocks);
-    hb_row_add(r, "n_train", "%zu", ds->n_train);
-    hb_row_add(r, "n_test", "%zu", ds->n_test);
+    hb_row_add(r, "n_train", "%zu", sh ? sh->n_train : ds->n_train);
+    hb_row_add(r, "n_test", "%zu", sh ? sh->n_test : ds->n_test);
     hb_row_add(r, "epochs_done", "%u", res->epochs_done);
     hb_row_add(r, "train_seconds", "%.6f", res->train_seconds);
     hb_row_add(r, "seconds_per_epoch", "%.6f",
@@ -142,14 +144,15 @@ static void hb_row_outcome(hb_row *r, const hb_dataset *ds, const hb_run_out *o)
     hb_row_add(r, "seconds_to_target", hit ? "%.6f" : "", res->seconds_to_target);
     hb_row_add(r, "seconds_to_target_with_eval", hit ? "%.6f" : "",
                res->seconds_to_target_with_eval);
-    hb_row_add(r, "n_test_cold", "%zu", ds->n_test_cold); /* scored when cold_rows is score */
+    hb_row_add(r, "n_test_cold", "%zu", sh ? sh->n_test_cold : ds->n_test_cold); /* scored
+                                                                        when cold_rows is score */
 }
 
 void hb_cli_row_sample(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds) {
     hb_run_out o;
     memset(&o, 0, sizeof o);
     hb_cli_row_config(r, cfg, ds, "scalar", 1);
-    hb_row_outcome(r, ds, &o);
+    hb_row_outcome(r, cfg, ds, &o);
     hb_row_add_machine(r);
 }
 
@@ -223,7 +226,7 @@ static hb_status hb_unit_rows(uint32_t repeat, hb_csv_buf *rows, hb_csv_buf *cur
     hb_status st = HB_OK;
     if (u->cfg->out_csv) {
         hb_cli_row_config(&row, u->cfg, u->ds, u->o->isa, repeat);
-        hb_row_outcome(&row, u->ds, u->o);
+        hb_row_outcome(&row, u->cfg, u->ds, u->o);
         hb_row_add_machine(&row);
         st = hb_csv_buf_add(rows, &row);
     }
@@ -324,7 +327,8 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
     hb_model *m = NULL;
     hb_train_params p = cfg->p;
     p.isa = k->isa;
-    o->st = hb_model_create(&p, ds, &m, &err);
+    o->st = cfg->dist && cfg->dist->create ? cfg->dist->create(&p, ds, &m, &err)
+                                           : hb_model_create(&p, ds, &m, &err);
     if (o->st == HB_ERR_ARG && !cfg->record_errors) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;

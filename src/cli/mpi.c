@@ -142,17 +142,86 @@ static hb_status hb_mpi_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb,
     return hb_train_mpi(m, ds, MPI_COMM_WORLD, hb_train_on_epoch, &w, res, err);
 }
 
+static hb_cli_dist hb_dist_cfg;
+
 void hb_mpi_train_setup(hb_run_cfg *cfg) {
     if (hb_size < 2) return;
-    static hb_cli_dist d;
-    d = (hb_cli_dist){hb_rank, hb_size, hb_mpi_agree, hb_mpi_train};
+    hb_cli_dist *const d = &hb_dist_cfg;
+    *d = (hb_cli_dist){.rank = hb_rank, .ranks = hb_size, .agree = hb_mpi_agree,
+                       .train = hb_mpi_train};
     hb_kill_parse();
-    cfg->dist = &d;
+    cfg->dist = d;
     cfg->rank = 0; /* the row is rank 0's; ranks says how many trained */
     if (hb_rank) {
         cfg->quiet = 1;
         hb_cli_interrupt_note(""); /* rank 0 says what was kept */
     }
+}
+
+static hb_status hb_mpi_create(const hb_train_params *p, const hb_dataset *ds, hb_model **out,
+                               hb_error *err) {
+    return hb_model_create_mpi(p, ds, MPI_COMM_WORLD, out, err);
+}
+
+int hb_mpi_load_data(const char *data, const char *split, const hb_load_opts *opts,
+                     hb_run_cfg *cfg, hb_dataset **out) {
+    hb_error err = {{0}};
+    hb_load_opts o = opts ? *opts : hb_load_opts_default();
+    if (!data) { /* as hb_cli_load_data_opts resolves it */
+        const char *env = getenv("HOGBENCH_DATA");
+        if (env && *env) data = env;
+        else if (hb_is_dir("data/ml-100k")) data = "data/ml-100k";
+    }
+    if (!data) data = "synthetic";
+    if (split && hb_load_opts_set(&o, "split", split, &err) != HB_OK) {
+        if (hb_rank == 0) fprintf(stderr, "hogbench: %s\n", err.msg);
+        return 2;
+    }
+    hb_mpi_load_info info;
+    const hb_status st = hb_dataset_load_mpi(data, &o, cfg->p.seed, MPI_COMM_WORLD, out, &info, &err);
+    if (st != HB_OK) { /* the rank that read the bad line says so; the others end quietly */
+        hb_cli_interrupt_note(""); /* mpirun may stop the ranks still exiting: nothing to say */
+        if (hb_rank == info.err_rank) {
+            if (info.shard) fprintf(stderr, "hogbench: rank %d: %s\n", hb_rank, err.msg);
+            else fprintf(stderr, "hogbench: %s\n", err.msg);
+        }
+        return st == HB_ERR_ARG ? 2 : 1;
+    }
+    cfg->data = data;
+    hb_dist_cfg.shard = info.shard;
+    hb_dist_cfg.create = info.shard ? hb_mpi_create : NULL;
+    hb_dist_cfg.n_train = info.n_train;
+    hb_dist_cfg.n_test = info.n_test;
+    hb_dist_cfg.n_test_cold = info.n_test_cold;
+    /* what each rank read: one line per rank from rank 0 */
+    double mine[7] = {(double)info.bytes_parsed, (double)info.bytes_total, (double)info.rows_parsed,
+                      info.parse_seconds, info.agree_seconds, info.exchange_seconds,
+                      info.load_seconds};
+    double *all = hb_rank == 0 ? malloc((size_t)hb_size * sizeof mine) : NULL;
+    if (hb_rank == 0 && !all) MPI_Abort(MPI_COMM_WORLD, 1);
+    MPI_Gather(mine, 7, MPI_DOUBLE, all, 7, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    const hb_dataset *ds = *out;
+    if (hb_rank == 0 && !cfg->quiet) {
+        fprintf(stderr, "hogbench: data %s%s%s split %s: %u users, %u items, %zu train (of %zu), "
+                        "%zu test (of %zu), ratings %g..%g, xxh3 %016llx\n",
+                ds->name, strcmp(ds->name, data) ? " from " : "", strcmp(ds->name, data) ? data : "",
+                ds->split, ds->n_users, ds->n_items, info.n_train, ds->n_train_raw, info.n_test,
+                ds->n_test_raw, ds->r_min, ds->r_max, (unsigned long long)ds->xxh3);
+        if (!info.shard)
+            fprintf(stderr, "hogbench: mpi load: every rank loaded the whole dataset (%s) in "
+                            "%.3f s\n", info.fallback, info.load_seconds);
+        else
+            for (int r = 0; r < hb_size; r++) {
+                const double *x = all + 7 * r;
+                fprintf(stderr, "hogbench: mpi load: rank %d of %d parsed %.0f of %.0f bytes "
+                                "(%.1f%%, %.0f ratings) in %.3f s; ids, duplicates, split, "
+                                "filter, fingerprint %.3f s; exchange %.3f s; load %.3f s\n",
+                        r, hb_size, x[0], x[1], x[1] > 0 ? 100.0 * x[0] / x[1] : 0.0, x[2], x[3],
+                        x[4], x[5], x[6]);
+            }
+    }
+    free(all);
+    return 0;
 }
 
 /* -------------------------------------------------------------- distributed sweep */

@@ -148,8 +148,14 @@ int hb_cmd_train(int argc, char **argv) {
         fprintf(stderr, "hogbench: %s\n", err.msg);
         return 2;
     }
+#ifdef HB_WITH_MPI
+    const int lrc = cfg.dist ? hb_mpi_load_data(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &cfg, &ds)
+                             : hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load,
+                                                     &ds, &cfg.data, cfg.quiet);
+#else
     const int lrc = hb_cli_load_data_opts(a.val[HB_O_DATA], a.val[HB_O_SPLIT], &load, &ds,
                                           &cfg.data, cfg.quiet);
+#endif
     if (lrc != 0) return lrc; /* 2: a split or spec the data cannot take */
     hb_train_result res;
     int rc = hb_cli_run(&cfg, ds, &res);
