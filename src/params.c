@@ -136,8 +136,28 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
         return hb_fail(err, HB_ERR_ARG, "--target %s: only the binary models (mf_bias_bin, "
                        "mlp_bin) have one; expected rmse, mae or ndcg_at_10 for %s",
                        hb_target_name(p->target), hb_model_name(p->model));
+    if ((unsigned)p->storage >= HB_STORAGE_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown --storage");
+    if ((unsigned)p->rounding >= HB_ROUND_COUNT) return hb_fail(err, HB_ERR_ARG, "unknown --rounding");
+    if (p->storage != HB_STORAGE_F32 &&
+        !((p->model == HB_MODEL_MF || p->model == HB_MODEL_MF_BIAS) && p->batch == 1 &&
+          (p->optimizer == HB_OPT_SGD || p->optimizer == HB_OPT_ADAGRAD_ROW)))
+        return hb_fail(err, HB_ERR_ARG, "--storage %s: 16-bit embeddings are implemented in the "
+                       "fused per-sample kernels: mf and mf_bias with --optimizer sgd or "
+                       "adagrad-row and --batch 1 (got %s, %s, batch %u); use --storage f32",
+                       hb_storage_name(p->storage), hb_model_name(p->model),
+                       hb_optimizer_name(p->optimizer), p->batch);
     if ((unsigned)p->init > HB_INIT_UNIFORM) return hb_fail(err, HB_ERR_ARG, "unknown --init");
     if (p->init != HB_INIT_KERAS && !(p->init_std > 0))
         return hb_fail(err, HB_ERR_ARG, "--init-std %g: expected a positive number", p->init_std);
     return HB_OK;
+}
+
+const char *hb_storage_name(hb_storage s) {
+    static const char *const names[HB_STORAGE_COUNT] = {"f32", "bf16", "f16"};
+    return (unsigned)s < HB_STORAGE_COUNT ? names[s] : "?";
+}
+
+const char *hb_rounding_name(hb_rounding r) {
+    static const char *const names[HB_ROUND_COUNT] = {"nearest", "stochastic"};
+    return (unsigned)r < HB_ROUND_COUNT ? names[r] : "?";
 }
