@@ -20,6 +20,12 @@ static inline hb_vi hb_vi_next(hb_vi x) { /* xorshift32 in every lane */
     x = _mm512_xor_si512(x, _mm512_srli_epi32(x, 17));
     return _mm512_xor_si512(x, _mm512_slli_epi32(x, 5));
 }
+/* Write k's random bits from the step's state x: a multiply hash of x ^ k*golden, its high half
+ * (independent per write, so the writes of a step form no dependency chain) */
+static inline hb_vi hb_vi_mix(hb_vi x, uint32_t k) {
+    const __m512i h = _mm512_xor_si512(x, _mm512_set1_epi32((int)(k * 0x9E3779B9u)));
+    return _mm512_srli_epi32(_mm512_mullo_epi32(h, _mm512_set1_epi32((int)0x85EBCA6Bu)), 16);
+}
 /* hb_sr_fold in every lane */
 static inline hb_vf hb_vsr(hb_vf v, hb_vi r, uint32_t mask) {
     const __m512i m = _mm512_set1_epi32((int)mask);

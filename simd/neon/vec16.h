@@ -20,6 +20,12 @@ static inline hb_vi hb_vi_next(hb_vi x) { /* xorshift32 in every lane */
     x = veorq_u32(x, vshrq_n_u32(x, 17));
     return veorq_u32(x, vshlq_n_u32(x, 5));
 }
+/* Write k's random bits from the step's state x: a multiply hash of x ^ k*golden, its high half
+ * (independent per write, so the writes of a step form no dependency chain) */
+static inline hb_vi hb_vi_mix(hb_vi x, uint32_t k) {
+    const uint32x4_t h = veorq_u32(x, vdupq_n_u32(k * 0x9E3779B9u));
+    return vshrq_n_u32(vmulq_u32(h, vdupq_n_u32(0x85EBCA6Bu)), 16);
+}
 /* hb_sr_fold in every lane */
 static inline hb_vf hb_vsr(hb_vf v, hb_vi r, uint32_t mask) {
     const uint32x4_t m = vdupq_n_u32(mask);
