@@ -301,7 +301,7 @@ typedef struct hb_train_params {
                              HB_ISA_AUTO, the best supported; resolved once per call) */
     /* --- 16-bit embeddings (appended) --- */
     hb_storage storage;   /* F32 (the default) or 16-bit tables while training */
-    hb_rounding rounding; /* 16-bit storage: nearest even (the default) or stochastic */
+    hb_rounding rounding; /* 16-bit storage: stochastic (the presets') or nearest even */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512):
