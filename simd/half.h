@@ -31,17 +31,35 @@ static inline uint16_t hb_f32_to_bf16(float f) {
     const uint32_t b = hb_f32_bits(f);
     return (uint16_t)((b + 0x7fffu + ((b >> 16) & 1u)) >> 16);
 }
+/* binary16 by integer arithmetic (exact; subnormals, Inf and NaN included): the scalar oracle
+ * and src/ must build on every C17 compiler, and _Float16 is not one of C17's types (clang 14 has
+ * none on x86-64). */
 static inline float hb_f16_to_f32(uint16_t h) {
-    _Float16 x;
-    memcpy(&x, &h, sizeof x);
-    return (float)x;
+    const uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    if (e == 0x1f) return hb_bits_f32(s | 0x7f800000u | (m << 13)); /* Inf, NaN */
+    if (e) return hb_bits_f32(s | ((e + 112u) << 23) | (m << 13));  /* rebias 15 -> 127 */
+    const float f = (float)m * 0x1p-24f;                             /* zero, subnormal */
+    return s ? -f : f;
 }
-/* To nearest, ties to even (the compiler's IEEE conversion; F16C/FCVT where the target has it). */
+/* To nearest, ties to even (as F16C's VCVTPS2PH and Arm's FCVT in round-to-nearest mode). */
 static inline uint16_t hb_f32_to_f16(float f) {
-    const _Float16 x = (_Float16)f;
-    uint16_t h;
-    memcpy(&h, &x, sizeof h);
-    return h;
+    uint32_t b = hb_f32_bits(f);
+    const uint16_t s = (uint16_t)((b >> 16) & 0x8000u);
+    b &= 0x7fffffffu;
+    if (b > 0x7f800000u) return (uint16_t)(s | 0x7e00u | ((b >> 13) & 0x3ffu)); /* NaN, quiet */
+    if (b >= 0x477ff000u) return (uint16_t)(s | 0x7c00u); /* >= 65520 (and Inf): Inf */
+    if (b >= 0x38800000u) {                                /* normal: >= 2^-14 */
+        uint32_t v = b - 0x38000000u;                      /* rebias 127 -> 15 */
+        v += 0xfffu + ((v >> 13) & 1u);                    /* 13 bits dropped, to nearest even */
+        return (uint16_t)(s | (v >> 13));
+    }
+    const uint32_t e = b >> 23; /* subnormal result: round(|f| * 2^24), 0..1024 */
+    if (e < 102) return s;      /* below 2^-25: rounds to zero */
+    const uint32_t mant = (b & 0x7fffffu) | 0x800000u, sh = 126u - e; /* 14..24 */
+    uint32_t r = mant >> sh;
+    const uint32_t rem = mant & ((1u << sh) - 1u), half = 1u << (sh - 1u);
+    if (rem > half || (rem == half && (r & 1u))) r++;
+    return (uint16_t)(s | r);
 }
 
 /* Stochastic rounding as a fold (Buckwild!, De Sa et al. 2015): add uniform random bits below

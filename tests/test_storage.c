@@ -171,3 +171,46 @@ Test(storage, refused_outside_the_fused_kernels) {
     }
     hb_dataset_free(&ds);
 }
+
+/* half.h's binary16 conversions (integer arithmetic): every one of the 65536 values widens to
+ * its IEEE value (m * 2^(e-25), computed with ldexp), and narrowing a million f32 values
+ * (random bit patterns of every exponent, and the halfway points) gives the nearest binary16,
+ * ties to even, Inf from 65520 up. (Exhaustively against F16C's VCVTPS2PH over all 2^32 inputs
+ * when written: identical.) */
+Test(storage, binary16_conversions) {
+    for (uint32_t h = 0; h < 65536; h++) {
+        const uint32_t e = (h >> 10) & 31, m = h & 1023;
+        const float got = hb_f16_to_f32((uint16_t)h);
+        if (e == 31) {
+            cr_assert(m ? isnan(got) : isinf(got), "%04x", h);
+            continue;
+        }
+        const double mag = e ? ldexp(1024 + m, (int)e - 25) : ldexp(m, -24);
+        cr_assert_eq((double)got, (h & 0x8000) ? -mag : mag, "%04x: %a", h, (double)got);
+    }
+    uint64_t s = 0x9e3779b97f4a7c15ull;
+    for (int k = 0; k < 1000000; k++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        uint32_t b = (uint32_t)s;
+        if (k & 1) b = (b & 0x80000000u) | ((b % (0x47800000u - 0x33000000u)) + 0x33000000u);
+        if (k % 7 == 0) b = (b & ~0x1fffu) | 0x1000u; /* a halfway point between binary16 values */
+        float f;
+        memcpy(&f, &b, 4);
+        if (isnan(f)) continue;
+        const uint16_t h = hb_f32_to_f16(f);
+        const double x = fabs((double)f), got = fabs((double)hb_f16_to_f32(h));
+        if (x >= 65520.0) {
+            cr_assert((h & 0x7fff) == 0x7c00, "%a -> %04x, want Inf", (double)f);
+            continue;
+        }
+        /* nearest: no binary16 neighbour of the result is closer; a tie goes to the even one */
+        const uint16_t mag = h & 0x7fff;
+        const double dn = mag ? fabs((double)hb_f16_to_f32((uint16_t)(mag - 1))) : -1.0;
+        const double up = mag < 0x7bff ? fabs((double)hb_f16_to_f32((uint16_t)(mag + 1))) : INFINITY;
+        const double err = fabs(got - x);
+        cr_assert(err <= fabs(x - dn) && err <= fabs(up - x), "%a -> %04x", (double)f, h);
+        if (err == fabs(x - dn) || err == fabs(up - x))
+            cr_assert(err == 0 || (h & 1) == 0, "%a -> %04x: a tie, not to even", (double)f, h);
+        cr_assert((h & 0x8000) == ((b >> 16) & 0x8000) || got == 0.0, "%a -> %04x: sign", (double)f, h);
+    }
+}
