@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gbench.h"
+#include "half.h"
 #include "kernels.h"
 
 #ifdef HB_HAVE_OPENBLAS
@@ -140,7 +141,7 @@ static mf_workload *mf_workload_new(size_t n, size_t acc) {
     float *rw = buf(NI, 0.5f, 2.0f, 5);
     w->a = (hb_mf_args){n, n, 0.0f, 0.05f, 0.01f, 3.5f, buf(NU * n, -0.3f, 0.3f, 1),
                         buf(NI * n, -0.3f, 0.3f, 2), buf(NU, -0.1f, 0.1f, 3), buf(NI, -0.1f, 0.1f, 4),
-                        rw, rw, NULL, NULL, NULL, NULL, 0.0f};
+                        rw, rw, NULL, NULL, NULL, NULL, 0.0f, NULL, NULL, 0, 0};
     if (acc) {
         w->a.Gu = buf(NU * acc, 1.0f, 2.0f, 6);
         w->a.Gi = buf(NI * acc, 1.0f, 2.0f, 7);
@@ -158,7 +159,20 @@ static mf_workload *mf_workload_new(size_t n, size_t acc) {
     return w;
 }
 
+/* The same workload with the tables narrowed to 16 bits (binary16 when f16, else bf16), every
+ * write to nearest even: the whole-loop kernels of 16-bit storage. */
+static mf_workload *mf_workload_h(size_t n, size_t acc, int f16) {
+    mf_workload *w = mf_workload_new(n, acc);
+    uint16_t *t[2] = {malloc(NU * n * sizeof(uint16_t) + 64), malloc(NI * n * sizeof(uint16_t) + 64)};
+    if (!t[0] || !t[1]) abort();
+    for (size_t e = 0; e < NU * n; e++) t[0][e] = f16 ? hb_f32_to_f16(w->a.P[e]) : hb_f32_to_bf16(w->a.P[e]);
+    for (size_t e = 0; e < NI * n; e++) t[1][e] = f16 ? hb_f32_to_f16(w->a.Q[e]) : hb_f32_to_bf16(w->a.Q[e]);
+    w->a.P16 = t[0], w->a.Q16 = t[1];
+    return w;
+}
+
 static void mf_workload_free(mf_workload *w) {
+    free(w->a.P16), free(w->a.Q16);
     free(w->a.P), free(w->a.Q), free(w->a.bu), free(w->a.bi), free((void *)w->a.rw_u);
     free(w->a.Gu), free(w->a.Gi), free(w->a.Gbu), free(w->a.Gbi);
     free(w);
@@ -191,6 +205,20 @@ static void bm_adagrad_run(hb_gb_state *st, void *arg, int row) {
               mf_workload_new(n, row ? 1 : n), (row ? 14.0 : 18.0) * n, (row ? 16.0 : 32.0) * n);
 }
 static void bm_adagrad_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 0); }
+
+/* 16-bit tables: the f32 kernels' flops; bytes: each 2-byte element of p, q in and out. */
+static void bm_h_run(hb_gb_state *st, void *arg, int f16, int row) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0);
+    const hb_sgd_mf_run_fn fn = f16 ? (row ? k->adagrad_row_mf_run_f16 : k->sgd_mf_run_f16)
+                                    : (row ? k->adagrad_row_mf_run_bf16 : k->sgd_mf_run_bf16);
+    bm_mf_run(st, fn, mf_workload_h(n, row, f16), (row ? 14.0 : 12.0) * n, 8.0 * n);
+}
+static void bm_sgd_mf_run_bf16(hb_gb_state *st, void *arg) { bm_h_run(st, arg, 0, 0); }
+static void bm_sgd_mf_run_f16(hb_gb_state *st, void *arg) { bm_h_run(st, arg, 1, 0); }
+static void bm_adagrad_row_mf_run_bf16(hb_gb_state *st, void *arg) { bm_h_run(st, arg, 0, 1); }
+static void bm_adagrad_row_mf_run_f16(hb_gb_state *st, void *arg) { bm_h_run(st, arg, 1, 1); }
 static void bm_adagrad_row_mf_run(hb_gb_state *st, void *arg) { bm_adagrad_run(st, arg, 1); }
 
 static void bm_nadam(hb_gb_state *st, void *arg) {

@@ -74,6 +74,18 @@ HB_SLOW_SGD_MF(neon)
 #define HB_ROW(isa_enum, sfx) \
     { .isa = isa_enum, .name = #sfx, HB_KERNELS(HB_KROW_, sfx) HB_ROW_OVERRIDES(sfx) }
 
+#if defined(HB_HAVE_AVX512) && defined(HB_HAVE_AVX512BF16)
+/* The avx512 row on CPUs with AVX512_BF16: its bf16 kernels narrow with VCVTNEPS2BF16 (the
+ * plain row's narrow by integer arithmetic, to the same nearest-even result). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const hb_kernels hb_kAvx512Bf16 = {
+    .isa = HB_ISA_AVX512, .name = "avx512", HB_KERNELS(HB_KROW_, avx512) HB_ROW_OVERRIDES(avx512)
+    .sgd_mf_run_bf16 = hb_sgd_mf_run_bf16_f32__avx512bf16,
+    .adagrad_row_mf_run_bf16 = hb_adagrad_row_mf_run_bf16_f32__avx512bf16};
+#pragma GCC diagnostic pop
+#endif
+
 /* Rows for ISAs this binary was not built with stay NULL-named (unsupported). */
 static const hb_kernels hb_kTables[HB_ISA_COUNT] = {
     [HB_ISA_SCALAR] = HB_ROW(HB_ISA_SCALAR, scalar),
@@ -121,18 +133,28 @@ static int hb_cpu_has(hb_isa isa) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    const int f16c = (c >> 29) & 1; /* every AVX2 CPU has it: the avx2 binary16 kernels use it */
     if (!osxsave || !avx) return 0;
     const unsigned long long xcr0 = hb_xgetbv0();
     if ((xcr0 & 0x6) != 0x6) return 0; /* OS saves XMM and YMM */
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     const int avx2 = (b >> 5) & 1;
-    if (isa == HB_ISA_AVX2) return avx2 && fma;
+    if (isa == HB_ISA_AVX2) return avx2 && fma && f16c;
     if (isa == HB_ISA_AVX512) {
         const int f = (b >> 16) & 1, dq = (b >> 17) & 1, bw = (b >> 30) & 1, vl = (b >> 31) & 1;
         return avx2 && fma && f && dq && bw && vl && (xcr0 & 0xe6) == 0xe6; /* opmask, ZMM */
     }
     return 0;
 }
+
+#if defined(HB_HAVE_AVX512) && defined(HB_HAVE_AVX512BF16)
+/* AVX512_BF16: CPUID leaf 7, subleaf 1, EAX bit 5 (on top of AVX-512 itself). */
+static int hb_cpu_has_avx512bf16(void) {
+    unsigned a, b, c, d;
+    if (!hb_cpu_has(HB_ISA_AVX512) || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 5) & 1;
+}
+#endif
 #elif defined(__aarch64__)
 static int hb_cpu_has(hb_isa isa) {
 #ifndef HWCAP_ASIMD
@@ -161,6 +183,9 @@ hb_isa hb_isa_best(void) {
 
 const hb_kernels *hb_kernels_for(hb_isa isa) {
     if (isa == HB_ISA_AUTO) isa = hb_isa_best();
+#if defined(HB_HAVE_AVX512) && defined(HB_HAVE_AVX512BF16) && defined(HB_X86)
+    if (isa == HB_ISA_AVX512 && hb_cpu_has_avx512bf16()) return &hb_kAvx512Bf16;
+#endif
     return hb_isa_supported(isa) ? &hb_kTables[isa] : NULL;
 }
 

@@ -19,6 +19,10 @@
     X(arg, nadam_catchup, NADAM_CATCHUP, HB_KSHAPE_VEC)     \
     X(arg, adagrad_mf_run, ADAGRAD_MF_RUN, HB_KSHAPE_VEC)   \
     X(arg, adagrad_row_mf_run, ADAGRAD_ROW_MF_RUN, HB_KSHAPE_VEC) \
+    X(arg, sgd_mf_run_bf16, SGD_MF_RUN_BF16, HB_KSHAPE_VEC) \
+    X(arg, sgd_mf_run_f16, SGD_MF_RUN_F16, HB_KSHAPE_VEC) \
+    X(arg, adagrad_row_mf_run_bf16, ADAGRAD_ROW_MF_RUN_BF16, HB_KSHAPE_VEC) \
+    X(arg, adagrad_row_mf_run_f16, ADAGRAD_ROW_MF_RUN_F16, HB_KSHAPE_VEC) \
     X(arg, gemv, GEMV, HB_KSHAPE_MAT)                       \
     X(arg, gemv_t, GEMV_T, HB_KSHAPE_MAT)                   \
     X(arg, ger, GER, HB_KSHAPE_MAT)                         \

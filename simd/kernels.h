@@ -43,6 +43,13 @@ typedef struct hb_mf_args {
      * without biases). eps: per-coordinate AdaGrad's denominator guard. */
     float *Gu, *Gi, *Gbu, *Gbi;
     float eps;
+    /* 16-bit storage (the *_bf16 and *_f16 kernels only, which read these instead of P and Q):
+     * the tables in bf16 or IEEE binary16, same shape and ld. Every write rounds to nearest
+     * even, or with sr = 1 stochastically (half.h's hb_sr_fold) from random lanes seeded by
+     * seed (a call's stream: the same seed and inputs give the same result on one ISA). */
+    uint16_t *P16, *Q16;
+    uint64_t seed;
+    int sr;
 } hb_mf_args;
 
 /* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
@@ -75,6 +82,14 @@ typedef double hb_sgd_mf_run_ft(const hb_mf_args *a, const hb_krating *r, size_t
  * row-wise b -= lr/sqrt(Gb)*gb, then Gb += gb^2. Returns the sum of e^2, in double. */
 typedef double hb_adagrad_mf_run_ft(const hb_mf_args *a, const hb_krating *r, size_t n);
 typedef hb_adagrad_mf_run_ft hb_adagrad_row_mf_run_ft;
+/* sgd_mf_run and adagrad_row_mf_run on tables stored in 16 bits (a->P16, a->Q16: bf16 or
+ * binary16), computed in f32: each step widens its two rows, runs the f32 step's arithmetic
+ * (the same formulas; accumulation order per ISA) and narrows the new rows (a->sr: nearest
+ * even or stochastic). Biases, L2 weights and AdaGrad's per-row G stay f32. */
+typedef hb_sgd_mf_run_ft hb_sgd_mf_run_bf16_ft;
+typedef hb_sgd_mf_run_ft hb_sgd_mf_run_f16_ft;
+typedef hb_sgd_mf_run_ft hb_adagrad_row_mf_run_bf16_ft;
+typedef hb_sgd_mf_run_ft hb_adagrad_row_mf_run_f16_ft;
 /* Fused Nadam step on one row: parameters, first and second moments in one pass. */
 typedef void hb_nadam_ft(size_t n, const hb_nadam_coef *c, const float *restrict g,
                          float *restrict w, float *restrict m, float *restrict v);
@@ -157,6 +172,10 @@ typedef struct hb_kernels {
 #define HB_DECLARE_KERNELS(isa) HB_KERNELS(HB_KDECL_, isa)
 
 HB_DECLARE_KERNELS(scalar)
+
+/* AVX-512 with AVX512_BF16 (VCVTNEPS2BF16 narrows): the bf16 slots of the avx512 table on CPUs
+ * that have it (dispatch.c); the table's own bf16 kernels narrow by integer arithmetic. */
+hb_sgd_mf_run_ft hb_sgd_mf_run_bf16_f32__avx512bf16, hb_adagrad_row_mf_run_bf16_f32__avx512bf16;
 
 /* The table for one ISA (HB_ISA_AUTO: the best), or NULL if unsupported here. Every slot is
  * filled. Tables are constant: there is no process-wide choice. */

@@ -695,6 +695,9 @@ static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm co
 
 hb_status hb_train_mpi(hb_model *m, const hb_dataset *ds, MPI_Comm comm, hb_epoch_cb cb,
                        void *ctx, hb_train_result *res, hb_error *err) {
+    if (m->p.storage != HB_STORAGE_F32) /* the ranks exchange and average f32 rows */
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "--storage %s: distributed training (MPI) "
+                       "exchanges f32 tables; use --storage f32", hb_storage_name(m->p.storage));
     const hb_fpmode fp = hb_fp_save(); /* the master thread flushes subnormals in the regions */
     const hb_status st = hb_train_mpi_run(m, ds, comm, cb, ctx, res, err);
     hb_fp_restore(fp);

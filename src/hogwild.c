@@ -138,11 +138,10 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
                               .reg_bias = p->reg_bias, .mu = m->mu, .P = m->P, .Q = m->Q,
                               .bu = m->bu, .bi = m->bi, .rw_u = m->rw_u, .rw_i = m->rw_i,
                               .Gu = m->Gu, .Gi = m->Gi, .Gbu = m->Gbu, .Gbi = m->Gbi,
-                              .eps = p->eps};
-        const hb_sgd_mf_run_fn run = p->optimizer == HB_OPT_ADAGRAD       ? k->adagrad_mf_run
-                                     : p->optimizer == HB_OPT_ADAGRAD_ROW ? k->adagrad_row_mf_run
-                                                                          : k->sgd_mf_run;
-        w->loss += run(&a, (const hb_krating *)r, n);
+                              .eps = p->eps, .P16 = m->P16, .Q16 = m->Q16, /* --storage */
+                              .sr = p->rounding == HB_ROUND_STOCHASTIC,
+                              .seed = m->P16 && p->rounding ? hb_model_h_seed(m) : 0};
+        w->loss += hb_mf_run_kernel(k, p)(&a, (const hb_krating *)r, n);
         return;
     }
     const size_t B = p->batch;

@@ -325,6 +325,7 @@ static size_t hb_score_cold(const hb_model *m, const hb_dataset *ds, double *se,
 hb_status hb_evaluate_with(const hb_model *m, const hb_dataset *ds, const hb_kernels *k,
                            int threads, hb_metrics *out) {
     const double t0 = hb_now();
+    hb_model_h_widen(m); /* 16-bit storage: the f32 tables catch up (part of eval time) */
     memset(out, 0, sizeof *out);
     out->logloss = out->auc = NAN;
     /* --eval-users N: NDCG over N users drawn from the run's seed (a partial Fisher-Yates);
@@ -514,6 +515,7 @@ static double hb_auc(float *pl, size_t n) {
 hb_status hb_evaluate_pointwise_with(const hb_model *m, const hb_dataset *ds,
                                      const hb_kernels *k, int threads, hb_metrics *out) {
     const double t0 = hb_now();
+    hb_model_h_widen(m); /* 16-bit storage: the f32 tables catch up (part of eval time) */
     memset(out, 0, sizeof *out);
     for (int q = 0; q < HB_NDCG_KS; q++) out->ndcg[q] = NAN;
     out->logloss = out->auc = NAN;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
+#include "half.h"
 #include "model.h"
 
 static const char *const hb_kModelNames[HB_MODEL_COUNT] = {"mf", "mf_bias", "mlp",
@@ -46,6 +47,8 @@ void hb_model_free(hb_model **mp) {
     hb_optim_free(m);
     float *bufs[] = {m->P, m->Q, m->bu, m->bi};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    hb_free_aligned(m->P16);
+    hb_free_aligned(m->Q16);
     for (uint32_t l = 0; l < m->n_layers; l++) {
         hb_free_aligned(m->L[l].W);
         hb_free_aligned(m->L[l].b);
@@ -64,6 +67,8 @@ static void hb_fill_normal(float *x, size_t rows, size_t cols, size_t ld, float 
     for (size_t a = 0; a < rows; a++)
         for (size_t b = 0; b < cols; b++) x[a * ld + b] = (float)(std * hb_rng_normal(r));
 }
+
+static void hb_h_narrow(hb_model *m);
 
 hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_model **out,
                           hb_error *err) {
@@ -92,6 +97,9 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
                  (L->b = hb_calloc_aligned(L->out, 4));
         }
     }
+    if (ok && p->storage != HB_STORAGE_F32)
+        ok = (m->P16 = hb_calloc_aligned(nu * ld, sizeof(uint16_t))) &&
+             (m->Q16 = hb_calloc_aligned(ni * ld, sizeof(uint16_t)));
     if (ok) ok = hb_optim_alloc(m) == HB_OK; /* the optimizer's own state (src/optim.c) */
     if (!ok) {
         hb_model_free(&m);
@@ -150,6 +158,53 @@ hb_status hb_model_create(const hb_train_params *p, const hb_dataset *ds, hb_mod
     } else {
         m->cold_z = (float)mean;
     }
+    hb_h_narrow(m); /* 16-bit storage: the start rounded to it, and P, Q its exact values */
+    hb_model_h_widen(m);
     *out = m;
     return HB_OK;
+}
+
+/* ------------------------------------------------------------------ 16-bit storage */
+
+hb_sgd_mf_run_fn hb_mf_run_kernel(const hb_kernels *k, const hb_train_params *p) {
+    const int row = p->optimizer == HB_OPT_ADAGRAD_ROW;
+    switch (p->storage) {
+    case HB_STORAGE_BF16: return row ? k->adagrad_row_mf_run_bf16 : k->sgd_mf_run_bf16;
+    case HB_STORAGE_F16: return row ? k->adagrad_row_mf_run_f16 : k->sgd_mf_run_f16;
+    default: break;
+    }
+    return p->optimizer == HB_OPT_ADAGRAD ? k->adagrad_mf_run : row ? k->adagrad_row_mf_run : k->sgd_mf_run;
+}
+
+uint64_t hb_model_h_seed(hb_model *m) {
+    uint64_t z = m->p.seed ^ (0x9E3779B97F4A7C15ull * (__atomic_fetch_add(&m->h_calls, 1, __ATOMIC_RELAXED) + 1));
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* P16, Q16 <- P, Q to nearest even (the start; rows' padding stays 0). */
+static void hb_h_narrow(hb_model *m) {
+    if (!m->P16) return;
+    const int f16 = m->p.storage == HB_STORAGE_F16;
+    const size_t n[2] = {(size_t)m->n_users * m->ld, (size_t)m->n_items * m->ld};
+    const float *src[2] = {m->P, m->Q};
+    uint16_t *dst[2] = {m->P16, m->Q16};
+    for (int t = 0; t < 2; t++)
+        for (size_t e = 0; e < n[t]; e++)
+            dst[t][e] = f16 ? hb_f32_to_f16(src[t][e]) : hb_f32_to_bf16(src[t][e]);
+}
+
+void hb_model_h_widen(const hb_model *m) {
+    if (!m->P16) return;
+    const int f16 = m->p.storage == HB_STORAGE_F16;
+    const size_t n[2] = {(size_t)m->n_users * m->ld, (size_t)m->n_items * m->ld};
+    const uint16_t *src[2] = {m->P16, m->Q16};
+    float *dst[2] = {m->P, m->Q};
+    for (int t = 0; t < 2; t++) {
+        const long long nt = (long long)n[t];
+#pragma omp parallel for schedule(static) num_threads(m->p.threads > 0 ? m->p.threads : 1) if (nt > (1 << 20))
+        for (long long e = 0; e < nt; e++)
+            dst[t][e] = f16 ? hb_f16_to_f32(src[t][e]) : hb_bf16_to_f32(src[t][e]);
+    }
 }

@@ -48,6 +48,10 @@ struct hb_model {
     struct hb_cu_memo *cu_far;  /* ... by last step s mod HB_CU_FAR, for gaps past catch_j */
     /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
     float *nadam_cg, *nadam_cm, *nadam_cv;
+    /* --storage bf16|f16: the tables training reads and writes (same shape and ld as P and Q,
+     * which hb_model_h_widen refreshes for every reader); NULL for f32 */
+    uint16_t *P16, *Q16;
+    uint64_t h_calls;       /* fused kernel calls so far: each one's rounding seed (atomic) */
 };
 
 /* Per-thread scratch for the MLP's forward and backward pass. */
@@ -218,6 +222,19 @@ void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating 
  * Returns the step it took. */
 uint64_t hb_dense_lazy_step(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_mf_ws *rows,
                             float lr, float rb, float rbb);
+
+/* ---- 16-bit storage (src/model.c) ---- */
+
+/* The fused per-sample kernel for m's parameters (hb_mf_sgd_path in src/hogwild.c): SGD,
+ * AdaGrad or AdaGrad-row, on f32, bf16 or binary16 tables. */
+hb_sgd_mf_run_fn hb_mf_run_kernel(const hb_kernels *k, const hb_train_params *p);
+/* A fresh seed for one kernel call's stochastic rounding: m's seed and a call counter. */
+uint64_t hb_model_h_seed(hb_model *m);
+/* With 16-bit storage: P and Q <- the 16-bit tables, widened (exact), so that evaluation,
+ * scoring, saving and the views see the trained values; nothing for f32. m is const because
+ * its readers are: P and Q are a cache of P16 and Q16 here, refreshed in place. Not to be run
+ * while workers train. */
+void hb_model_h_widen(const hb_model *m);
 
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {

@@ -555,6 +555,266 @@ static void hb_case_adagrad_run(hb_case *c, const hb_kernels *k, uint64_t *rng, 
     hb_buf_free(&rwi);
 }
 
+/* ------------------------------------------------ 16-bit storage: sgd_mf_run / adagrad_row_mf_run */
+
+#include "half.h"
+
+/* A 16-bit table: len live elements at a 64-byte-aligned base plus off elements (off = 1:
+ * misaligned by 2 bytes), the slack around them holding a sentinel that writes are caught by. */
+typedef struct hb_hbuf {
+    uint16_t *base, *p;
+    size_t len, total;
+} hb_hbuf;
+#define HB_HSENTINEL 0x7e5au
+
+static hb_hbuf hb_hbuf_new(size_t len, size_t off) {
+    hb_hbuf b = {.len = len, .total = off + len + HB_SLACK};
+    b.base = aligned_alloc(64, (b.total * sizeof(uint16_t) + 63) / 64 * 64);
+    if (!b.base) abort();
+    for (size_t i = 0; i < b.total; i++) b.base[i] = HB_HSENTINEL;
+    b.p = b.base + off;
+    return b;
+}
+static hb_hbuf hb_hbuf_copy(const hb_hbuf *s) {
+    hb_hbuf b = hb_hbuf_new(s->len, (size_t)(s->p - s->base));
+    memcpy(b.base, s->base, b.total * sizeof(uint16_t));
+    return b;
+}
+static int hb_hbuf_intact(const hb_hbuf *b, size_t rows, size_t cols, size_t ld) {
+    for (size_t i = 0; i < b->total; i++) {
+        const ptrdiff_t k = (b->base + i) - b->p;
+        const int live = k >= 0 && cols && (size_t)k / ld < rows && (size_t)k % ld < cols;
+        if (!live && b->base[i] != HB_HSENTINEL) return 0;
+    }
+    return 1;
+}
+static float hb_hv(uint16_t h, int f16) { return f16 ? hb_f16_to_f32(h) : hb_bf16_to_f32(h); }
+/* The spacing of the 16-bit format at magnitude v (of its binade; binary16's subnormals: 2^-24). */
+static double hb_hulp(double v, int f16) {
+    int e;
+    frexp(fabs(v), &e); /* |v| in [2^(e-1), 2^e) */
+    if (f16 && e - 1 < -14) return ldexp(1.0, -24);
+    return ldexp(1.0, e - 1 - (f16 ? 10 : 7));
+}
+
+/* The 16-bit run ops (f16: binary16, else bf16; row: adagrad_row_mf_run, else sgd_mf_run) on
+ * n-long rows, leading dimension n + 3 when off.
+ * (a) Nearest even, 23 ratings over 7 users x 5 items (biases and per-row weights each on or
+ * off): one call over the run equals, bit for bit, the same kernel called rating by rating.
+ * (b) Both roundings, 5 ratings on distinct rows: every value against double arithmetic on the
+ * same 16-bit inputs, within the f32 kernel's bounds (as sgd_mf_run's and adagrad's cases) plus
+ * the narrowing: half an ulp of the format (nearest), one ulp (stochastic: either neighbour);
+ * the other tables also against the scalar oracle (within an ulp more).
+ * (c) Stall: one row of ones decaying by (1 - lr*reg) = 1 - ulp/4 per step (q = 0, so e = 0),
+ * 256 steps in one call: to nearest even the row never moves (every step rounds back: the
+ * updates Buckwild's stochastic rounding exists for), stochastically its mean follows the
+ * exact decay within 6 standard deviations of the rounding noise. */
+static void hb_case_h_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off,
+                          int f16, int row) {
+    enum { NU = 7, NI = 5, NR = 23, NK = 256 };
+    const size_t ld = n + (off ? 3 : 0);
+    const size_t lenP = (NU - 1) * ld + n, lenQ = (NI - 1) * ld + n;
+    hb_sgd_mf_run_fn run = f16 ? (row ? k->adagrad_row_mf_run_f16 : k->sgd_mf_run_f16)
+                           : (row ? k->adagrad_row_mf_run_bf16 : k->sgd_mf_run_bf16);
+    hb_sgd_mf_run_fn oracle = f16 ? (row ? hb_adagrad_row_mf_run_f16_f32__scalar : hb_sgd_mf_run_f16_f32__scalar)
+                              : (row ? hb_adagrad_row_mf_run_bf16_f32__scalar : hb_sgd_mf_run_bf16_f32__scalar);
+    hb_hbuf P = hb_hbuf_new(lenP, off), Q = hb_hbuf_new(lenQ, (off * 3) % 4);
+    for (size_t r = 0; r < NU; r++)
+        for (size_t i = 0; i < n; i++) {
+            const float v = hb_rng_float(rng, -0.5f, 0.5f);
+            P.p[r * ld + i] = f16 ? hb_f32_to_f16(v) : hb_f32_to_bf16(v);
+        }
+    for (size_t r = 0; r < NI; r++)
+        for (size_t i = 0; i < n; i++) {
+            const float v = hb_rng_float(rng, -0.5f, 0.5f);
+            Q.p[r * ld + i] = f16 ? hb_f32_to_f16(v) : hb_f32_to_bf16(v);
+        }
+    /* f32 state: bu, bi, Gu, Gi, Gbu, Gbi (the row-wise accumulators: one per row, from 1) */
+    hb_buf st[6] = {hb_buf_new(NU, off, HB_SENTINEL), hb_buf_new(NI, 0, HB_SENTINEL),
+                    hb_buf_new(NU, 0, HB_SENTINEL),   hb_buf_new(NI, off, HB_SENTINEL),
+                    hb_buf_new(NU, off, HB_SENTINEL), hb_buf_new(NI, 0, HB_SENTINEL)};
+    hb_buf_rand(&st[0], rng, 1, NU, NU, -0.5f, 0.5f);
+    hb_buf_rand(&st[1], rng, 1, NI, NI, -0.5f, 0.5f);
+    for (int t = 2; t < 6; t++) hb_buf_rand(&st[t], rng, 1, t % 2 ? NI : NU, t % 2 ? NI : NU, 1.0f, 3.0f);
+    hb_buf rwu = hb_buf_new(NU, 0, NAN), rwi = hb_buf_new(NI, off, NAN);
+    hb_buf_rand(&rwu, rng, 1, NU, NU, 0.2f, 3.0f);
+    hb_buf_rand(&rwi, rng, 1, NI, NI, 0.2f, 3.0f);
+    const uint64_t flags = hb_rng_next(rng);
+    const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
+    hb_krating r[NK];
+    for (size_t j = 0; j < NR; j++) {
+        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
+        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
+        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
+    }
+    hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.05f),
+                    .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
+                    .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f, .eps = 1e-7f,
+                    .seed = hb_rng_next(rng)};
+    hb_hbuf P0 = hb_hbuf_copy(&P), Q0 = hb_hbuf_copy(&Q), P1 = hb_hbuf_copy(&P), Q1 = hb_hbuf_copy(&Q);
+    hb_buf s0[6], s1[6];
+    for (int t = 0; t < 6; t++) s0[t] = hb_buf_copy(&st[t]), s1[t] = hb_buf_copy(&st[t]);
+#define HB_HARGS(A, PP, QQ, S)                                                                   \
+    do {                                                                                        \
+        (A).P16 = (PP).p, (A).Q16 = (QQ).p;                                                     \
+        (A).bu = biased ? (S)[0].p : NULL, (A).bi = biased ? (S)[1].p : NULL;                   \
+        (A).Gu = (S)[2].p, (A).Gi = (S)[3].p;                                                   \
+        (A).Gbu = biased ? (S)[4].p : NULL, (A).Gbi = biased ? (S)[5].p : NULL;                 \
+        (A).rw_u = weighted ? rwu.p : NULL, (A).rw_i = weighted ? rwi.p : NULL;                 \
+    } while (0)
+#define HB_HRESET()                                                                              \
+    do {                                                                                        \
+        memcpy(P.base, P0.base, P.total * sizeof(uint16_t));                                    \
+        memcpy(Q.base, Q0.base, Q.total * sizeof(uint16_t));                                    \
+        memcpy(P1.base, P0.base, P.total * sizeof(uint16_t));                                   \
+        memcpy(Q1.base, Q0.base, Q.total * sizeof(uint16_t));                                   \
+        for (int t = 0; t < 6; t++) {                                                           \
+            memcpy(st[t].base, s0[t].base, s0[t].total * sizeof(float));                        \
+            memcpy(s1[t].base, s0[t].base, s0[t].total * sizeof(float));                        \
+        }                                                                                       \
+    } while (0)
+
+    /* (a) nearest even: the run against the same kernel rating by rating, bit for bit */
+    hb_mf_args a1 = a;
+    HB_HARGS(a, P, Q, st);
+    HB_HARGS(a1, P1, Q1, s1);
+    const double loss = run(&a, r, NR);
+    double lref = 0.0;
+    for (size_t j = 0; j < NR; j++) lref += run(&a1, r + j, 1);
+    if (memcmp(&loss, &lref, sizeof loss) != 0)
+        hb_case_fail(c, "loss %.17g, rating by rating %.17g", loss, lref);
+    if (memcmp(P.base, P1.base, P.total * 2) || memcmp(Q.base, Q1.base, Q.total * 2))
+        hb_case_fail(c, "P or Q differ (bitwise) from the kernel called rating by rating");
+    for (int t = 0; t < 6; t++)
+        if (memcmp(st[t].base, s1[t].base, st[t].total * sizeof(float)) != 0)
+            hb_case_fail(c, "f32 state %d differs (bitwise) from the kernel rating by rating", t);
+    if (!hb_hbuf_intact(&P, NU, n, ld) || !hb_hbuf_intact(&Q, NI, n, ld))
+        hb_case_fail(c, "P or Q: wrote outside the live elements");
+
+    /* (b) independent steps, each rounding, against double (and the oracle) */
+    for (uint32_t j = 0; j < NI; j++) r[j].u = r[j].i = j;
+    for (int sr = 0; sr < 2; sr++) {
+        HB_HRESET();
+        a.sr = a1.sr = sr;
+        const double lk = run(&a, r, NI);
+        (void)oracle(&a1, r, NI);
+        const double lr = a.lr, half = sr ? 1.0 : 0.5;
+        double ld_ = 0.0, tol_l = 0.0;
+        for (uint32_t j = 0; j < NI; j++) {
+            double dot = 0.0, maxprod = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                const double pp = hb_hv(P0.p[j * ld + i], f16), qq = hb_hv(Q0.p[j * ld + i], f16);
+                dot += pp * qq;
+                maxprod = fmax(maxprod, fabs(pp * qq));
+            }
+            const double bias = biased ? (double)(s0[0].p[j] + s0[1].p[j] + a.mu) : 0.0;
+            const double rg = weighted ? (double)(a.reg * 0.5f * (rwu.p[j] + rwi.p[j])) : a.reg;
+            const double ed = (double)r[j].r - (dot + bias);
+            const double tol_e = hb_tol_red(n, maxprod) + hb_tol_ew(2, fabs(r[j].r) + fabs(bias) + fabs(dot));
+            ld_ += ed * ed;
+            tol_l += 2.0 * fabs(ed) * tol_e + tol_e * tol_e + hb_tol_ew(2, ed * ed);
+            for (int side = 0; side < 2; side++) {
+                const hb_hbuf *W = side ? &Q : &P, *W0 = side ? &Q0 : &P0, *O0 = side ? &P0 : &Q0;
+                const hb_hbuf *Wo = side ? &Q1 : &P1;
+                const double G0 = s0[2 + side].p[j], lw = lr / sqrt(G0);
+                double s2 = 0.0, sabs = 0.0, maxg2 = 0.0;
+                for (size_t i = 0; i < n; i++) {
+                    const size_t e = j * ld + i;
+                    const double w = hb_hv(W0->p[e], f16), o = hb_hv(O0->p[e], f16);
+                    double ref, tol;
+                    if (row) {
+                        const double g = rg * w - ed * o;
+                        const double tol_g = fabs(o) * tol_e + hb_tol_ew(3, fabs(rg * w) + fabs(ed * o));
+                        s2 += g * g, sabs += fabs(g) * tol_g, maxg2 = fmax(maxg2, g * g);
+                        ref = w - lw * g;
+                        tol = hb_tol_ew(6, fabs(w) + lw * (fabs(rg * w) + fabs(ed * o))) + lw * tol_g;
+                    } else {
+                        ref = w + lr * (ed * o - rg * w);
+                        tol = hb_tol_ew(5, fabs(w) + lr * (fabs(ed * o) + fabs(rg * w))) + lr * fabs(o) * tol_e;
+                    }
+                    const double got = hb_hv(W->p[e], f16), u16 = hb_hulp(fabs(ref) + tol, f16);
+                    hb_case_cmp(c, side ? "Q" : "P", e, (float)got, ref, tol + half * u16);
+                    if (!hb_is_oracle(k)) /* the oracle rounds the same value within tol */
+                        hb_case_cmp(c, side ? "Q~oracle" : "P~oracle", e, (float)got,
+                                    hb_hv(Wo->p[e], f16), 2.0 * tol + 2.0 * half * u16);
+                }
+                if (row && n) {
+                    const double refG = G0 + s2 / (double)n;
+                    const double tolG = hb_tol_ew(3, refG) + (hb_tol_red(n, maxg2) + 2.0 * sabs) / (double)n;
+                    hb_case_cmp(c, side ? "Gi" : "Gu", j, st[2 + side].p[j], refG, tolG);
+                }
+                if (biased) {
+                    const double b = s0[side].p[j], Gb = s0[4 + side].p[j];
+                    double refb, tolb;
+                    if (row) {
+                        const double gb = a.reg_bias * b - ed, tol_gb = tol_e + hb_tol_ew(2, fabs(a.reg_bias * b) + fabs(ed));
+                        refb = b - lr / sqrt(Gb) * gb;
+                        tolb = hb_tol_ew(6, fabs(b) + lr / sqrt(Gb) * fabs(gb)) + lr / sqrt(Gb) * tol_gb;
+                        hb_case_cmp(c, side ? "Gbi" : "Gbu", j, st[4 + side].p[j], Gb + gb * gb,
+                                    hb_tol_ew(2, Gb + gb * gb) + 2.0 * fabs(gb) * tol_gb + tol_gb * tol_gb);
+                    } else {
+                        refb = b + lr * (ed - a.reg_bias * b);
+                        tolb = hb_tol_ew(4, fabs(b) + lr * (fabs(ed) + fabs(b))) + lr * tol_e;
+                    }
+                    hb_case_cmp(c, side ? "bi" : "bu", j, st[side].p[j], refb, tolb);
+                }
+            }
+        }
+        hb_case_cmp(c, sr ? "loss(sr)" : "loss", 0, (float)lk, ld_, tol_l + hb_tol_ew(1, lk));
+        if (!hb_hbuf_intact(&P, NU, n, ld) || !hb_hbuf_intact(&Q, NI, n, ld))
+            hb_case_fail(c, "P or Q: wrote outside the live elements (sr %d)", sr);
+    }
+
+    /* (c) the stall: p = 1, q = 0, r = 0 (e = 0), decay 1 - ulp/4 per step, NK steps */
+    if (n) {
+        HB_HRESET();
+        const uint16_t one = f16 ? 0x3c00u : 0x3f80u;
+        for (size_t i = 0; i < n; i++) P.p[i] = one, Q.p[i] = 0;
+        for (size_t j = 0; j < NK; j++) r[j] = (hb_krating){0, 0, 0.0f};
+        hb_mf_args s = a;
+        s.bu = s.bi = s.Gbu = s.Gbi = NULL;
+        s.rw_u = s.rw_i = NULL;
+        s.mu = 0.0f;
+        s.lr = 0x1p-5f;
+        s.reg = f16 ? 0x1p-8f : 0x1p-5f; /* lr*reg: a quarter of the ulp below 1 */
+        st[2].p[0] = st[3].p[0] = 1.0f;
+        double pe = 1.0, G = 1.0; /* the exact decay */
+        for (int t = 0; t < NK; t++) {
+            const double step = row ? (double)s.lr / sqrt(G) * s.reg : (double)s.lr * s.reg;
+            G += (double)s.reg * s.reg * pe * pe;
+            pe -= step * pe;
+        }
+        for (int sr = 0; sr < 2; sr++) {
+            for (size_t i = 0; i < n; i++) P.p[i] = one;
+            st[2].p[0] = st[3].p[0] = 1.0f;
+            s.sr = sr;
+            s.seed = hb_rng_next(rng);
+            (void)run(&s, r, NK);
+            double mean = 0.0;
+            for (size_t i = 0; i < n; i++) mean += hb_hv(P.p[i], f16) / (double)n;
+            const double u16 = f16 ? 0x1p-11 : 0x1p-8; /* the ulp below 1 */
+            if (!sr) {
+                for (size_t i = 0; i < n; i++)
+                    if (P.p[i] != one) {
+                        hb_case_fail(c, "stall: P[%zu] = %.9g moved under nearest even", i, hb_hv(P.p[i], f16));
+                        break;
+                    }
+            } else {
+                /* per element at most sqrt(NK/4) ulps of noise; the mean's over n elements */
+                const double tol = 6.0 * sqrt(NK / 4.0) * u16 / sqrt((double)n) + 2.0 * u16;
+                hb_case_cmp(c, "stall mean(P)", 0, (float)mean, pe, tol);
+            }
+        }
+    }
+#undef HB_HARGS
+#undef HB_HRESET
+    hb_hbuf *hb[] = {&P, &Q, &P0, &Q0, &P1, &Q1};
+    for (size_t i = 0; i < sizeof hb / sizeof *hb; i++) free(hb[i]->base);
+    for (int t = 0; t < 6; t++) hb_buf_free(&st[t]), hb_buf_free(&s0[t]), hb_buf_free(&s1[t]);
+    hb_buf_free(&rwu);
+    hb_buf_free(&rwi);
+}
+
 static void hb_case_nadam(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     hb_buf g = hb_buf_new(n, (off * 3) % 4, NAN), w = hb_buf_new(n, off, HB_SENTINEL);
     hb_buf m = hb_buf_new(n, off, HB_SENTINEL), v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
@@ -935,6 +1195,10 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_NADAM: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_ROWS: hb_case_nadam_rows(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_CATCHUP: hb_case_nadam_catchup(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_SGD_MF_RUN_BF16: hb_case_h_run(&c, k, &rng, sizes[s], off, 0, 0); break;
+                case HB_OP_SGD_MF_RUN_F16: hb_case_h_run(&c, k, &rng, sizes[s], off, 1, 0); break;
+                case HB_OP_ADAGRAD_ROW_MF_RUN_BF16: hb_case_h_run(&c, k, &rng, sizes[s], off, 0, 1); break;
+                case HB_OP_ADAGRAD_ROW_MF_RUN_F16: hb_case_h_run(&c, k, &rng, sizes[s], off, 1, 1); break;
                 case HB_OP_GEMV: case HB_OP_GEMV_T: case HB_OP_GER: case HB_OP_SGEMM:
                 case HB_OP_COUNT: break;
                 } /* no default: -Wswitch names a listed op without a case */

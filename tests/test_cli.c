@@ -178,6 +178,8 @@ Test(cli, flags_that_do_not_apply_are_refused) {
          "to this run: bias-dims needs two factors (--dim 2 or more; this run's is 1)"},
         {"--schedule hogwild --blocks 8", "--blocks 8 does not apply to this run: the schedule is "
          "hogwild (it sets the grid of the blocked schedules)"},
+        {"--model mf --rounding nearest", "--rounding nearest does not apply to this run: f32 "
+         "tables round nothing (it applies with --storage bf16 or f16)"},
     };
     char out[8192], csv[160], want[512];
     const char *dir = tmpdir();
@@ -197,6 +199,8 @@ Test(cli, flags_that_do_not_apply_are_refused) {
         "--model mf --init-offset bias-dims --dim 2 --reg-rows",
         "--model mf_bias_bin --reg-bias 0.01 --init-offset bias-dims",
         "--model mlp --init-offset mean --schedule blocked-shuffle --blocks 2",
+        "--model mf_bias --storage bf16 --rounding nearest",
+        "--model mf --storage f16 --optimizer adagrad-row --rounding stochastic",
     };
     for (size_t k = 0; k < sizeof good / sizeof *good; k++) {
         int rc = run(out, sizeof out, "%s train --data %s %s --epochs 1 --threads 1 --quiet",

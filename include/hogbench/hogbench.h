@@ -216,6 +216,19 @@ hb_status hb_target_parse(const char *spec, hb_target_metric *t, double *value);
 /* 1 when higher values are better (NDCG, AUC). */
 int hb_target_higher(hb_target_metric t);
 typedef enum hb_activation { HB_ACT_LINEAR = 0, HB_ACT_RELU } hb_activation;
+/* How the embedding tables P and Q are stored while training: F32, or in 16 bits (BF16: the top
+ * half of an f32; F16: IEEE binary16) and computed in f32, which halves the bytes a step moves.
+ * 16-bit storage runs in the fused per-sample kernels only (mf, mf_bias; SGD or AdaGrad-row;
+ * --batch 1); biases and optimizer state stay f32. Evaluation, scoring, saving and the model's
+ * views see the f32 tables, which hold exactly the 16-bit values after hb_train. */
+typedef enum hb_storage { HB_STORAGE_F32 = 0, HB_STORAGE_BF16, HB_STORAGE_F16, HB_STORAGE_COUNT } hb_storage;
+/* 16-bit storage's rounding of every write: to nearest, ties to even; or stochastic (Buckwild!,
+ * De Sa et al. 2015: up with probability equal to the dropped fraction of an ulp, so updates
+ * smaller than half an ulp are kept in expectation instead of rounding away). */
+typedef enum hb_rounding { HB_ROUND_NEAREST = 0, HB_ROUND_STOCHASTIC, HB_ROUND_COUNT } hb_rounding;
+/* "f32", "bf16", "f16"; "nearest", "stochastic". */
+const char *hb_storage_name(hb_storage s);
+const char *hb_rounding_name(hb_rounding r);
 /* KERAS: uniform(-0.05, 0.05) embeddings; NORMAL: N(0, init_std); UNIFORM: uniform(0, init_std),
  * non-negative as LIBMF starts (every p.q starts positive, near the ratings' side). */
 typedef enum hb_init { HB_INIT_KERAS = 0, HB_INIT_NORMAL, HB_INIT_UNIFORM } hb_init;
@@ -286,6 +299,9 @@ typedef struct hb_train_params {
     int tuned;            /* 1: the values came from 'hogbench tune' (recorded, not used) */
     hb_isa isa;           /* the kernel table training and evaluation run on (the defaults:
                              HB_ISA_AUTO, the best supported; resolved once per call) */
+    /* --- 16-bit embeddings (appended) --- */
+    hb_storage storage;   /* F32 (the default) or 16-bit tables while training */
+    hb_rounding rounding; /* 16-bit storage: stochastic (the presets') or nearest even */
 } hb_train_params;
 
 /* The notebook's settings for a model (Nadam lr 1e-3, 10 epochs, dim 50, batch 128 or 512):

@@ -101,6 +101,8 @@ void hb_cli_row_config(hb_row *r, const hb_run_cfg *cfg, const hb_dataset *ds, c
     hb_row_add(r, "nadam", "%s", p->optimizer != HB_OPT_NADAM ? "" : p->nadam == HB_NADAM_DENSE ? "dense" : "lazy");
     hb_row_add(r, "cold_rows", "%s", p->cold_rows ? "score" : "drop");
     hb_row_add(r, "tuned", "%d", p->tuned);
+    hb_row_add(r, "storage", "%s", hb_storage_name(p->storage));
+    hb_row_add(r, "rounding", "%s", p->storage == HB_STORAGE_F32 ? "" : hb_rounding_name(p->rounding));
     hb_row_add(r, HB_RUN_KEY_END, "%s", cfg->data ? cfg->data : ""); /* "data" */
     hb_row_add(r, "run_key", "%016llx", (unsigned long long)hb_row_run_key(r));
     hb_row_add(r, "repeat", "%u", repeat);

@@ -170,9 +170,12 @@ static int hb_cmp_csv_header(hb_cmp *c, int n, char **f) {
 }
 
 /* A run-key column a file lacks, because it was written before the column existed, reads as
- * the value every row of that time had: ranks 1 (one process). Others read as empty. */
+ * the value every row of that time had: ranks 1 (one process), storage f32. Others (rounding:
+ * empty for f32) read as empty. */
 static const char *hb_cmp_key_default(int k) {
-    return strcmp(hb_run_key_cols[k], "ranks") == 0 ? "1" : "";
+    return strcmp(hb_run_key_cols[k], "ranks") == 0     ? "1"
+           : strcmp(hb_run_key_cols[k], "storage") == 0 ? "f32"
+                                                        : "";
 }
 
 static void hb_cmp_context(char *dst, size_t cap, int col, int n, char **f) {

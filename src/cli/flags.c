@@ -147,6 +147,18 @@ int hb_cli_apply_flag(hb_train_params *p, int opt, const char *val) {
         if (!e) p->cold_rows = t;
         return e;
     }
+    case HB_O_STORAGE: {
+        static const char *const stores[] = {"f32", "bf16", "f16"};
+        e = hb_cli_enum("--storage", val, stores, HB_STORAGE_COUNT, &t);
+        if (!e) p->storage = (hb_storage)t;
+        return e;
+    }
+    case HB_O_ROUNDING: {
+        static const char *const rounds[] = {"nearest", "stochastic"};
+        e = hb_cli_enum("--rounding", val, rounds, HB_ROUND_COUNT, &t);
+        if (!e) p->rounding = (hb_rounding)t;
+        return e;
+    }
     case HB_O_NADAM:
         e = hb_cli_enum("--nadam", val, nadams, 2, &t);
         if (!e) p->nadam = (hb_nadam_mode)t;

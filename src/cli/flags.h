@@ -19,7 +19,7 @@ enum hb_cli_opt {
     HB_O_OPT, HB_O_LR, HB_O_REG, HB_O_REGB, HB_O_DECAY, HB_O_BATCH, HB_O_EPOCHS, HB_O_THREADS,
     HB_O_SEED, HB_O_ISA, HB_O_SCHED, HB_O_BLOCKS, HB_O_EVAL, HB_O_OUT, HB_O_SAVE, HB_O_CURVES,
     HB_O_QUIET, HB_O_HELP,
-    HB_O_TARGET, HB_O_TARGETSTOP, HB_O_NADAM, HB_O_COLD,
+    HB_O_TARGET, HB_O_TARGETSTOP, HB_O_NADAM, HB_O_COLD, HB_O_STORAGE, HB_O_ROUNDING,
     HB_O_REPEATS, /* sweep only */
     HB_O_END
 };
@@ -40,7 +40,8 @@ enum hb_cli_opt {
     {"eval-every", 1, 0, HB_O_EVAL}, {"out", 1, 0, HB_O_OUT}, {"save-model", 1, 0, HB_O_SAVE}, \
     {"curves", 1, 0, HB_O_CURVES}, {"quiet", 0, 0, HB_O_QUIET}, {"help", 0, 0, HB_O_HELP},    \
     {"target", 1, 0, HB_O_TARGET}, {"target-stop", 0, 0, HB_O_TARGETSTOP},                    \
-    {"nadam", 1, 0, HB_O_NADAM}, {"cold-rows", 1, 0, HB_O_COLD}
+    {"nadam", 1, 0, HB_O_NADAM}, {"cold-rows", 1, 0, HB_O_COLD},                               \
+    {"storage", 1, 0, HB_O_STORAGE}, {"rounding", 1, 0, HB_O_ROUNDING}
 
 #define HB_CLI_MAX_FLAGS 256
 

@@ -24,7 +24,7 @@ static const struct {
     {HB_O_ACT, "--activation"},   {HB_O_HIDDEN, "--hidden"},         {HB_O_LAYERS, "--layers"},
     {HB_O_GM, "--global-mean"},   {HB_O_NOGM, "--no-global-mean"},   {HB_O_REGB, "--reg-bias"},
     {HB_O_REGROWS, "--reg-rows"}, {HB_O_INITSTD, "--init-std"},      {HB_O_INITOFF, "--init-offset"},
-    {HB_O_BLOCKS, "--blocks"},
+    {HB_O_BLOCKS, "--blocks"},      {HB_O_ROUNDING, "--rounding"},
 };
 enum { HB_NDEP = sizeof hb_dependent / sizeof *hb_dependent };
 
@@ -52,6 +52,10 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
         if (hb_per_sample_sgd(p)) return 0;
         snprintf(why, cap, "%s with %s, batch %u is not per-sample SGD on mf or mf_bias (it "
                  "applies with --optimizer sgd --batch 1)", m, hb_opt_word(p->optimizer), p->batch);
+        return 1;
+    case HB_O_ROUNDING:
+        if (p->storage != HB_STORAGE_F32) return 0;
+        snprintf(why, cap, "f32 tables round nothing (it applies with --storage bf16 or f16)");
         return 1;
     case HB_O_INITSTD:
         if (p->init == HB_INIT_NORMAL) return 0;

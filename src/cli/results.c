@@ -55,7 +55,7 @@ const char *const hb_run_key_cols[] = {
     "epochs", "dim", "threads", "ranks", "isa", "schedule", "blocks", "seed", "global_mean",
     "activation", "hidden", "layers", "init", "init_std", "init_offset", "beta1", "beta2", "eps",
     "eval_every", "eval_users", "dataset", "split", "dataset_xxh3", "target_metric",
-    "target_value", "target_stop", "nadam", "cold_rows", "tuned"};
+    "target_value", "target_stop", "nadam", "cold_rows", "tuned", "storage", "rounding"};
 const int hb_run_key_ncols = (int)(sizeof hb_run_key_cols / sizeof *hb_run_key_cols);
 
 uint64_t hb_row_run_key(const hb_row *r) {

@@ -1,0 +1,6 @@
+/* adagrad_row_mf_run_f16.c: AVX-512 runs of per-sample MF steps under LIBMF's row-wise adaptive SGD on tables stored in IEEE binary16, computed in f32. */
+#include "vec16.h"
+
+#define HB_SFX avx512
+#define HB_H f16
+#include "../generic/adagrad_row_mf_run_h.inc"
