@@ -374,7 +374,8 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     g->locked = pthread_mutex_init(&g->lock, NULL) == 0;
     size_t *pos = malloc(((size_t)G * G + 1) * sizeof *pos);
     uint32_t *bperm = malloc(m->n_users * sizeof *bperm); /* a user's place in the permutation */
-    uint32_t *scratch = malloc((m->n_users > m->n_items ? m->n_users : m->n_items) * sizeof *scratch);
+    const uint32_t most = m->n_users > m->n_items ? m->n_users : m->n_items;
+    uint32_t *scratch = malloc(most * sizeof *scratch);
     if (!bu || !bi || !g->off || !g->r || !g->sorder || !g->cperm || !g->cpinv || !g->rdone ||
         !g->cdone || !g->ready || !g->rlast || !g->clast || !g->locked || !pos || !bperm ||
         !scratch) {
@@ -513,8 +514,8 @@ static hb_status hb_row_weights(hb_model *m, const hb_dataset *ds, hb_error *err
  * least-updated first with random ties, which makes runs irreproducible; with the order fixed
  * per row and column block, a simulation of 2 cores at speeds 1 and 0.6 (block sizes
  * lognormal) finishes the epoch as soon as LIBMF's rule does (1.52x one core at G = 4, 1.59x
- * at G = 8; LIBMF's: 1.48x and 1.58x; a barrier per stratum: 1.34x and 1.46x). The epoch ends when all G*G blocks are done;
- * then the region's one barrier.
+ * at G = 8; LIBMF's: 1.48x and 1.58x; a barrier per stratum: 1.34x and 1.46x). The epoch
+ * ends when all G*G blocks are done, at the region's one barrier.
  * State: blocks done per user block (rdone) and per item block (cdone), and a ring of user
  * blocks whose next block is ready; all under g->lock, which also orders one worker's writes
  * to a block's rows before the next block's reads of them. */
