@@ -228,3 +228,38 @@ Test(train, subnormals_are_flushed_to_zero) {
     volatile float c = 0x1p-140f; /* a subnormal input: treated as 0 (DAZ) on x86 */
     cr_expect(c * 1.0f == 0.0f || c == 0.0f, "subnormal input not flushed");
 }
+
+/* The block scheduler hands a block to whichever worker asks once the previous blocks of its
+ * user block and its item block (in the strata order) are done, with no barrier between
+ * strata: the parameters must be the bits of the strata run one after another, for any number
+ * of workers, also when G < 2T leaves workers waiting for a ready block (G = 3, 3 threads) and
+ * for odd G; both within-block orders, per-sample SGD and mini-batch Nadam. */
+Test(train, blocked_scheduler_gives_the_same_bits_for_any_thread_count) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    static const uint32_t blocks[] = {3, 5};
+    static const hb_schedule scheds[] = {HB_SCHED_BLOCKED_SHUFFLE, HB_SCHED_BLOCKED_SORTED};
+    for (int gi = 0; gi < 2; gi++)
+        for (int si = 0; si < 2; si++)
+            for (int nadam = 0; nadam < 2; nadam++) {
+                if (nadam && scheds[si] == HB_SCHED_BLOCKED_SORTED) continue; /* SGD's order */
+                hb_train_params p = mf_bias_sgd(blocks[gi]);
+                if (nadam) {
+                    p.optimizer = HB_OPT_NADAM;
+                    p.batch = 32;
+                }
+                p.schedule = scheds[si];
+                p.epochs = 3;
+                uint64_t h[3];
+                for (int t = 1; t <= 3; t++) {
+                    p.threads = t;
+                    hb_train_result res;
+                    cr_assert_eq(train(&p, ds, &res, &h[t - 1]), HB_OK);
+                }
+                cr_expect(h[0] == h[1] && h[0] == h[2],
+                          "G %u, schedule %d, %s: 1/2/3 threads %016llx %016llx %016llx",
+                          blocks[gi], (int)scheds[si], nadam ? "nadam" : "sgd",
+                          (unsigned long long)h[0], (unsigned long long)h[1],
+                          (unsigned long long)h[2]);
+            }
+    hb_dataset_free(&ds);
+}
