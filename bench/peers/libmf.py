@@ -21,7 +21,10 @@ import peer_rows
 
 def run(cmd):
     """Runs cmd; returns [(seconds since its header line, fields)] for every iteration line."""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
+    # stdbuf -oL: LIBMF ends its header line with "\n" but flushes only after each iteration,
+    # so through a pipe the header arrived with iteration 0's line and the clock started an
+    # iteration late (LIBMF's time to a target 1 iteration short; its rate ~25% high at -t 5)
+    p = subprocess.Popen(['stdbuf', '-oL'] + cmd, stdout=subprocess.PIPE, text=True, bufsize=1)
     t0, out = None, []
     for line in p.stdout:
         now = time.perf_counter()
