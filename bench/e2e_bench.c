@@ -11,9 +11,7 @@
 #include "hogbench/hogbench.h"
 #include "kernels.h"
 
-#ifndef HB_GIT_SHA
-#define HB_GIT_SHA "unknown"
-#endif
+#include "hb_git_sha.h" /* generated at build time (cmake/git_sha.cmake) */
 
 static const char *data_dir; /* HOGBENCH_DATA, or NULL: synthetic */
 static hb_dataset *ds;        /* loaded once for the training and evaluation benchmarks */

@@ -13,9 +13,7 @@
 #include <cblas.h>
 #endif
 
-#ifndef HB_GIT_SHA
-#define HB_GIT_SHA "unknown"
-#endif
+#include "hb_git_sha.h" /* generated at build time (cmake/git_sha.cmake) */
 #ifndef HB_COMPILER
 #define HB_COMPILER "unknown"
 #endif

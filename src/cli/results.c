@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "hb_git_sha.h" /* generated at build time (cmake/git_sha.cmake) */
 #include "results.h"
 
 void hb_row_add(hb_row *r, const char *key, const char *fmt, ...) {
