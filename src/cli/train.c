@@ -22,7 +22,7 @@ static void hb_train_usage(FILE *f) {
         "  (loader flags, see 'hogbench data --help': --format --columns --header --ids\n"
         "   --rating-range --duplicates --seed-filter --no-cache)\n"
         "model:\n"
-        "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin (default mf_bias)\n"
+        "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin | svdpp (default mf_bias)\n"
         "  --preset P            default (tuned for the notebook's protocol) | standard (tuned for\n"
         "                        the standard protocol; the default with --no-seed-filter) | seed\n"
         "                        (the notebook: dense Nadam 1e-3, 10 epochs, dim 50, batch 128, 512\n"
@@ -101,7 +101,7 @@ int hb_cmd_train(int argc, char **argv) {
     }
     hb_model_kind model = HB_MODEL_MF_BIAS;
     if (a.val[HB_O_MODEL] && hb_model_parse(a.val[HB_O_MODEL], &model) != 0) {
-        fprintf(stderr, "hogbench: --model '%s': expected mf, mf_bias, mlp, mf_bias_bin or mlp_bin\n",
+        fprintf(stderr, "hogbench: --model '%s': expected mf, mf_bias, mlp, mf_bias_bin, mlp_bin or svdpp\n",
                 a.val[HB_O_MODEL]);
         return 2;
     }
