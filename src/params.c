@@ -98,19 +98,20 @@ hb_train_params hb_params_standard(hb_model_kind k) {
         p.init = HB_INIT_NORMAL;
         p.init_std = 0.005f;
         break;
-    case HB_MODEL_SVDPP: /* SVD_PP_TUNED */
+    case HB_MODEL_SVDPP: /* the standard protocol's default model: per-sample SGD user by user,
+                          * y's L2 reg x sqrt(|N(u)|); bench/tune/svdpp_grid.sh, val 0.8976 */
         p.optimizer = HB_OPT_SGD;
         p.batch = 1;
         p.global_mean = 1;
         p.reg_rows = 0;
-        p.dim = 256;
-        p.epochs = 40;
+        p.dim = 512;
+        p.epochs = 30;
         p.lr = 0.01f;
         p.lr_decay = 0.02f;
-        p.reg = 0.08f;
-        p.reg_bias = 0.01f;
+        p.reg = 0.07f;
+        p.reg_bias = 0.05f;
         p.init = HB_INIT_NORMAL;
-        p.init_std = 0.01f;
+        p.init_std = 0.02f;
         break;
     default:
         break;
