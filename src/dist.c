@@ -519,6 +519,9 @@ static hb_status hb_train_mpi_run(hb_model *m, const hb_dataset *ds, MPI_Comm co
         MPI_Allreduce(MPI_IN_PLACE, &n, 1, MPI_UINT64_T, MPI_SUM, comm);
         if (n == 0) return hb_fail(err, HB_ERR_ARG, "no training ratings");
     }
+    if (p->model == HB_MODEL_SVDPP)
+        return hb_fail(err, HB_ERR_UNSUPPORTED, "svdpp trains on one process (its user-by-user "
+                       "epoch has no MPI version): run it without mpirun");
     if ((uint32_t)N > ds->n_users || (uint64_t)S * N > ds->n_items)
         return hb_fail(err, HB_ERR_ARG, "%d ranks for %u users and %u items: each rank needs a "
                        "user and %d item blocks of at least one item", N, ds->n_users,

@@ -125,7 +125,10 @@ static int hb_mf_sgd_path(const hb_train_params *p) {
  * applies its step to the shared weights. (Racing them would let two Nadam steps interleave
  * on the same moments.) A step may thus be computed on weights one
  * step old, as in any asynchronous SGD, but never on a half-written one.
- * Everything outside this function is race-free. With one thread it is sequential and
+ * svdpp's epoch (src/model_svdpp.c, hb_svdpp_epoch) is the one other Hogwild region: with
+ * T > 1 threads splitting the users, p_u and b_u are a thread's own, but q_i, b_i and the y
+ * rows of N(u) (each visit adds its summed step to all of them) are shared and raced as here.
+ * Everything outside these two is race-free. With one thread it is sequential and
  * bit-for-bit reproducible. */
 static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const hb_rating *r,
                           size_t n, float lr, float label_min, float label_span,
@@ -793,7 +796,9 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
         const double t0 = hb_now();
-        if (blocked) {
+        if (p->model == HB_MODEL_SVDPP) { /* its own user-by-user epoch (src/model_svdpp.c) */
+            if ((st = hb_svdpp_epoch(m, ds, k, T, &rng, lr, &ws[0].loss, err)) != HB_OK) break;
+        } else if (blocked) {
             hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL);
         } else if (seq) {
             hb_shuffle(order, ds->n_train, &rng);

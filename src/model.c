@@ -15,7 +15,7 @@
 #include "model.h"
 
 static const char *const hb_kModelNames[HB_MODEL_COUNT] = {"mf", "mf_bias", "mlp",
-                                                           "mf_bias_bin", "mlp_bin"};
+                                                           "mf_bias_bin", "mlp_bin", "svdpp"};
 
 const char *hb_model_name(hb_model_kind k) {
     return (unsigned)k < HB_MODEL_COUNT ? hb_kModelNames[k] : "?";
@@ -37,7 +37,9 @@ const char *hb_schedule_name(hb_schedule s) {
 
 int hb_model_is_binary(hb_model_kind k) { return k == HB_MODEL_MF_BIAS_BIN || k == HB_MODEL_MLP_BIN; }
 int hb_model_is_mlp(hb_model_kind k) { return k == HB_MODEL_MLP || k == HB_MODEL_MLP_BIN; }
-static int hb_has_bias(hb_model_kind k) { return k == HB_MODEL_MF_BIAS || k == HB_MODEL_MF_BIAS_BIN; }
+static int hb_has_bias(hb_model_kind k) {
+    return k == HB_MODEL_MF_BIAS || k == HB_MODEL_MF_BIAS_BIN || k == HB_MODEL_SVDPP;
+}
 
 /* ------------------------------------------------------------------ layout and init */
 
@@ -45,6 +47,7 @@ void hb_model_free(hb_model **mp) {
     if (!mp || !*mp) return;
     hb_model *m = *mp;
     hb_optim_free(m);
+    hb_svdpp_free(m);
     float *bufs[] = {m->P, m->Q, m->bu, m->bi};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
     hb_free_aligned(m->P16);

@@ -52,6 +52,11 @@ struct hb_model {
      * which hb_model_h_widen refreshes for every reader); NULL for f32 */
     uint16_t *P16, *Q16;
     uint64_t h_calls;       /* fused kernel calls so far: each one's rounding seed (atomic) */
+
+    /* svdpp's training state (src/model_svdpp.c; NULL until its first epoch, and for the other
+     * models): the raw user vectors, y and N(u). P holds the folded p_u + |N(u)|^-1/2 sum y_j,
+     * the mf_bias-shaped model that evaluation, scoring and export read. */
+    struct hb_svdpp *svd;
 };
 
 /* Per-thread scratch for the MLP's forward and backward pass. */
@@ -235,6 +240,22 @@ uint64_t hb_model_h_seed(hb_model *m);
  * its readers are: P and Q are a cache of P16 and Q16 here, refreshed in place. Not to be run
  * while workers train. */
 void hb_model_h_widen(const hb_model *m);
+
+/* ---- src/model_svdpp.c: SVD++ ---- */
+
+/* One epoch of SVD++ by per-sample SGD, user by user: the users in a shuffled order (rng), each
+ * user's ratings shuffled (seeded by the epoch and the user: the same for any T), the implicit
+ * sum z = |N(u)|^-1/2 sum y_j computed once per visit, SGD on p_u, q_i, b_u, b_i with p_u + z,
+ * y's gradient summed over the visit and applied to every j in N(u) at its end. T > 1 threads
+ * split the users (Hogwild: src/hogwild.c). Adds the squared errors to *loss; then folds y into
+ * m->P (hb_svdpp_fold). The first call builds the state from ds (m->P is the init of p). */
+hb_status hb_svdpp_epoch(hb_model *m, const hb_dataset *ds, const hb_kernels *k, int T,
+                         hb_rng *rng, float lr, double *loss, hb_error *err);
+/* m->P[u] = p[u] + |N(u)|^-1/2 sum_{j in N(u)} y[j] for every user (p, y: n x m->ld rows;
+ * N(u) = items[off[u] .. off[u + 1])). */
+void hb_svdpp_fold(hb_model *m, const float *p, const float *y, const uint32_t *off,
+                   const uint32_t *items, int T);
+void hb_svdpp_free(hb_model *m);
 
 /* The scoring link: sigmoid for binary models, identity otherwise. */
 static inline float hb_link(const hb_model *m, float z) {

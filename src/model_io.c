@@ -332,7 +332,7 @@ hb_status hb_model_load(const char *dir, hb_model **out, hb_error *err) {
     m->ld = (uint32_t)hb_round_up(p.dim, HB_PAD);
     m->mu = mu;
     m->cold_z = mu;
-    const int bias = kind == HB_MODEL_MF_BIAS || kind == HB_MODEL_MF_BIAS_BIN;
+    const int bias = kind == HB_MODEL_MF_BIAS || kind == HB_MODEL_MF_BIAS_BIN || kind == HB_MODEL_SVDPP;
     int ok = (m->P = hb_calloc_aligned(nu * m->ld, sizeof(float))) &&
              (m->Q = hb_calloc_aligned(ni * m->ld, sizeof(float)));
     if (ok && bias) ok = (m->bu = hb_calloc_aligned(nu, 4)) && (m->bi = hb_calloc_aligned(ni, 4));

@@ -73,6 +73,9 @@ hb_train_params hb_params_default(hb_model_kind k) {
         p.batch = 64;
         p.activation = HB_ACT_RELU;
         break;
+    case HB_MODEL_SVDPP: /* not tuned for this protocol: the standard protocol's (below) */
+        p = hb_params_standard(k);
+        break;
     default:
         break;
     }
@@ -82,7 +85,8 @@ hb_train_params hb_params_default(hb_model_kind k) {
 /* Chosen on validation only: 10% of each of u1.base..u5.base (ML-100K, no seed filter) held out,
  * the validation RMSE averaged over the five (bench/tune/standard_grid.sh; README). */
 hb_train_params hb_params_standard(hb_model_kind k) {
-    hb_train_params p = hb_params_default(k);
+    hb_train_params p = k == HB_MODEL_SVDPP ? hb_params_default(HB_MODEL_MF_BIAS) : hb_params_default(k);
+    p.model = k;
     switch (k) {
     case HB_MODEL_MF_BIAS: /* per-sample SGD from a tiny init; mean validation RMSE 0.9044 */
         p.optimizer = HB_OPT_SGD;
@@ -96,6 +100,21 @@ hb_train_params hb_params_standard(hb_model_kind k) {
         p.reg_bias = 0.05f;
         p.init = HB_INIT_NORMAL;
         p.init_std = 0.005f;
+        break;
+    case HB_MODEL_SVDPP: /* the standard protocol's default model: per-sample SGD user by user,
+                          * y's L2 reg x sqrt(|N(u)|); bench/tune/svdpp_grid.sh, val 0.8976 */
+        p.optimizer = HB_OPT_SGD;
+        p.batch = 1;
+        p.global_mean = 1;
+        p.reg_rows = 0;
+        p.dim = 512;
+        p.epochs = 30;
+        p.lr = 0.01f;
+        p.lr_decay = 0.02f;
+        p.reg = 0.07f;
+        p.reg_bias = 0.05f;
+        p.init = HB_INIT_NORMAL;
+        p.init_std = 0.02f;
         break;
     default:
         break;
@@ -132,6 +151,11 @@ hb_status hb_params_check(const hb_train_params *p, hb_error *err) {
         return hb_fail(err, HB_ERR_ARG, "--optimizer %s: implemented in the fused per-sample "
                        "kernels: mf and mf_bias with --batch 1 (got %s, batch %u)",
                        hb_optimizer_name(p->optimizer), hb_model_name(p->model), p->batch);
+    if (p->model == HB_MODEL_SVDPP && (p->optimizer != HB_OPT_SGD || p->batch != 1))
+        return hb_fail(err, HB_ERR_ARG, "svdpp trains by per-sample SGD only (--optimizer sgd "
+                       "--batch 1; got %s, batch %u)", hb_optimizer_name(p->optimizer), p->batch);
+    if (p->model == HB_MODEL_SVDPP && p->reg_rows)
+        return hb_fail(err, HB_ERR_ARG, "svdpp has no per-row L2 weights (--reg-rows)");
     if ((unsigned)p->nadam > HB_NADAM_DENSE) return hb_fail(err, HB_ERR_ARG, "unknown --nadam mode");
     if ((unsigned)p->target >= HB_TARGET_COUNT || !(p->target_value >= 0) ||
         !isfinite(p->target_value))

@@ -150,13 +150,13 @@ Test(cli, flags_that_do_not_apply_are_refused) {
         {"--model mf_bias_bin --layers 2", "--layers 2 does not apply to this run: mf_bias_bin has "
          "no hidden layers (it applies to mlp and mlp_bin)"},
         {"--model mlp --global-mean", "--global-mean does not apply to this run: mlp has no global "
-         "mean term (it applies to mf_bias only)"},
+         "mean term (it applies to mf_bias and svdpp)"},
         {"--model mf_bias_bin --no-global-mean", "--no-global-mean does not apply to this run: "
-         "mf_bias_bin has no global mean term (it applies to mf_bias only)"},
+         "mf_bias_bin has no global mean term (it applies to mf_bias and svdpp)"},
         {"--model mf --reg-bias 0.1", "--reg-bias 0.1 does not apply to this run: mf has no biases "
-         "(it applies to mf_bias and mf_bias_bin)"},
+         "(it applies to mf_bias, mf_bias_bin and svdpp)"},
         {"--model mlp_bin --reg-bias 0", "--reg-bias 0 does not apply to this run: mlp_bin has no "
-         "biases (it applies to mf_bias and mf_bias_bin)"},
+         "biases (it applies to mf_bias, mf_bias_bin and svdpp)"},
         {"--model mf_bias --optimizer nadam --reg-rows", "--reg-rows does not apply to this run: "
          "mf_bias with nadam, batch 1 is not per-sample SGD on mf or mf_bias (it applies with "
          "--optimizer sgd --batch 1)"},
@@ -180,6 +180,10 @@ Test(cli, flags_that_do_not_apply_are_refused) {
          "hogwild (it sets the grid of the blocked schedules)"},
         {"--model mf --rounding nearest", "--rounding nearest does not apply to this run: f32 "
          "tables round nothing (it applies with --storage bf16 or f16)"},
+        {"--model svdpp --blocks 2", "--blocks 2 does not apply to this run: svdpp visits user by "
+         "user (it sets the grid of the blocked schedules)"},
+        {"--model svdpp --reg-rows", "--reg-rows does not apply to this run: svdpp with sgd, batch "
+         "1 is not per-sample SGD on mf or mf_bias (it applies with --optimizer sgd --batch 1)"},
     };
     char out[8192], csv[160], want[512];
     const char *dir = tmpdir();
@@ -221,4 +225,37 @@ Test(cli, usage_errors_exit_2_everywhere) {
         cr_expect_eq(rc, 2, "'%s' exited %d: %s", cmds[k], rc, out);
     }
     cr_expect_eq(run(out, sizeof out, "%s data info /nonexistent/ratings.csv", HB_BIN), 1, "%s", out);
+}
+
+/* svdpp trains by per-sample SGD on one process: other optimizers and mini-batches are refused
+ * before any data is read, with what it takes. */
+Test(cli, svdpp_refuses_what_it_does_not_implement) {
+    static const struct {
+        const char *args, *msg;
+    } bad[] = {
+        {"--optimizer nadam", "hogbench: svdpp trains by per-sample SGD only (--optimizer sgd "
+         "--batch 1; got nadam, batch 1)\n"},
+        {"--batch 64", "hogbench: svdpp trains by per-sample SGD only (--optimizer sgd --batch 1; "
+         "got sgd, batch 64)\n"},
+        {"--optimizer adagrad", "hogbench: --optimizer adagrad: implemented in the fused "
+         "per-sample kernels: mf and mf_bias with --batch 1 (got svdpp, batch 1)\n"},
+    };
+    char out[8192], csv[160];
+    const char *dir = tmpdir();
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        snprintf(csv, sizeof csv, "%s/s%zu.csv", dir, k);
+        int rc = run(out, sizeof out, "%s train --data %s --model svdpp %s --epochs 1 --threads 1 "
+                     "--out %s", HB_BIN, SYN, bad[k].args, csv);
+        cr_expect_eq(rc, 2, "'%s' exited %d: %s", bad[k].args, rc, out);
+        cr_expect_str_eq(out, bad[k].msg, "'%s'", bad[k].args);
+        cr_expect_neq(access(csv, F_OK), 0, "'%s' wrote a row", bad[k].args);
+    }
+    /* and trains with the rest, 1 or 2 threads */
+    for (int t = 1; t <= 2; t++) {
+        snprintf(csv, sizeof csv, "%s/s_ok%d.csv", dir, t);
+        int rc = run(out, sizeof out, "%s train --data %s --model svdpp --dim 8 --epochs 2 "
+                     "--threads %d --quiet --out %s", HB_BIN, SYN, t, csv);
+        cr_expect_eq(rc, 0, "svdpp, %d threads, exited %d: %s", t, rc, out);
+        cr_expect_eq(access(csv, F_OK), 0, "svdpp, %d threads: no row", t);
+    }
 }

@@ -141,6 +141,30 @@ Test(protocol, no_seed_filter_selects_the_standard_defaults) {
     remove(csv);
 }
 
+/* The standard protocol's default model is svdpp (README); --model mf_bias still trains mf_bias
+ * with its own standard defaults, and the other presets keep mf_bias as the default. */
+Test(protocol, standard_protocol_defaults_to_svdpp) {
+    const char *csv = "/tmp/hb_test_protocol_svdpp.csv";
+    remove(csv);
+    char out[8192];
+    const char *d = "--data synthetic:users=150,items=200,ratings=6000 --threads 1 --epochs 2 "
+                    "--dim 8 --quiet";
+    cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --out %s", HB_BIN, d, csv), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --model mf_bias --out %s", HB_BIN, d, csv), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "%s train %s --out %s", HB_BIN, d, csv), 0, "%s", out);
+    char v[512];
+    col(csv, "model", v, sizeof v);
+    cr_expect_str_eq(v, "svdpp mf_bias mf_bias");
+    col(csv, "preset", v, sizeof v);
+    cr_expect_str_eq(v, "standard standard default");
+    col(csv, "reg", v, sizeof v);
+    const hb_train_params s = hb_params_standard(HB_MODEL_SVDPP), m = hb_params_standard(HB_MODEL_MF_BIAS);
+    char want[128];
+    snprintf(want, sizeof want, "%.9g %.9g", s.reg, m.reg);
+    cr_expect(strncmp(v, want, strlen(want)) == 0, "reg column '%s', expected to start '%s'", v, want);
+    remove(csv);
+}
+
 /* hogbench tune: the validation split is carved from train only (the test split is never
  * read),
  * the progress lines and the chosen values are printed, and the row says tuned=1 with them. */

@@ -309,7 +309,7 @@ Test(sweep, flags_apply_only_where_they_have_an_effect) {
         {"--models mf,mf_bias --hidden 8", "hogbench sweep: --hidden 8 applies to none of the swept "
          "runs: mf has no hidden layers (it applies to mlp and mlp_bin)\n"},
         {"--models mf,mlp --reg-bias 0.1", "hogbench sweep: --reg-bias 0.1 applies to none of the "
-         "swept runs: mf has no biases (it applies to mf_bias and mf_bias_bin)\n"},
+         "swept runs: mf has no biases (it applies to mf_bias, mf_bias_bin and svdpp)\n"},
         {"--models mf_bias --optimizers nadam --reg-rows", "hogbench sweep: --reg-rows applies to "
          "none of the swept runs: mf_bias with nadam, batch 1 is not per-sample SGD on mf or mf_bias "
          "(it applies with --optimizer sgd --batch 1)\n"},

@@ -4,6 +4,8 @@
  * without the implicit term (user by user, y updated once per user visit), RMSE every 10 epochs.
  * Build: cc -O2 -o svdpp_probe bench/tune/svdpp_probe.c -lm
  * Usage: svdpp_probe TRAIN TEST dim lr reg reg_bias reg_y epochs init_std lr_decay implicit(0|1) seed
+ * (reg_y: y's L2 per user visit; negative: |reg_y| sqrt(|N(u)|), as hogbench's svdpp with
+ * --reg |reg_y|)
  * (bench/tune/svdpp_probe.sh runs it on the five folds). */
 #include <math.h>
 #include <stdio.h>
@@ -58,7 +60,8 @@ int main(int c, char **v) {
                     if (imp) { g[f] += err * qf; z[f] += lr * err * qf; }
                 }
             }
-            if (imp) for (int k = 0; k < n; k++) { float *y = Y + x[k].i * d; for (int f = 0; f < d; f++) y[f] += lr * (su * g[f] - ry * y[f]); }
+            float ryu = ry < 0 ? -ry * sqrtf(n) : ry; /* reg_y < 0: |reg_y| sqrt(|N(u)|), hogbench's svdpp */
+            if (imp) for (int k = 0; k < n; k++) { float *y = Y + x[k].i * d; for (int f = 0; f < d; f++) y[f] += lr * (su * g[f] - ryu * y[f]); }
         }
         if ((e + 1) % 10 == 0 || e + 1 == ep) {
             for (int u = 0; u < NU; u++) { int n = cnt[u + 1] - cnt[u]; float *zz = Z + u * d; memset(zz, 0, d * 4);

@@ -172,6 +172,7 @@ typedef enum hb_model_kind {
     HB_MODEL_MLP,
     HB_MODEL_MF_BIAS_BIN,
     HB_MODEL_MLP_BIN,
+    HB_MODEL_SVDPP, /* SVD++ (Koren 2008): mf_bias plus |N(u)|^-1/2 sum of y_j over u's train items */
     HB_MODEL_COUNT
 } hb_model_kind;
 

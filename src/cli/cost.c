@@ -17,7 +17,8 @@ int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsig
                       unsigned hidden, unsigned layers, hb_update_cost *out) {
     memset(out, 0, sizeof *out);
     const int mlp = hb_model_is_mlp(model),
-              bias = model == HB_MODEL_MF_BIAS || model == HB_MODEL_MF_BIAS_BIN;
+              bias = model == HB_MODEL_MF_BIAS || model == HB_MODEL_MF_BIAS_BIN ||
+                     model == HB_MODEL_SVDPP;
     if (dim == 0 || batch == 0 || (unsigned)model >= HB_MODEL_COUNT ||
         (mlp && (hidden == 0 || layers == 0)))
         return -1;

@@ -41,12 +41,14 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
         return 1;
     case HB_O_GM:
     case HB_O_NOGM: /* the mean term is added to mf_bias's rating only (src/model_mf.c) */
-        if (p->model == HB_MODEL_MF_BIAS) return 0;
-        snprintf(why, cap, "%s has no global mean term (it applies to mf_bias only)", m);
+        if (p->model == HB_MODEL_MF_BIAS || p->model == HB_MODEL_SVDPP) return 0;
+        snprintf(why, cap, "%s has no global mean term (it applies to mf_bias and svdpp)", m);
         return 1;
     case HB_O_REGB:
-        if (p->model == HB_MODEL_MF_BIAS || p->model == HB_MODEL_MF_BIAS_BIN) return 0;
-        snprintf(why, cap, "%s has no biases (it applies to mf_bias and mf_bias_bin)", m);
+        if (p->model == HB_MODEL_MF_BIAS || p->model == HB_MODEL_MF_BIAS_BIN ||
+            p->model == HB_MODEL_SVDPP)
+            return 0;
+        snprintf(why, cap, "%s has no biases (it applies to mf_bias, mf_bias_bin and svdpp)", m);
         return 1;
     case HB_O_REGROWS:
         if (hb_per_sample_sgd(p)) return 0;
@@ -78,6 +80,11 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
         }
         return 0;
     case HB_O_BLOCKS:
+        if (p->model == HB_MODEL_SVDPP) {
+            snprintf(why, cap, "svdpp visits user by user (it sets the grid of the blocked "
+                     "schedules)");
+            return 1;
+        }
         if (p->schedule != HB_SCHED_HOGWILD) return 0;
         snprintf(why, cap, "the schedule is hogwild (it sets the grid of the blocked schedules)");
         return 1;

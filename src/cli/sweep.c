@@ -20,7 +20,8 @@ static void hb_sweep_usage(FILE *f) {
         "other runs' rows and run keys are those without it; a flag that acts on none of the\n"
         "runs is refused. A list left out takes the preset's value.\n\n"
         "lists (comma-separated):\n"
-        "  --models M,...|all    models (default: all five: mf,mf_bias,mlp,mf_bias_bin,mlp_bin)\n"
+        "  --models M,...|all    models (default: all five: mf,mf_bias,mlp,mf_bias_bin,mlp_bin;\n"
+        "                        svdpp when named)\n"
         "  --optimizers O,...    sgd, nadam, adagrad, adagrad-row (default: the preset's)\n"
         "  --dims N,...          embedding sizes (default: the preset's)\n"
         "  --threads T,...       counts, max (logical CPUs) and ranges A-B, e.g. 1-4,max\n"
@@ -377,8 +378,9 @@ typedef struct hb_sweep_axes {
 
 /* Fills x from a's list flags. Returns 0, or 2 (printed). */
 static int hb_sweep_axes_parse(const hb_cli_args *a, hb_sweep_axes *x) {
-    x->nm = HB_MODEL_COUNT, x->no = 1, x->nd = 1, x->ni = 1, x->nt = 1;
-    for (int k = 0; k < HB_MODEL_COUNT; k++) x->models[k] = k;
+    /* the notebook's five models by default (svdpp when named) */
+    x->nm = HB_MODEL_SVDPP, x->no = 1, x->nd = 1, x->ni = 1, x->nt = 1;
+    for (int k = 0; k < HB_MODEL_SVDPP; k++) x->models[k] = k;
     x->optz[0] = -1; /* the preset's */
     x->dims[0] = 0;
     x->threads[0] = 0;
@@ -386,7 +388,7 @@ static int hb_sweep_axes_parse(const hb_cli_args *a, hb_sweep_axes *x) {
     const char *v;
     if ((v = a->val[HB_O_MODEL]) && strcmp(v, "all") != 0)
         bad |= (x->nm = hb_sweep_list("--models", v, hb_parse_model,
-                                      "mf, mf_bias, mlp, mf_bias_bin or mlp_bin", x->models,
+                                      "mf, mf_bias, mlp, mf_bias_bin, mlp_bin or svdpp", x->models,
                                       HB_MODEL_COUNT)) < 0;
     if ((v = a->val[HB_O_OPT]))
         bad |= (x->no = hb_sweep_list("--optimizers", v, hb_parse_opt,

@@ -22,7 +22,8 @@ static void hb_train_usage(FILE *f) {
         "  (loader flags, see 'hogbench data --help': --format --columns --header --ids\n"
         "   --rating-range --duplicates --seed-filter --no-cache)\n"
         "model:\n"
-        "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin (default mf_bias)\n"
+        "  --model M             mf | mf_bias | mlp | mf_bias_bin | mlp_bin | svdpp (default mf_bias;\n"
+        "                        svdpp with the standard preset)\n"
         "  --preset P            default (tuned for the notebook's protocol) | standard (tuned for\n"
         "                        the standard protocol; the default with --no-seed-filter) | seed\n"
         "                        (the notebook: dense Nadam 1e-3, 10 epochs, dim 50, batch 128, 512\n"
@@ -106,12 +107,14 @@ int hb_cmd_train(int argc, char **argv) {
     }
     hb_model_kind model = HB_MODEL_MF_BIAS;
     if (a.val[HB_O_MODEL] && hb_model_parse(a.val[HB_O_MODEL], &model) != 0) {
-        fprintf(stderr, "hogbench: --model '%s': expected mf, mf_bias, mlp, mf_bias_bin or mlp_bin\n",
+        fprintf(stderr, "hogbench: --model '%s': expected mf, mf_bias, mlp, mf_bias_bin, mlp_bin or svdpp\n",
                 a.val[HB_O_MODEL]);
         return 2;
     }
     /* --no-seed-filter is the standard protocol: it selects that protocol's defaults */
     const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
+    if (!a.val[HB_O_MODEL] && strcmp(preset, "standard") == 0)
+        model = HB_MODEL_SVDPP; /* the standard protocol's default model (README) */
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
     int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0 ||
               hb_cli_flags_check("train", &a, &cfg.p) != 0; /* no flag without effect */
