@@ -166,9 +166,11 @@ Test(cli, flags_that_do_not_apply_are_refused) {
          "this run: mf_bias_bin with sgd, batch 1 is not per-sample SGD on mf or mf_bias (it "
          "applies with --optimizer sgd --batch 1)"},
         {"--model mlp --init-std 0.1", "--init-std 0.1 does not apply to this run: mlp's "
-         "embeddings start keras-uniform (it applies with --init normal)"},
+         "embeddings start keras-uniform (it applies with --init normal "
+         "or uniform)"},
         {"--model mf --init keras --init-std 0.1", "--init-std 0.1 does not apply to this run: "
-         "mf's embeddings start keras-uniform (it applies with --init normal)"},
+         "mf's embeddings start keras-uniform (it applies with --init normal "
+         "or uniform)"},
         {"--model mlp_bin --init-offset mean", "--init-offset mean does not apply to this run: "
          "mlp_bin's output is a probability (mean applies to mf, mf_bias, mf_bias_bin and mlp)"},
         {"--model mlp --init-offset bias-dims", "--init-offset bias-dims does not apply to this run: "
@@ -199,6 +201,7 @@ Test(cli, flags_that_do_not_apply_are_refused) {
     static const char *const good[] = {
         "--model mlp --activation linear --hidden 8 --layers 1 --init-offset none",
         "--model mlp_bin --hidden 8 --init normal --init-std 0.1",
+        "--model mf --init uniform --init-std 0.13", /* LIBMF's uniform(0, std) start */
         "--model mf_bias --global-mean --reg-bias 0.01 --reg-rows --init-offset mean",
         "--model mf --init-offset bias-dims --dim 2 --reg-rows",
         "--model mf_bias_bin --reg-bias 0.01 --init-offset bias-dims",

@@ -60,9 +60,9 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
         snprintf(why, cap, "f32 tables round nothing (it applies with --storage bf16 or f16)");
         return 1;
     case HB_O_INITSTD:
-        if (p->init == HB_INIT_NORMAL) return 0;
-        snprintf(why, cap, "%s's embeddings start keras-uniform (it applies with --init normal)",
-                 m);
+        if (p->init == HB_INIT_NORMAL || p->init == HB_INIT_UNIFORM) return 0;
+        snprintf(why, cap, "%s's embeddings start keras-uniform (it applies with --init normal "
+                 "or uniform)", m);
         return 1;
     case HB_O_INITOFF: /* src/model.c: mean moves MF factors or the rating MLP's output bias;
                           bias-dims needs two MF factors */

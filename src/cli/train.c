@@ -35,7 +35,7 @@ static void hb_train_usage(FILE *f) {
         "  --global-mean | --no-global-mean   mf_bias: add the train mean to predictions\n"
         "  --init keras|normal|uniform  keras: uniform(+-0.05) embeddings, glorot dense; normal:\n"
         "                        N(0, std); uniform: uniform(0, std), LIBMF's non-negative start\n"
-        "  --init-std X          std for --init normal\n"
+        "  --init-std X          std for --init normal, upper bound for --init uniform\n"
         "  --init-offset O       none | mean: factor 0 of every row starts at sqrt(train mean), so\n"
         "                        p.q starts at the mean (mlp: the output bias starts at the mean)\n"
         "                        | bias-dims: item factor 0 and user factor 1 start at 0 against\n"
