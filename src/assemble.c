@@ -79,6 +79,21 @@ static uint32_t hb_reindex(uint32_t n, const uint8_t *mark, uint32_t *x, int64_t
     return n2;
 }
 
+void hb_dataset_take_table(hb_dataset *ds, hb_table *t, uint32_t n_users, uint32_t n_items,
+                           float lo, float hi) {
+    ds->n_users = n_users;
+    ds->n_items = n_items;
+    ds->user_ids = t->user_ids;
+    ds->item_ids = t->item_ids;
+    ds->user_names = t->user_names;
+    ds->item_names = t->item_names;
+    t->user_ids = t->item_ids = NULL;
+    t->user_names = t->item_names = NULL;
+    ds->r_min = t->has_range ? t->r_lo : lo;
+    ds->r_max = t->has_range ? t->r_hi : hi;
+    ds->n_duplicates = t->n_duplicates;
+}
+
 hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
                               size_t n_test, int notebook_filter, hb_dataset **out, hb_error *err) {
     *out = NULL;
@@ -150,17 +165,7 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
     ds->n_train = n_train;
     ds->n_test = n_test;
     train = test = NULL;
-    ds->n_users = nu2;
-    ds->n_items = ni2;
-    ds->user_ids = t->user_ids;
-    ds->item_ids = t->item_ids;
-    ds->user_names = t->user_names;
-    ds->item_names = t->item_names;
-    t->user_ids = t->item_ids = NULL;
-    t->user_names = t->item_names = NULL;
-    ds->r_min = t->has_range ? t->r_lo : lo;
-    ds->r_max = t->has_range ? t->r_hi : hi;
-    ds->n_duplicates = t->n_duplicates;
+    hb_dataset_take_table(ds, t, nu2, ni2, lo, hi);
     ds->xxh3 = hb_dataset_fingerprint(ds);
     free(mu);
     free(mi);

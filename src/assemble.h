@@ -10,4 +10,9 @@
 hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_rating *test,
                               size_t n_test, int notebook_filter, hb_dataset **out, hb_error *err);
 
+/* Moves t's ids and names into ds with its shape (n_users x n_items after re-indexing), its
+ * rating range (t's declared one, else the observed lo..hi) and duplicate count. */
+void hb_dataset_take_table(hb_dataset *ds, hb_table *t, uint32_t n_users, uint32_t n_items,
+                           float lo, float hi);
+
 #endif

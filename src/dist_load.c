@@ -9,6 +9,7 @@
 #include <xxhash.h>
 
 #include "hogbench/hogbench_mpi.h"
+#include "assemble.h"
 #include "data.h"
 #include "dist.h"
 #include "model.h"
@@ -735,17 +736,7 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
     ds->n_train = nrtr;
     ds->n_test = nrte;
     rtr = rte = NULL;
-    ds->n_users = nu2;
-    ds->n_items = ni2;
-    ds->user_ids = t->user_ids;
-    ds->item_ids = t->item_ids;
-    ds->user_names = t->user_names;
-    ds->item_names = t->item_names;
-    t->user_ids = t->item_ids = NULL;
-    t->user_names = t->item_names = NULL;
-    ds->r_min = t->has_range ? t->r_lo : lo;
-    ds->r_max = t->has_range ? t->r_hi : hi;
-    ds->n_duplicates = t->n_duplicates;
+    hb_dataset_take_table(ds, t, nu2, ni2, lo, hi);
     st = HB_OK;
     *out = ds;
     ds = NULL;
