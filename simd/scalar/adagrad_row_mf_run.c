@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "../kernels.h"
+#include "adagrad_row_bias.h"
 
 double hb_adagrad_row_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *r, size_t n) {
     double loss = 0.0;
@@ -37,13 +38,7 @@ double hb_adagrad_row_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *
         const float rk = dim ? 1.0f / (float)dim : 0.0f; /* dim 0: nothing to average */
         a->Gu[x.u] += sp * rk;
         a->Gi[x.i] += sq * rk;
-        if (a->bu) {
-            const float gbu = a->reg_bias * a->bu[x.u] - e, gbi = a->reg_bias * a->bi[x.i] - e;
-            a->bu[x.u] -= a->lr / sqrtf(a->Gbu[x.u]) * gbu;
-            a->bi[x.i] -= a->lr / sqrtf(a->Gbi[x.i]) * gbi;
-            a->Gbu[x.u] += gbu * gbu;
-            a->Gbi[x.i] += gbi * gbi;
-        }
+        hb_adagrad_row_bias_step(a, x.u, x.i, e);
         loss += (double)e * e;
     }
     return loss;

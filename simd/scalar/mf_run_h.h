@@ -9,6 +9,7 @@
 
 #include "../half.h"
 #include "../kernels.h"
+#include "adagrad_row_bias.h"
 
 static inline float hb_h_get(const uint16_t *t, size_t d, int f16) {
     return f16 ? hb_f16_to_f32(t[d]) : hb_bf16_to_f32(t[d]);
@@ -67,13 +68,7 @@ static inline double hb_h_run_scalar(const hb_mf_args *a, const hb_krating *r, s
             const float rk = dim ? 1.0f / (float)dim : 0.0f; /* dim 0: nothing to average */
             a->Gu[x.u] += sp * rk;
             a->Gi[x.i] += sq * rk;
-            if (a->bu) {
-                const float gbu = a->reg_bias * a->bu[x.u] - e, gbi = a->reg_bias * a->bi[x.i] - e;
-                a->bu[x.u] -= a->lr / sqrtf(a->Gbu[x.u]) * gbu;
-                a->bi[x.i] -= a->lr / sqrtf(a->Gbi[x.i]) * gbi;
-                a->Gbu[x.u] += gbu * gbu;
-                a->Gbi[x.i] += gbi * gbi;
-            }
+            hb_adagrad_row_bias_step(a, x.u, x.i, e);
         }
         loss += (double)e * e;
     }
