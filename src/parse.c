@@ -962,17 +962,24 @@ hb_status hb_parse_buffer(const char *name, const char *buf, size_t len, const h
     return hb_parse_run(name, buf, len, sp, t, NULL, err);
 }
 
-/* Opens path as a regular file for reading; fills size. */
+/* Opens path as a regular file for reading; fills size. The kind is read from the open file
+ * (fstat), not from the name, and the open does not block: a FIFO swapped in for the file
+ * between a check and the open is refused, never waited on. */
 static hb_status hb_open_regular(const char *path, int *fd, uint64_t *size, hb_error *err) {
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (S_ISDIR(sb.st_mode))
-        return hb_fail(err, HB_ERR_IO, "%s: is a directory, expected a ratings file", path);
-    if (!S_ISREG(sb.st_mode))
-        return hb_fail(err, HB_ERR_IO, "%s: not a regular file, expected a ratings file", path);
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (*fd < 0) return hb_fail(err, HB_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    const char *bad = NULL;
+    if (fstat(*fd, &sb) != 0) bad = strerror(errno);
+    else if (S_ISDIR(sb.st_mode)) bad = "is a directory, expected a ratings file";
+    else if (!S_ISREG(sb.st_mode)) bad = "not a regular file, expected a ratings file";
+    if (bad) {
+        close(*fd);
+        *fd = -1;
+        return hb_fail(err, HB_ERR_IO, "%s: %s", path, bad);
+    }
+    const int fl = fcntl(*fd, F_GETFL);
+    if (fl != -1) fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK);
     *size = (uint64_t)sb.st_size;
     return HB_OK;
 }

@@ -220,6 +220,18 @@ Test(corpus, files_that_are_not_plain_ratings) {
     }
     cr_expect_neq(hb_dataset_load("/dev/zero", &o, &ds, &err), HB_OK);
     cr_expect_str_eq(err.msg, "/dev/zero: not a regular file, expected a ratings file");
+    { /* a FIFO with no writer: refused at once (an open without O_NONBLOCK would wait here) */
+        char fd_dir[64], fifo[128], want_fifo[256];
+        snprintf(fd_dir, sizeof fd_dir, "/tmp/hb_corpus_fifo.XXXXXX");
+        cr_assert_not_null(mkdtemp(fd_dir));
+        snprintf(fifo, sizeof fifo, "%s/ratings.csv", fd_dir);
+        cr_assert_eq(mkfifo(fifo, 0600), 0);
+        cr_expect_neq(hb_dataset_load(fifo, &o, &ds, &err), HB_OK);
+        snprintf(want_fifo, sizeof want_fifo, "%s: not a regular file, expected a ratings file", fifo);
+        cr_expect_str_eq(err.msg, want_fifo);
+        unlink(fifo);
+        rmdir(fd_dir);
+    }
     /* 10 MB on one line */
     char dir[64], path[128], want[512];
     snprintf(dir, sizeof dir, "/tmp/hb_corpus_big.XXXXXX");
