@@ -152,11 +152,14 @@ Test(protocol, standard_protocol_defaults_to_svdpp) {
     cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --out %s", HB_BIN, d, csv), 0, "%s", out);
     cr_assert_eq(run(out, sizeof out, "%s train %s --no-seed-filter --model mf_bias --out %s", HB_BIN, d, csv), 0, "%s", out);
     cr_assert_eq(run(out, sizeof out, "%s train %s --out %s", HB_BIN, d, csv), 0, "%s", out);
+    /* tune picks its model as train does */
+    cr_assert_eq(run(out, sizeof out, "%s tune %s --no-seed-filter --trials 1 --out %s", HB_BIN, d, csv), 0, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "%s tune %s --trials 1 --out %s", HB_BIN, d, csv), 0, "%s", out);
     char v[512];
     col(csv, "model", v, sizeof v);
-    cr_expect_str_eq(v, "svdpp mf_bias mf_bias");
+    cr_expect_str_eq(v, "svdpp mf_bias mf_bias svdpp mf_bias");
     col(csv, "preset", v, sizeof v);
-    cr_expect_str_eq(v, "standard standard default");
+    cr_expect_str_eq(v, "standard standard default standard default");
     col(csv, "reg", v, sizeof v);
     const hb_train_params s = hb_params_standard(HB_MODEL_SVDPP), m = hb_params_standard(HB_MODEL_MF_BIAS);
     char want[128];

@@ -184,6 +184,10 @@ const char *hb_cli_preset_for(const char *given, const hb_load_opts *load) {
     return load && load->notebook_filter == 0 ? "standard" : "default";
 }
 
+hb_model_kind hb_cli_default_model(const char *preset) {
+    return strcmp(preset, "standard") == 0 ? HB_MODEL_SVDPP : HB_MODEL_MF_BIAS;
+}
+
 int hb_cli_params(hb_train_params *p, const char *preset, hb_model_kind model,
                   const hb_cli_args *a, const unsigned char *skip) {
     if (strcmp(preset, "seed") == 0) *p = hb_params_notebook(model);

@@ -100,6 +100,9 @@ int hb_cli_flags_used(const char *cmd, const hb_cli_args *a, const unsigned char
 /* The preset a command runs: the one given, else "standard" when the loader flags turned the
  * notebook's filtering off (--no-seed-filter: the standard protocol), else "default". */
 const char *hb_cli_preset_for(const char *given, const hb_load_opts *load);
+/* The model train and tune run when --model is not given: svdpp under the standard protocol
+ * (README, "The standard protocol"), else mf_bias. */
+hb_model_kind hb_cli_default_model(const char *preset);
 
 /* Thread counts: a comma list of N, max (the logical CPUs) and ranges A-B (every count from A
  * to B; B may be max). Fills up to cap distinct counts in order; returns how many, or -1

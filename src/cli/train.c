@@ -105,16 +105,14 @@ int hb_cmd_train(int argc, char **argv) {
         hb_train_usage(stdout);
         return 0;
     }
-    hb_model_kind model = HB_MODEL_MF_BIAS;
+    /* --no-seed-filter is the standard protocol: it selects that protocol's defaults */
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
+    hb_model_kind model = hb_cli_default_model(preset);
     if (a.val[HB_O_MODEL] && hb_model_parse(a.val[HB_O_MODEL], &model) != 0) {
         fprintf(stderr, "hogbench: --model '%s': expected mf, mf_bias, mlp, mf_bias_bin, mlp_bin or svdpp\n",
                 a.val[HB_O_MODEL]);
         return 2;
     }
-    /* --no-seed-filter is the standard protocol: it selects that protocol's defaults */
-    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
-    if (!a.val[HB_O_MODEL] && strcmp(preset, "standard") == 0)
-        model = HB_MODEL_SVDPP; /* the standard protocol's default model (README) */
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
     int bad = hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0 ||
               hb_cli_flags_check("train", &a, &cfg.p) != 0; /* no flag without effect */

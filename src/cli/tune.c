@@ -98,12 +98,12 @@ int hb_cmd_tune(int argc, char **argv) {
         hb_tune_usage(stdout);
         return 0;
     }
-    hb_model_kind model = HB_MODEL_MF_BIAS;
+    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
+    hb_model_kind model = hb_cli_default_model(preset); /* as train's */
     if (a.val[HB_O_MODEL] && hb_model_parse(a.val[HB_O_MODEL], &model) != 0) {
         fprintf(stderr, "hogbench tune: --model '%s': unknown\n", a.val[HB_O_MODEL]);
         return 2;
     }
-    const char *preset = hb_cli_preset_for(a.val[HB_O_PRESET], &load);
     hb_run_cfg cfg = {.isa = HB_ISA_COUNT, .preset = preset};
     if (hb_cli_params(&cfg.p, preset, model, &a, NULL) != 0) return 2;
     if (a.val[HB_O_ISA] && (hb_isa_parse(a.val[HB_O_ISA], &cfg.isa) != 0 ||
