@@ -13,6 +13,7 @@
 #include "data.h"
 #include "dist.h"
 #include "model.h"
+#include "split.h"
 
 /* One file's share on this rank. */
 typedef struct {
@@ -534,30 +535,24 @@ static int hb_time_split(const hb_grp *g, const hb_share *s, const uint8_t *drop
     for (int shift = 48; shift >= 0 && need; shift -= 16) {
         memset(hist, 0, 65536 * sizeof *hist);
         for (size_t k = 0; k < n; k++) {
-            const uint64_t key = (uint64_t)s->t.ts[k] ^ (1ULL << 63);
+            const uint64_t key = hb_ts_key(s->t.ts[k]);
             if (!dropped[k] && (key & mask) == prefix) hist[(key >> shift) & 0xFFFF]++;
         }
         MPI_Allreduce(MPI_IN_PLACE, hist, 65536, MPI_UINT64_T, MPI_SUM, g->comm);
-        int d = 65535;
-        for (; d > 0; d--) {
-            if (hist[d] >= need) break;
-            need -= hist[d];
-        }
-        prefix |= (uint64_t)d << shift;
-        mask |= 0xFFFFULL << shift;
+        hb_radix_step(hist, shift, &need, &prefix, &mask);
     }
     free(hist);
     /* the rows at the threshold: need of them, from the end of the file */
     uint64_t at = 0, before = 0;
     for (size_t k = 0; k < n; k++)
-        at += !dropped[k] && ((uint64_t)s->t.ts[k] ^ (1ULL << 63)) == prefix;
+        at += !dropped[k] && hb_ts_key(s->t.ts[k]) == prefix;
     MPI_Exscan(&at, &before, 1, MPI_UINT64_T, MPI_SUM, g->comm);
     if (g->r == 0) before = 0;
     const uint64_t after = hb_sum_u64(g, at) - before - at; /* at the threshold, later ranks */
     uint64_t take = need > after ? need - after : 0;
     for (size_t k = n; want && k-- > 0;) {
         if (dropped[k]) continue;
-        const uint64_t key = (uint64_t)s->t.ts[k] ^ (1ULL << 63);
+        const uint64_t key = hb_ts_key(s->t.ts[k]);
         if (key > prefix || (key == prefix && take)) {
             if (key == prefix) take--;
             test[k] = 1;

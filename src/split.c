@@ -138,6 +138,17 @@ typedef struct {
 /* Puts the m smallest (by h: distinct hashes) of v[0..n) first. */
 HB_DEFINE_SELECT(hb_select, hb_hk, h, uint64_t)
 
+void hb_radix_step(const uint64_t *hist, int shift, uint64_t *need, uint64_t *prefix,
+                   uint64_t *mask) {
+    int d = 65535;
+    for (; d > 0; d--) {
+        if (hist[d] >= *need) break;
+        *need -= hist[d];
+    }
+    *prefix |= (uint64_t)d << shift;
+    *mask |= 0xFFFFULL << shift;
+}
+
 hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train, size_t *n_train,
                          hb_rating **test, size_t *n_test, hb_error *err) {
     const size_t n = t->n;
@@ -197,31 +208,24 @@ hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train
         }
         const size_t want = (size_t)floor(sp->frac * (double)n + 0.5);
         /* radix select of the want-th largest key (timestamp, then row index) */
-        uint32_t *hist = malloc(65536 * sizeof *hist);
+        uint64_t *hist = malloc(65536 * sizeof *hist);
         if (!hist) {
             free(mark);
             return hb_fail(err, HB_ERR_NOMEM, "out of memory while splitting");
         }
-        uint64_t prefix = 0, mask = 0;
-        size_t need = want;
+        uint64_t prefix = 0, mask = 0, need = want;
         for (int shift = 48; shift >= 0 && need; shift -= 16) {
             memset(hist, 0, 65536 * sizeof *hist);
             for (size_t k = 0; k < n; k++) {
-                const uint64_t key = (uint64_t)t->ts[k] ^ (1ULL << 63);
+                const uint64_t key = hb_ts_key(t->ts[k]);
                 if ((key & mask) == prefix) hist[(key >> shift) & 0xFFFF]++;
             }
-            int d = 65535;
-            for (; d > 0; d--) {
-                if (hist[d] >= need) break;
-                need -= hist[d];
-            }
-            prefix |= (uint64_t)d << shift;
-            mask |= 0xFFFFULL << shift;
+            hb_radix_step(hist, shift, &need, &prefix, &mask);
         }
         free(hist);
         /* keys above the threshold, then the last `need` rows at it */
         for (size_t k = n; k-- > 0;) {
-            const uint64_t key = (uint64_t)t->ts[k] ^ (1ULL << 63);
+            const uint64_t key = hb_ts_key(t->ts[k]);
             if (want && (key > prefix || (key == prefix && need))) {
                 if (key == prefix) need--;
                 mark[k >> 6] |= 1ULL << (k & 63);

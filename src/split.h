@@ -24,4 +24,13 @@ void hb_split_name(const hb_split_spec *sp, char *buf, size_t cap);
 hb_status hb_split_apply(hb_table *t, const hb_split_spec *sp, hb_rating **train, size_t *n_train,
                          hb_rating **test, size_t *n_test, hb_error *err);
 
+/* The time split's radix select of the latest rows (src/split.c; src/dist_load.c sums the
+ * histograms over ranks first): a timestamp's order-preserving unsigned key, and one 16-bit
+ * digit step. hist counts, by the digit at `shift`, the keys that match *prefix under *mask;
+ * the step fixes that digit to the one holding the *need-th largest of them and leaves in *need
+ * that key's rank among the keys with the digit. */
+static inline uint64_t hb_ts_key(int64_t ts) { return (uint64_t)ts ^ (1ULL << 63); }
+void hb_radix_step(const uint64_t *hist, int shift, uint64_t *need, uint64_t *prefix,
+                   uint64_t *mask);
+
 #endif
