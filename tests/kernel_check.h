@@ -1116,7 +1116,7 @@ static void hb_case_sgemm(hb_case *c, const hb_kernels *k, uint64_t *rng, int ta
 }
 
 /* The sgemm sweep, for all four (ta, tb): heights 1..25 (2 MR + 1 for MR up to 12) at a few
- * widths and widths 1..65 (2 NR + 1 for NR up to 32) at a few heights, each at k = 1, 7, 50;
+ * widths and widths 1..97 (2 NR + 1 for NR up to 48) at a few heights, each at k = 1, 7, 50;
  * then k above KC (256), m above MC (144), n above NC (256), k = 0 and the MLP's products.
  * beta cycles through 0, 1, -0.75, alpha is 1 or random, pad (ld - width) 0 or 3 and the
  * alignment offset 0 or 1, cycling at other periods so that every combination occurs. */
@@ -1130,11 +1130,11 @@ static void hb_check_sgemm(const hb_kernels *k, uint64_t *rng, hb_report *rep) {
     size_t idx = 0;
     for (int t = 0; t < 4; t++) {
         const int ta = t >> 1, tb = t & 1;
-        size_t shapes[1000][3], ns = 0;
+        size_t shapes[1200][3], ns = 0;
         for (size_t ki = 0; ki < 3; ki++) {
             for (size_t m = 1; m <= 25; m++)
                 for (size_t w = 0; w < 3; w++) shapes[ns][0] = m, shapes[ns][1] = wide[w], shapes[ns++][2] = ks[ki];
-            for (size_t n = 1; n <= 65; n++)
+            for (size_t n = 1; n <= 97; n++)
                 for (size_t h = 0; h < 3; h++) shapes[ns][0] = tall[h], shapes[ns][1] = n, shapes[ns++][2] = ks[ki];
         }
         for (size_t b = 0; b < sizeof big / sizeof big[0]; b++)

@@ -141,3 +141,7 @@ Test(mlp_batch, seed_shape_relu) { all_batches(HB_MODEL_MLP, HB_ACT_RELU, kSeed)
 Test(mlp_batch, seed_shape_bin_linear) { all_batches(HB_MODEL_MLP_BIN, HB_ACT_LINEAR, kSeed); }
 Test(mlp_batch, one_hidden_layer) { all_batches(HB_MODEL_MLP, HB_ACT_RELU, kOne); }
 Test(mlp_batch, wide_relu) { all_batches(HB_MODEL_MLP, HB_ACT_RELU, kWide); }
+/* the linear path's rank-1 backward (src/mlp_batch.c) at the seed preset's shape and wide */
+Test(mlp_batch, seed_shape_linear) { all_batches(HB_MODEL_MLP, HB_ACT_LINEAR, kSeed); }
+Test(mlp_batch, wide_linear) { all_batches(HB_MODEL_MLP, HB_ACT_LINEAR, kWide); }
+Test(mlp_batch, one_layer_linear) { all_batches(HB_MODEL_MLP_BIN, HB_ACT_LINEAR, kOne); }
