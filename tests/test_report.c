@@ -206,14 +206,14 @@ Test(outfile, string_buffer_grows_and_formats) {
  * (+16 for the biases). */
 Test(cost, fused_sgd_by_hand) {
     hb_update_cost c;
-    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 64, 1, 50, 3, &c), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 64, 1, 50, 3, HB_ACT_RELU, &c), 0);
     cr_expect_eq(c.flops, 8 * 64 + 5);
     cr_expect_eq(c.bytes, 2 * 2 * 64 * 4 + 12);
     cr_expect_eq(c.rows, 2);
     cr_expect_eq(c.row_bytes, 256);
     cr_expect_str_eq(c.path, "sgd_mf_run");
     /* dim 50 pads to 64 floats: the same lines move, fewer flops */
-    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF_BIAS, HB_OPT_SGD, 50, 1, 50, 3, &c), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF_BIAS, HB_OPT_SGD, 50, 1, 50, 3, HB_ACT_RELU, &c), 0);
     cr_expect_eq(c.flops, 8 * 50 + 5 + 8);
     cr_expect_eq(c.bytes, 2 * 2 * 64 * 4 + 12 + 16);
     cr_expect_eq(c.entity_bytes, 256);
@@ -223,7 +223,7 @@ Test(cost, fused_sgd_by_hand) {
  * moment rows (3 x 2 rows read and written); dot 2d, gradient axpys 4d, loss 5, biases. */
 Test(cost, nadam_and_mlp_by_hand) {
     hb_update_cost c;
-    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF_BIAS_BIN, HB_OPT_NADAM, 32, 64, 50, 3, &c), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF_BIAS_BIN, HB_OPT_NADAM, 32, 64, 50, 3, HB_ACT_RELU, &c), 0);
     cr_expect_eq(c.flops, 2 * 18 * 32 + 2 * 18 + 5 + 2 * 32 + 4 * 32 + 5);
     cr_expect_eq(c.bytes, 3 * 2 * 2 * 32 * 4 + 12 + 3 * 2 * 2 * 4);
     cr_expect_eq(c.rows, 6);
@@ -231,19 +231,31 @@ Test(cost, nadam_and_mlp_by_hand) {
     /* MLP, dim 16, 3 hidden layers of 50, Nadam, batch 256: dense in*out = 32*50 + 50*50 + 50*50 +
      * 50*1 = 6650, outputs 151; 6 flops per weight, 4 per output, the rows as above, the
      * dense step (18 per parameter) over 256 samples */
-    cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 256, 50, 3, &c), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 256, 50, 3, HB_ACT_RELU, &c), 0);
     const double want = 2 * 18 * 16 + 5 + 6 * 6650 + 4 * 151 + 4 * 16 + 18.0 * (6650 + 151) / 256;
     cr_expect(fabs(c.flops - want) < 1e-9, "%.3f vs %.3f", c.flops, want);
     cr_expect_eq(c.dense_bytes, 16.0 * 6650 / 256, "W twice and dW once per batch's GEMMs");
     cr_expect_eq(c.bytes, 3 * 2 * 2 * 16 * 4 + 12, "dense weights are not memory traffic");
+    /* identity hidden layers (the seed preset), batch > 1: the rank-1 backward. Per sample the
+     * forward 2 in out + 2 out, g = In^T D 2 in per layer (ins = 32 + 50 + 50 + 50 = 182), dX
+     * into the rows 4d; per batch dW 2 in out, v back 2 in out, db 2 out; at batch 1 the
+     * per-sample path, as for ReLU */
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 256, 50, 3, HB_ACT_LINEAR, &c), 0);
+    const double lin = 2 * 18 * 16 + 5 + 2 * 6650 + 2 * 151 + 2 * 182 + 4 * 16 +
+                       (4.0 * 6650 + 2 * 151) / 256 + 18.0 * (6650 + 151) / 256;
+    cr_expect(fabs(c.flops - lin) < 1e-9, "%.3f vs %.3f", c.flops, lin);
+    hb_update_cost r1, l1;
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 1, 50, 3, HB_ACT_LINEAR, &l1), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_NADAM, 16, 1, 50, 3, HB_ACT_RELU, &r1), 0);
+    cr_expect_eq(l1.flops, r1.flops);
     /* SGD instead of Nadam: one row each, 4 flops per element */
-    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 16, 8, 50, 3, &c), 0);
+    cr_assert_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 16, 8, 50, 3, HB_ACT_RELU, &c), 0);
     cr_expect_eq(c.flops, 2 * 4 * 16 + 5 + 2 * 16 + 4 * 16);
     cr_expect_eq(c.rows, 2);
     cr_expect_str_eq(c.path, "batched");
-    cr_expect_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 0, 1, 50, 3, &c), -1);
-    cr_expect_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_SGD, 16, 0, 50, 3, &c), -1);
-    cr_expect_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_SGD, 16, 1, 0, 3, &c), -1);
+    cr_expect_eq(hb_update_cost_of(HB_MODEL_MF, HB_OPT_SGD, 0, 1, 50, 3, HB_ACT_RELU, &c), -1);
+    cr_expect_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_SGD, 16, 0, 50, 3, HB_ACT_RELU, &c), -1);
+    cr_expect_eq(hb_update_cost_of(HB_MODEL_MLP, HB_OPT_SGD, 16, 1, 0, 3, HB_ACT_RELU, &c), -1);
 }
 
 /* ------------------------------------------------------------------ hogbench report */

@@ -14,7 +14,7 @@
 #define HB_F_NADAM 18.0
 
 int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsigned batch,
-                      unsigned hidden, unsigned layers, hb_update_cost *out) {
+                      unsigned hidden, unsigned layers, hb_activation act, hb_update_cost *out) {
     memset(out, 0, sizeof *out);
     const int mlp = hb_model_is_mlp(model),
               bias = model == HB_MODEL_MF_BIAS || model == HB_MODEL_MF_BIAS_BIN ||
@@ -54,14 +54,24 @@ int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsig
          * gemv_t per sample; else one GEMM per layer and direction per batch, the same
          * flops); then two axpy of the input gradient into the rows 4d; the dense optimizer
          * step over every weight once per batch (amortised) */
-        double inout = 0.0, outs = 0.0, in = 2.0 * d;
+        double inout = 0.0, outs = 0.0, ins = 0.0, in = 2.0 * d;
         for (unsigned l = 0; l <= layers; l++) {
             const double o = l == layers ? 1.0 : (double)hidden;
             inout += in * o;
             outs += o;
+            ins += in;
             in = o;
         }
-        f += 6.0 * inout + 4.0 * outs + 4.0 * d + step * (inout + outs) / (double)batch;
+        if (act == HB_ACT_LINEAR && batch > 1)
+            /* identity hidden layers, mini-batch (src/mlp_batch.c): the backward is rank 1.
+             * Per sample: the forward GEMMs 2 in out + 2 out, g = In^T D 2 in per layer, dX =
+             * D v^T into the rows 4d; per batch: dW += v g^T 2 in out, v's way back 2 in out,
+             * db 2 out */
+            f += 2.0 * inout + 2.0 * outs + 2.0 * ins + 4.0 * d +
+                 (4.0 * inout + 2.0 * outs) / (double)batch;
+        else
+            f += 6.0 * inout + 4.0 * outs + 4.0 * d;
+        f += step * (inout + outs) / (double)batch;
         /* W read twice (forward, dX), dW read and written (dW += ...): per update at batch 1,
          * once per batch for the batch's GEMMs (src/mlp_batch.c) */
         out->dense_bytes = 4.0 * 4.0 * inout / (double)batch;

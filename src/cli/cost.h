@@ -19,10 +19,11 @@ typedef struct hb_update_cost {
 } hb_update_cost;
 
 /* The cost of one update of model with optimizer at dim, batch samples per step, and the MLP's
- * hidden width and layers (ignored for MF models). Rows touched in a mini-batch are counted once
- * per update (an upper bound: no repeats in the batch); the dense MLP step is amortised over
- * the batch. Returns -1 (cost zeroed) for dim 0, batch 0 or an MLP without layers. */
+ * hidden width, layers and hidden activation (ignored for MF models). Rows touched in a
+ * mini-batch are counted once per update (an upper bound: no repeats in the batch); the dense
+ * MLP step is amortised over the batch. Returns -1 (cost zeroed) for dim 0, batch 0 or an MLP
+ * without layers. */
 int hb_update_cost_of(hb_model_kind model, hb_optimizer opt, unsigned dim, unsigned batch,
-                      unsigned hidden, unsigned layers, hb_update_cost *out);
+                      unsigned hidden, unsigned layers, hb_activation act, hb_update_cost *out);
 
 #endif

@@ -396,7 +396,7 @@ static void hb_probe_costs(hb_sbuf *j, const unsigned *dims, int ndims) {
         for (int k = 0; k < ndims; k++) {
             hb_update_cost uc;
             if (hb_update_cost_of((hb_model_kind)m, d.optimizer, dims[k], d.batch, d.hidden,
-                                  d.n_hidden, &uc) != 0)
+                                  d.n_hidden, d.activation, &uc) != 0)
                 continue;
             hb_sb_printf(
                 j,

@@ -182,7 +182,7 @@ static unsigned hb_rp_uint(const char *s) {
 typedef struct hb_rp_cols {
     int data, model, dim, threads, isa, status, message, ups, rmse, mae, ndcg10;
     int host, cpu, compiler, flags, sha, logical, physical, isa_supported, l1, l2, l3, os, version;
-    int optimizer, batch, hidden, layers, dataset;
+    int optimizer, batch, hidden, layers, activation, dataset;
     int ttq, ttq_eval, ttq_epochs, tmetric, tvalue;
 } hb_rp_cols;
 
@@ -221,6 +221,7 @@ static int hb_rp_columns(const hb_csvr *t, hb_rp_cols *k) {
     k->batch = hb_csvr_col(t, "batch");
     k->hidden = hb_csvr_col(t, "hidden");
     k->layers = hb_csvr_col(t, "layers");
+    k->activation = hb_csvr_col(t, "activation");
     k->dataset = hb_csvr_col(t, "dataset");
     k->ttq = hb_csvr_col(t, "seconds_to_target");
     k->ttq_eval = hb_csvr_col(t, "seconds_to_target_with_eval");
@@ -326,6 +327,8 @@ static int hb_rp_config_of(hb_rp *r, hb_rp_map *cmap, const hb_csvr *t, size_t i
         c->batch = hb_rp_uint(hb_csvr_get(t, i, k->batch));
         c->hidden = hb_rp_uint(hb_csvr_get(t, i, k->hidden));
         c->layers = hb_rp_uint(hb_csvr_get(t, i, k->layers));
+        const char *act = hb_csvr_get(t, i, k->activation);
+        c->activation = act && strcmp(act, "linear") == 0 ? HB_ACT_LINEAR : HB_ACT_RELU;
         hb_rp_map_put(cmap, h, ci);
     }
     return ci;
@@ -590,7 +593,7 @@ double hb_rp_roof(const hb_rp *r, int ci, int mi, const char **bound, char *why,
     hb_update_cost uc;
     const hb_optimizer opt = strcmp(c->optimizer, "nadam") == 0 ? HB_OPT_NADAM : HB_OPT_SGD;
     if (hb_update_cost_of(kind, opt, c->dim, c->batch ? c->batch : 1, c->hidden ? c->hidden : 50,
-                          c->layers ? c->layers : 3, &uc) != 0)
+                          c->layers ? c->layers : 3, c->activation, &uc) != 0)
         return NAN;
     const char *isa = c->isa ? c->isa : m->isa;
     const int t = (int)(c->threads ? c->threads : 1);

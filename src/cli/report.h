@@ -64,6 +64,7 @@ typedef struct hb_rp_config {
     const char **name, **value;
     const char *model, *optimizer, *dataset, *isa; /* isa: NULL when it makes machines */
     unsigned dim, threads, batch, hidden, layers;
+    hb_activation activation; /* the MLP's hidden layers (column `activation`; relu if absent) */
     int model_rank;
     char *label; /* dim, threads and whatever else varies among this model's configs */
 } hb_rp_config;

@@ -858,7 +858,7 @@ static void sec_roofline(hb_rp *r, hb_rp_doc *d) {
                     hb_update_cost_of(
                         kind, strcmp(cf->optimizer, "nadam") == 0 ? HB_OPT_NADAM : HB_OPT_SGD,
                         cf->dim, cf->batch ? cf->batch : 1, cf->hidden ? cf->hidden : 50,
-                        cf->layers ? cf->layers : 3, &uc) != 0)
+                        cf->layers ? cf->layers : 3, cf->activation, &uc) != 0)
                     continue;
                 xs[n] = uc.flops / uc.bytes;
                 ys[n++] = med * uc.flops / 1e9;
@@ -1052,8 +1052,11 @@ static void sec_method(hb_rp *r, hb_rp_doc *d) {
            "batch > 1, binary models) adds the gradient rows (axpy, 4d) and a row step per touched "
            "row (SGD 4, Nadam 18 flops per element: gradient + L2 2, m 3, v 4, numerator 4, "
            "sqrt + eps 3, update 2), with Nadam's two moment rows: 48L bytes over 6 random rows. "
-           "MLPs add 6 flops per dense weight per update (forward gemv, backward ger and gemv_t) "
-           "and the dense optimizer step amortised over the batch; their dense weights stay in "
+           "MLPs add 6 flops per dense weight per update (forward gemv, backward ger and gemv_t; "
+           "one GEMM each per layer and mini-batch at batch > 1) and the dense optimizer step "
+           "amortised over the batch; with identity hidden layers (the seed preset) at batch > 1 "
+           "the backward is rank 1: 2 flops per dense weight per update, 2 per layer input and "
+           "4d, plus 4 per weight per batch. Their dense weights stay in "
            "L1/L2 and are not counted as bytes.");
     hb_doc_p(
         d,
