@@ -40,6 +40,39 @@ Test(accuracy_u1, mf_beats_the_seed) {
     cr_expect(r.metrics.ndcg[0] > 0.1130, "ndcg@10 %.4f", r.metrics.ndcg[0]);
 }
 
+/* Issue #12's bar for a validation-tuned plain p.q model on u1: 0.9420. The defaults (SGD from a
+ * uniform start) reach 0.9418-0.9424 over seeds 42, 1, 2, 3; LIBMF's recipe (row-wise AdaGrad from a tiny non-negative uniform start, no offsets),
+ * chosen on bench/tune/notebook_mf.sh's validation folds only (round 4: 0.9378 there), reaches
+ * it (0.9391-0.9407 over seeds 42, 1, 2, 3). It is not the default: its NDCG@10 (0.056-0.061)
+ * is under the seed's 0.1130, which mf_beats_the_seed holds the defaults above. */
+Test(accuracy_u1, mf_libmf_recipe_meets_the_issue_bar) {
+    const char *dir = getenv("HOGBENCH_DATA");
+    if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set: skipping the MovieLens accuracy test");
+    hb_dataset *ds = NULL;
+    hb_error err;
+    hb_load_opts o = hb_load_opts_default();
+    snprintf(o.split, sizeof o.split, "u1");
+    cr_assert_eq(hb_dataset_load(dir, &o, &ds, &err), HB_OK, "%s", err.msg);
+    hb_train_params p = hb_params_default(HB_MODEL_MF);
+    p.optimizer = HB_OPT_ADAGRAD_ROW;
+    p.init = HB_INIT_UNIFORM;
+    p.init_std = 0.015f;
+    p.init_offset = 0;
+    p.lr = 0.02f;
+    p.lr_decay = 0;
+    p.reg = 0.05f;
+    p.dim = 512;
+    p.epochs = 50;
+    p.threads = 1;
+    hb_model *m = NULL;
+    cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+    hb_train_result r;
+    cr_assert_eq(hb_train(m, ds, NULL, NULL, &r, &err), HB_OK, "%s", err.msg);
+    hb_model_free(&m);
+    hb_dataset_free(&ds);
+    cr_expect(r.metrics.rmse <= 0.9420, "rmse %.4f", r.metrics.rmse);
+}
+
 Test(accuracy_u1, mf_bias_beats_the_seed) {
     hb_train_result r = run_default(HB_MODEL_MF_BIAS);
     cr_expect(r.metrics.rmse < 0.9595, "rmse %.4f", r.metrics.rmse);

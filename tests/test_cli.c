@@ -186,6 +186,9 @@ Test(cli, flags_that_do_not_apply_are_refused) {
          "user (it sets the grid of the blocked schedules)"},
         {"--model svdpp --reg-rows", "--reg-rows does not apply to this run: svdpp with sgd, batch "
          "1 is not per-sample SGD on mf or mf_bias (it applies with --optimizer sgd --batch 1)"},
+        {"--model mf --optimizer adagrad-row --reg-rows", "--reg-rows does not apply to this run: "
+         "mf with adagrad-row, batch 1 is not per-sample SGD on mf or mf_bias (it applies with "
+         "--optimizer sgd --batch 1)"},
     };
     char out[8192], csv[160], want[512];
     const char *dir = tmpdir();

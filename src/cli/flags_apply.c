@@ -12,8 +12,6 @@ static int hb_per_sample_sgd(const hb_train_params *p) {
            p->optimizer == HB_OPT_SGD && p->batch == 1;
 }
 
-static const char *hb_opt_word(hb_optimizer o) { return o == HB_OPT_SGD ? "sgd" : "nadam"; }
-
 /* The flags whose effect depends on the run, and their spelling. Every other flag applies to
  * every run (dim, epochs, threads, seed, lr, lr-decay, reg, optimizer, batch, init, schedule,
  * eval-every, eval-users) or is not a training parameter (data, split, isa, output). */
@@ -53,7 +51,7 @@ static int hb_unused(int opt, const char *val, const hb_train_params *p, char *w
     case HB_O_REGROWS:
         if (hb_per_sample_sgd(p)) return 0;
         snprintf(why, cap, "%s with %s, batch %u is not per-sample SGD on mf or mf_bias (it "
-                 "applies with --optimizer sgd --batch 1)", m, hb_opt_word(p->optimizer), p->batch);
+                 "applies with --optimizer sgd --batch 1)", m, hb_optimizer_name(p->optimizer), p->batch);
         return 1;
     case HB_O_ROUNDING:
         if (p->storage != HB_STORAGE_F32) return 0;
