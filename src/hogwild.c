@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "part.h"
+#include "shuffle.h"
 
 _Static_assert(sizeof(hb_rating) == sizeof(hb_krating) &&
                    offsetof(hb_rating, i) == offsetof(hb_krating, i) &&
@@ -274,15 +275,6 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
         }
     }
     w->loss += loss;
-}
-
-static void hb_shuffle(hb_rating *r, size_t n, hb_rng *rng) {
-    for (size_t k = n; k > 1; k--) {
-        const size_t j = (size_t)hb_rng_below(rng, k);
-        const hb_rating t = r[k - 1];
-        r[k - 1] = r[j];
-        r[j] = t;
-    }
 }
 
 static void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng) {
@@ -663,7 +655,7 @@ static void hb_block_run(hb_model *m, const hb_kernels *k, hb_worker *w, hb_grid
     if (!grid->sorted) {
         hb_rng br;
         hb_rng_seed(&br, eseed ^ (blk * 0x9e3779b97f4a7c15ULL));
-        hb_shuffle(r, n, &br);
+        hb_shuffle_flat(r, n, &br);
     }
     hb_worker_run(m, k, w, r, n, lr, r_min, span, dense);
 }
@@ -728,9 +720,9 @@ static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, in
 
 /* One epoch of Hogwild: the shuffled order cut into T contiguous slices, one per worker. */
 static void hb_epoch_slices(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
-                            hb_rating *order, size_t n, hb_rng *rng, float lr, float r_min,
-                            float span, pthread_mutex_t *dense) {
-    hb_shuffle(order, n, rng);
+                            hb_rating *order, size_t n, hb_rng *rng, const hb_shuffle_ws *sh,
+                            float lr, float r_min, float span, pthread_mutex_t *dense) {
+    hb_shuffle_ratings(order, n, rng, T, sh);
 #pragma omp parallel num_threads(T)
     {
         hb_fp_flush_subnormals();
@@ -766,11 +758,14 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     hb_rng_seed(&rng, p->seed);
     hb_grid grid = {0};
     hb_rating *order = NULL;
+    hb_shuffle_ws sh = {0}; /* the order's shuffle buffers (large data) */
     hb_worker *ws = calloc((size_t)T, sizeof *ws);
     hb_status st = HB_OK;
     if (!ws) st = HB_ERR_NOMEM;
     else if (blocked) st = hb_grid_build(&grid, m, ds, &rng);
-    else if (!(order = malloc(ds->n_train * sizeof *order))) st = HB_ERR_NOMEM;
+    else if (!(order = malloc(ds->n_train * sizeof *order)) ||
+             hb_shuffle_reserve(&sh, ds->n_train, HB_SHUFFLE_FLAT_MAX) != HB_OK)
+        st = HB_ERR_NOMEM;
     else memcpy(order, ds->train, ds->n_train * sizeof *order);
     if (st != HB_OK) st = hb_fail(err, HB_ERR_NOMEM, "out of memory for the training order");
     for (int t = 0; t < T && st == HB_OK; t++)
@@ -801,7 +796,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         } else if (blocked) {
             hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL);
         } else if (seq) {
-            hb_shuffle(order, ds->n_train, &rng);
+            hb_shuffle_ratings(order, ds->n_train, &rng, T, &sh);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
             ws[0].dense_lazy = !hb_model_is_mlp(p->model) || p->batch > 1;
             if (ws[0].dense_lazy &&
@@ -812,7 +807,8 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
             hb_worker_run(m, k, &ws[0], order, ds->n_train, lr, ds->r_min, span, NULL);
             if (ws[0].dense_lazy) hb_optim_dense_sync(m, k, lr); /* evaluation reads every row */
         } else {
-            hb_epoch_slices(m, k, ws, T, order, ds->n_train, &rng, lr, ds->r_min, span, dense);
+            hb_epoch_slices(m, k, ws, T, order, ds->n_train, &rng, &sh, lr, ds->r_min, span,
+                            dense);
         }
         const double dt = hb_now() - t0;
         train_s += dt;
@@ -863,6 +859,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     for (int t = 0; t < T && ws; t++) hb_worker_free(&ws[t]);
     free(ws);
     free(order);
+    hb_shuffle_free(&sh);
     hb_grid_free(&grid);
     free(m->rw_u);
     free(m->rw_i);
@@ -892,6 +889,7 @@ struct hb_part {
     int T, nb;
     hb_grid *grid;     /* per block (blocked schedules) */
     hb_rating **order; /* per block (hogwild): its ratings, reshuffled every pass */
+    hb_shuffle_ws sh;  /* their shuffle's buffers, for the largest block */
     const hb_dataset *blocks;
     hb_rng *rng;       /* per block */
     hb_worker *ws;
@@ -908,6 +906,7 @@ void hb_part_free(hb_part **ptp) {
     }
     for (int t = 0; t < pt->workers; t++) hb_worker_free(&pt->ws[t]);
     if (pt->dense) pthread_mutex_destroy(&pt->dense_lock);
+    hb_shuffle_free(&pt->sh);
     free(pt->grid);
     free(pt->order);
     free(pt->rng);
@@ -951,6 +950,10 @@ hb_status hb_part_create(const hb_model *shape, const hb_dataset *blocks, int nb
             st = HB_ERR_NOMEM;
         }
     }
+    size_t most = 0;
+    for (int b = 0; b < nb && !blocked; b++)
+        if (blocks[b].n_train > most) most = blocks[b].n_train;
+    if (st == HB_OK) st = hb_shuffle_reserve(&pt->sh, most, HB_SHUFFLE_FLAT_MAX);
     for (int t = 0; t < pt->T && st == HB_OK; t++)
         if ((st = hb_worker_init(&pt->ws[t], shape)) == HB_OK) pt->workers++;
     if (st == HB_OK && pt->T > 1 && hb_model_is_mlp(p->model)) {
@@ -990,8 +993,8 @@ void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, floa
         hb_epoch_blocked(view, k, ws, T, &pt->grid[b], &pt->rng[b], lr, r_min, span, dense,
                          progress, ctx);
     } else {
-        hb_epoch_slices(view, k, ws, T, pt->order[b], ds->n_train, &pt->rng[b], lr, r_min, span,
-                        dense);
+        hb_epoch_slices(view, k, ws, T, pt->order[b], ds->n_train, &pt->rng[b], &pt->sh, lr,
+                        r_min, span, dense);
         if (progress) progress(ctx);
     }
     for (int t = 0; t < T; t++) {
