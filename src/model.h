@@ -205,6 +205,7 @@ typedef struct hb_mf_ws {
     float *gP, *gQ, *gbu, *gbi;     /* per-slot gradients (B x ld, B) */
     uint32_t *cnt_u, *cnt_i;        /* per-slot sample counts (the L2 of a row is per sample) */
     uint32_t *su, *si;              /* per-sample slots */
+    uint8_t *fresh;                 /* per sample: bit 0 (1) its user (item) slot is new */
     float *z;                       /* per-sample output, then dL/dz */
     float *cg, *cm, *cv, *rg, *rgb; /* per-slot step coefficients and L2 weights */
 } hb_mf_ws;
