@@ -37,19 +37,17 @@ hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m) {
 }
 
 /* Row -> slot (a new one for a row not yet in the batch: *fresh |= bit); counts the row's
- * samples. */
+ * samples. Without branches: whether a row is new is a coin toss the predictor would miss. */
 static inline uint32_t hb_mf_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32_t *cnt,
                                   uint32_t row, uint8_t *fresh, uint8_t bit) {
-    int32_t s = slot[row];
-    if (s < 0) {
-        s = (int32_t)(*n)++;
-        slot[row] = s;
-        rows[s] = row;
-        cnt[s] = 0;
-        *fresh |= bit;
-    }
-    cnt[s]++;
-    return (uint32_t)s;
+    const int32_t old = slot[row];
+    const uint32_t isnew = old < 0, s = isnew ? *n : (uint32_t)old;
+    slot[row] = (int32_t)s;
+    rows[s] = row; /* the same value when not new */
+    cnt[s] = (isnew ? 0 : cnt[s]) + 1;
+    *n += isnew;
+    *fresh |= (uint8_t)(isnew * bit);
+    return s;
 }
 
 /* The coefficients of each slot's Nadam step: its row's own next step (lazy; counted atomically
