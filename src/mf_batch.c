@@ -10,6 +10,7 @@ void hb_mf_ws_free(hb_mf_ws *w) {
                     w->cnt_u, w->cnt_i, w->su, w->si, w->z, w->cg, w->cm, w->cv, w->rg, w->rgb,
                     w->fresh};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    free(w->far);
     memset(w, 0, sizeof *w);
 }
 
@@ -50,6 +51,33 @@ static inline uint32_t hb_mf_slot(int32_t *slot, uint32_t *rows, uint32_t *n, ui
     return s;
 }
 
+/* Step st's cg, cm, cv past the model's table (st > HB_NADAM_TABLE): from this worker's own
+ * extension of it (no lock), each step's computed once by hb_nadam_coefs (three pow) and kept,
+ * not once per row step; the same values. Out of memory: computed into w->fb. */
+static const float *hb_mf_far(const hb_model *m, hb_mf_ws *w, uint64_t st, float lr) {
+    const uint64_t i = st - HB_NADAM_TABLE - 1;
+    if (i >= w->far_n) {
+        uint64_t cap = w->far_n ? w->far_n : 1024;
+        while (cap <= i) cap *= 2;
+        float *f = realloc(w->far, cap * 3 * sizeof *f);
+        if (f) {
+            w->far = f;
+            for (uint64_t k = w->far_n; k < cap; k++) {
+                hb_nadam_coef c;
+                hb_nadam_coefs(m, HB_NADAM_TABLE + 1 + k, lr, 0.0f, &c);
+                f[3 * k] = c.cg, f[3 * k + 1] = c.cm, f[3 * k + 2] = c.cv;
+            }
+            w->far_n = cap;
+        } else {
+            hb_nadam_coef c;
+            hb_nadam_coefs(m, st, lr, 0.0f, &c);
+            w->fb[0] = c.cg, w->fb[1] = c.cm, w->fb[2] = c.cv;
+            return w->fb;
+        }
+    }
+    return w->far + 3 * i;
+}
+
 /* The coefficients of each slot's Nadam step: its row's own next step (lazy; counted atomically
  * when shared), or the one global step t (dense). */
 static void hb_mf_coefs(const hb_model *m, hb_mf_ws *w, uint32_t n, const uint32_t *rows,
@@ -71,9 +99,8 @@ static void hb_mf_coefs(const hb_model *m, hb_mf_ws *w, uint32_t n, const uint32
             w->cm[a] = m->nadam_cm[st - 1];
             w->cv[a] = m->nadam_cv[st - 1];
         } else {
-            hb_nadam_coef c;
-            hb_nadam_coefs(m, st, lr, 0.0f, &c);
-            w->cg[a] = c.cg, w->cm[a] = c.cm, w->cv[a] = c.cv;
+            const float *f = hb_mf_far(m, w, st, lr);
+            w->cg[a] = f[0], w->cm[a] = f[1], w->cv[a] = f[2];
         }
     }
 }
