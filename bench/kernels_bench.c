@@ -404,6 +404,52 @@ static void bm_blas_gemv(hb_gb_state *st, void *arg) {
 }
 #endif
 
+/* dot_rows and mf_grad: a 128-sample mini-batch over 4096-row tables (dim n). */
+enum { BM_NT = 4096, BM_S = 128 };
+static void bm_batch_rows(hb_krating *r, uint32_t *su, uint32_t *si, uint8_t *fresh) {
+    for (uint32_t s = 0; s < BM_S; s++) {
+        r[s] = (hb_krating){.u = (s * 2654435761u) % BM_NT, .i = (s * 40503u + 7u) % BM_NT, .r = 3.0f};
+        su[s] = s / 2, si[s] = s % 64, fresh[s] = (uint8_t)((s % 2 == 0) | ((s < 64) << 1));
+    }
+}
+static void bm_dot_rows(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0), ld = (n + 15) & ~(size_t)15;
+    float *P = buf(BM_NT * ld, -1, 1, 1), *Q = buf(BM_NT * ld, -1, 1, 2), *z = buf(BM_S, 0, 0, 3);
+    hb_krating r[BM_S];
+    uint32_t su[BM_S], si[BM_S];
+    uint8_t fresh[BM_S];
+    bm_batch_rows(r, su, si, fresh);
+    while (hb_gb_run_batch(st, 1)) {
+        k->dot_rows(BM_S, n, ld, P, Q, r, z);
+        hb_gb_clobber();
+    }
+    set_rates(st, 2.0 * n * BM_S, 8.0 * n * BM_S);
+    free(P), free(Q), free(z);
+}
+static void bm_mf_grad(hb_gb_state *st, void *arg) {
+    const hb_kernels *k = table_or_skip(st, arg);
+    if (!k) return;
+    const size_t n = (size_t)hb_gb_range(st, 0), ld = (n + 15) & ~(size_t)15;
+    float *P = buf(BM_NT * ld, -1, 1, 1), *Q = buf(BM_NT * ld, -1, 1, 2), *dz = buf(BM_S, -1e-3f, 1e-3f, 3);
+    float *gP = buf(BM_S * ld, 0, 0, 4), *gQ = buf(BM_S * ld, 0, 0, 5);
+    hb_krating r[BM_S];
+    uint32_t su[BM_S], si[BM_S];
+    uint8_t fresh[BM_S];
+    bm_batch_rows(r, su, si, fresh);
+    /* the squared loss: the forward in the pass too */
+    const hb_mf_grad_args a = {.dim = n, .ld = ld, .P = P, .Q = Q, .scale = 1.0f / BM_S, .sq = 1,
+                               .r = r, .su = su, .si = si, .fresh = fresh, .dz = dz, .gP = gP,
+                               .gQ = gQ};
+    while (hb_gb_run_batch(st, 1)) {
+        k->mf_grad(BM_S, &a, 0.0);
+        hb_gb_clobber();
+    }
+    set_rates(st, 6.0 * n * BM_S, 16.0 * n * BM_S);
+    free(P), free(Q), free(dz), free(gP), free(gQ);
+}
+
 /* ------------------------------------------------------------------ registration */
 
 typedef hb_kshape shape;

@@ -7,7 +7,7 @@
 #ifndef HB_KERNEL_LIST_H
 #define HB_KERNEL_LIST_H
 
-/* vector operations first, then matrix ones */
+/* vector operations first, then matrix ones, then vector ones added since */
 #define HB_KERNELS(X, arg)                                  \
     X(arg, dot, DOT, HB_KSHAPE_VEC)                         \
     X(arg, axpy, AXPY, HB_KSHAPE_VEC)                       \
@@ -26,6 +26,8 @@
     X(arg, gemv, GEMV, HB_KSHAPE_MAT)                       \
     X(arg, gemv_t, GEMV_T, HB_KSHAPE_MAT)                   \
     X(arg, ger, GER, HB_KSHAPE_MAT)                         \
-    X(arg, sgemm, SGEMM, HB_KSHAPE_MAT)
+    X(arg, sgemm, SGEMM, HB_KSHAPE_MAT)                     \
+    X(arg, dot_rows, DOT_ROWS, HB_KSHAPE_VEC)               \
+    X(arg, mf_grad, MF_GRAD, HB_KSHAPE_VEC)
 
 #endif

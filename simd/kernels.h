@@ -139,6 +139,31 @@ typedef void hb_sgemm_ft(int ta, int tb, size_t m, size_t n, size_t k, float alp
                          const float *restrict A, size_t lda, const float *restrict B, size_t ldb,
                          float beta, float *restrict C, size_t ldc);
 
+/* A mini-batch's predictions: z[j] = dot(dim, X + r[j].u*ld, Y + r[j].i*ld) for j < n, each
+ * pair bitwise this ISA's dot kernel. */
+typedef void hb_dot_rows_ft(size_t n, size_t dim, size_t ld, const float *restrict X,
+                            const float *restrict Y, const hb_krating *restrict r, float *restrict z);
+/* A mini-batch's per-slot MF gradients in one pass: for each sample j < n in order, with
+ * p = P + r[j].u*ld, q = Q + r[j].i*ld, gp = gP + su[j]*ld, gq = gQ + si[j]*ld (dim floats each):
+ *   sq (squared loss): z = dot(dim, p, q) (bitwise this ISA's dot), plus bu[u] + bi[i] + mu when
+ *     bu is not NULL; e = z - r[j].r; loss += (double)e*e; dz[j] = e*scale (written);
+ *   else dz[j] is given (read);
+ *   gp = dz*q + (fresh[j] & 1 ? 0 : gp);   gq = dz*p + (fresh[j] & 2 ? 0 : gq)   (per element as
+ *     axpy; a slot's first sample sets its row: no zeroing beforehand; lanes dim..ld untouched);
+ *   when gbu: gbu[su] = (fresh & 1 ? 0 : gbu[su]) + dz, gbi[si] likewise with fresh & 2.
+ * Returns loss (the caller's running sum, plus e^2 per sample in order; unchanged unless sq). */
+typedef struct hb_mf_grad_args {
+    size_t dim, ld;
+    const float *P, *Q, *bu, *bi;
+    float mu, scale;
+    int sq;
+    const hb_krating *r;
+    const uint32_t *su, *si;
+    const uint8_t *fresh;
+    float *dz, *gP, *gQ, *gbu, *gbi;
+} hb_mf_grad_args;
+typedef double hb_mf_grad_ft(size_t n, const hb_mf_grad_args *a, double loss);
+
 typedef hb_dot_ft *hb_dot_fn;
 typedef hb_axpy_ft *hb_axpy_fn;
 typedef hb_sgd_ft *hb_sgd_fn;
@@ -152,6 +177,8 @@ typedef hb_gemv_ft *hb_gemv_fn;
 typedef hb_gemv_t_ft *hb_gemv_t_fn;
 typedef hb_ger_ft *hb_ger_fn;
 typedef hb_sgemm_ft *hb_sgemm_fn;
+typedef hb_dot_rows_ft *hb_dot_rows_fn;
+typedef hb_mf_grad_ft *hb_mf_grad_fn;
 
 /* What a kernel's operands look like (its tests' and benchmarks' sizes): one or a few rows of
  * n elements (VEC), or an m x n matrix with a leading dimension (MAT). */

@@ -7,8 +7,10 @@
 
 void hb_mf_ws_free(hb_mf_ws *w) {
     void *bufs[] = {w->slot_u, w->slot_i, w->rows_u, w->rows_i, w->gP, w->gQ, w->gbu, w->gbi,
-                    w->cnt_u, w->cnt_i, w->su, w->si, w->z, w->cg, w->cm, w->cv, w->rg, w->rgb};
+                    w->cnt_u, w->cnt_i, w->su, w->si, w->z, w->cg, w->cm, w->cv, w->rg, w->rgb,
+                    w->fresh};
     for (size_t k = 0; k < sizeof bufs / sizeof *bufs; k++) hb_free_aligned(bufs[k]);
+    free(w->far);
     memset(w, 0, sizeof *w);
 }
 
@@ -24,7 +26,8 @@ hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m) {
                    (w->su = hb_calloc_aligned(B, 4)) && (w->si = hb_calloc_aligned(B, 4)) &&
                    (w->z = hb_calloc_aligned(B, 4)) && (w->cg = hb_calloc_aligned(B, 4)) &&
                    (w->cm = hb_calloc_aligned(B, 4)) && (w->cv = hb_calloc_aligned(B, 4)) &&
-                   (w->rg = hb_calloc_aligned(B, 4)) && (w->rgb = hb_calloc_aligned(B, 4));
+                   (w->rg = hb_calloc_aligned(B, 4)) && (w->rgb = hb_calloc_aligned(B, 4)) &&
+                   (w->fresh = hb_calloc_aligned(B, 1));
     if (!ok) {
         hb_mf_ws_free(w);
         return HB_ERR_NOMEM;
@@ -34,18 +37,45 @@ hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m) {
     return HB_OK;
 }
 
-/* Row -> slot (a new one for a row not yet in the batch); counts the row's samples. */
+/* Row -> slot (a new one for a row not yet in the batch: *fresh |= bit); counts the row's
+ * samples. Without branches: whether a row is new is a coin toss the predictor would miss. */
 static inline uint32_t hb_mf_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32_t *cnt,
-                                  uint32_t row) {
-    int32_t s = slot[row];
-    if (s < 0) {
-        s = (int32_t)(*n)++;
-        slot[row] = s;
-        rows[s] = row;
-        cnt[s] = 0;
+                                  uint32_t row, uint8_t *fresh, uint8_t bit) {
+    const int32_t old = slot[row];
+    const uint32_t isnew = old < 0, s = isnew ? *n : (uint32_t)old;
+    slot[row] = (int32_t)s;
+    rows[s] = row; /* the same value when not new */
+    cnt[s] = (isnew ? 0 : cnt[s]) + 1;
+    *n += isnew;
+    *fresh |= (uint8_t)(isnew * bit);
+    return s;
+}
+
+/* Step st's cg, cm, cv past the model's table (st > HB_NADAM_TABLE): from this worker's own
+ * extension of it (no lock), each step's computed once by hb_nadam_coefs (three pow) and kept,
+ * not once per row step; the same values. Out of memory: computed into w->fb. */
+static const float *hb_mf_far(const hb_model *m, hb_mf_ws *w, uint64_t st, float lr) {
+    const uint64_t i = st - HB_NADAM_TABLE - 1;
+    if (i >= w->far_n) {
+        uint64_t cap = w->far_n ? w->far_n : 1024;
+        while (cap <= i) cap *= 2;
+        float *f = realloc(w->far, cap * 3 * sizeof *f);
+        if (f) {
+            w->far = f;
+            for (uint64_t k = w->far_n; k < cap; k++) {
+                hb_nadam_coef c;
+                hb_nadam_coefs(m, HB_NADAM_TABLE + 1 + k, lr, 0.0f, &c);
+                f[3 * k] = c.cg, f[3 * k + 1] = c.cm, f[3 * k + 2] = c.cv;
+            }
+            w->far_n = cap;
+        } else {
+            hb_nadam_coef c;
+            hb_nadam_coefs(m, st, lr, 0.0f, &c);
+            w->fb[0] = c.cg, w->fb[1] = c.cm, w->fb[2] = c.cv;
+            return w->fb;
+        }
     }
-    cnt[s]++;
-    return (uint32_t)s;
+    return w->far + 3 * i;
 }
 
 /* The coefficients of each slot's Nadam step: its row's own next step (lazy; counted atomically
@@ -69,9 +99,8 @@ static void hb_mf_coefs(const hb_model *m, hb_mf_ws *w, uint32_t n, const uint32
             w->cm[a] = m->nadam_cm[st - 1];
             w->cv[a] = m->nadam_cv[st - 1];
         } else {
-            hb_nadam_coef c;
-            hb_nadam_coefs(m, st, lr, 0.0f, &c);
-            w->cg[a] = c.cg, w->cm[a] = c.cm, w->cv[a] = c.cv;
+            const float *f = hb_mf_far(m, w, st, lr);
+            w->cg[a] = f[0], w->cm[a] = f[1], w->cv[a] = f[2];
         }
     }
 }
@@ -123,36 +152,36 @@ void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating 
     /* 1. the batch's distinct rows, in first-seen order */
     w->nu = w->ni = 0;
     for (size_t j = 0; j < bn; j++) {
-        w->su[j] = hb_mf_slot(w->slot_u, w->rows_u, &w->nu, w->cnt_u, r[j].u);
-        w->si[j] = hb_mf_slot(w->slot_i, w->rows_i, &w->ni, w->cnt_i, r[j].i);
+        uint8_t f = 0;
+        w->su[j] = hb_mf_slot(w->slot_u, w->rows_u, &w->nu, w->cnt_u, r[j].u, &f, 1);
+        w->si[j] = hb_mf_slot(w->slot_i, w->rows_i, &w->ni, w->cnt_i, r[j].i, &f, 2);
+        w->fresh[j] = f;
     }
-    memset(w->gP, 0, (size_t)w->nu * ld * sizeof(float));
-    memset(w->gQ, 0, (size_t)w->ni * ld * sizeof(float));
-    memset(w->gbu, 0, w->nu * sizeof(float));
-    memset(w->gbi, 0, w->ni * sizeof(float));
     if (dense_lazy) { /* the rows the batch reads, caught up to the last step */
         for (uint32_t a = 0; a < w->nu; a++) hb_optim_dense_catch_up(m, k, lr, 0, w->rows_u[a]);
         for (uint32_t a = 0; a < w->ni; a++) hb_optim_dense_catch_up(m, k, lr, 1, w->rows_i[a]);
     }
     /* 2. every prediction from the rows as they stand, then every gradient: the same values,
-     * accumulated in the same order, as forward and backward sample by sample */
-    for (size_t j = 0; j < bn; j++) {
-        const size_t u = r[j].u, i = r[j].i;
-        float z = k->dot(dim, m->P + u * ld, m->Q + i * ld);
-        if (bias) z += m->bu[u] + m->bi[i] + m->mu;
-        const float y = binary ? hb_binary_label(r[j].r, label_min, label_span) : r[j].r;
-        w->z[j] = hb_loss_grad(binary, z, y, loss) * scale;
-    }
-    for (size_t j = 0; j < bn; j++) {
-        const size_t u = r[j].u, i = r[j].i, su = w->su[j], si = w->si[j];
-        const float dz = w->z[j];
-        k->axpy(dim, dz, m->Q + i * ld, w->gP + su * ld);
-        k->axpy(dim, dz, m->P + u * ld, w->gQ + si * ld);
-        if (bias) {
-            w->gbu[su] += dz;
-            w->gbi[si] += dz;
+     * accumulated in the same order, as forward and backward sample by sample (mf_grad: dot's
+     * and axpy's arithmetic, a slot's first sample starting it from 0; the squared loss in the
+     * kernel, the binary one here between dot_rows and mf_grad) */
+    const hb_krating *kr = (const hb_krating *)r;
+    hb_mf_grad_args ga = {.dim = dim, .ld = ld, .P = m->P, .Q = m->Q, .bu = m->bu, .bi = m->bi,
+                          .mu = m->mu, .scale = scale, .sq = !binary, .r = kr, .su = w->su,
+                          .si = w->si, .fresh = w->fresh, .dz = w->z, .gP = w->gP, .gQ = w->gQ,
+                          .gbu = bias ? w->gbu : NULL, .gbi = bias ? w->gbi : NULL};
+    if (binary) {
+        k->dot_rows(bn, dim, ld, m->P, m->Q, kr, w->z);
+        double l = *loss; /* a local sum: no store and reload per sample */
+        for (size_t j = 0; j < bn; j++) {
+            float z = w->z[j];
+            if (bias) z += m->bu[r[j].u] + m->bi[r[j].i] + m->mu;
+            const float y = hb_binary_label(r[j].r, label_min, label_span);
+            w->z[j] = hb_loss_grad(1, z, y, &l) * scale;
         }
+        *loss = l;
     }
+    *loss = k->mf_grad(bn, &ga, *loss);
     /* 3. one step per touched row, L2 per sample (see hb_worker_run) */
     const float rb = p->reg / (float)bn, rbb = p->reg_bias / (float)bn;
     if (dense_lazy && hb_optim_dense_warm(m, lr)) {

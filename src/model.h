@@ -205,8 +205,12 @@ typedef struct hb_mf_ws {
     float *gP, *gQ, *gbu, *gbi;     /* per-slot gradients (B x ld, B) */
     uint32_t *cnt_u, *cnt_i;        /* per-slot sample counts (the L2 of a row is per sample) */
     uint32_t *su, *si;              /* per-sample slots */
+    uint8_t *fresh;                 /* per sample: bit 0 (1) its user (item) slot is new */
     float *z;                       /* per-sample output, then dL/dz */
     float *cg, *cm, *cv, *rg, *rgb; /* per-slot step coefficients and L2 weights */
+    float *far;                     /* steps past HB_NADAM_TABLE: cg, cm, cv of step */
+    uint64_t far_n;                 /* HB_NADAM_TABLE + 1 .. HB_NADAM_TABLE + far_n, computed */
+    float fb[3];                    /* a step's cg, cm, cv when far cannot grow */
 } hb_mf_ws;
 
 hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m);

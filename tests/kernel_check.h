@@ -965,6 +965,166 @@ static void hb_case_nadam_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, s
  * sqrt, the y1 product, the sum with eps, the division and the ratio (5), Horner's 2 per term
  * and the final product and difference (3): 20 u-units, doubled for kernel vs oracle (Horner
  * fused or not). */
+/* dot_rows: 6 ratings over 5-row tables with stride ld = n + 3 (pad lanes NaN: reading one
+ * poisons the sum), rows repeated. Each z against double (the oracle) or the scalar kernel
+ * (reduction tolerance), and bitwise against this table's own dot on the same pair. */
+static void hb_case_dot_rows(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    enum { NR = 5, S = 6 };
+    const size_t ld = n + 3;
+    hb_buf X = hb_buf_new(NR * ld, off, NAN), Y = hb_buf_new(NR * ld, (off * 3) % 4, NAN);
+    hb_buf_rand(&X, rng, NR, n, ld, -1.0f, 1.0f);
+    hb_buf_rand(&Y, rng, NR, n, ld, -1.0f, 1.0f);
+    hb_krating r[S];
+    for (int j = 0; j < S; j++)
+        r[j] = (hb_krating){.u = (uint32_t)(hb_rng_next(rng) % NR), .i = (uint32_t)(hb_rng_next(rng) % NR)};
+    float z[S + 1], zr[S];
+    z[S] = HB_SENTINEL;
+    k->dot_rows(S, n, ld, X.p, Y.p, r, z);
+    hb_dot_rows_f32__scalar(S, n, ld, X.p, Y.p, r, zr);
+    for (int j = 0; j < S; j++) {
+        const float *x = X.p + r[j].u * ld, *y = Y.p + r[j].i * ld;
+        double ref = 0.0, maxprod = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            ref += (double)x[i] * y[i];
+            maxprod = fmax(maxprod, fabs((double)x[i] * y[i]));
+        }
+        hb_case_cmp(c, "z", (size_t)j, z[j], hb_is_oracle(k) ? ref : zr[j], hb_tol_red(n, maxprod));
+        const float d = k->dot(n, x, y);
+        if (memcmp(&d, &z[j], sizeof d) != 0)
+            hb_case_fail(c, "z[%d] = %.9g is not this ISA's dot %.9g", j, (double)z[j], (double)d);
+    }
+    if (z[S] != HB_SENTINEL) hb_case_fail(c, "z: wrote past n");
+    hb_buf_free(&X);
+    hb_buf_free(&Y);
+}
+
+/* mf_grad: 9 samples over 5-row tables P, Q and 4 + 3 slots with stride ld = n + 3, in both modes
+ * (dz given; the squared loss, with biases on two of three sizes). Every slot row starts NaN (a
+ * slot's first sample must not read it); pad lanes hold the sentinel and must stay. Against
+ * double (the oracle) or the scalar kernel: dz and the loss within the dot's reduction bound,
+ * each gradient within 2 roundings per sample of its terms' magnitude (given the kernel's own
+ * dz); and bitwise against this table's dot and axpy replayed sample by sample into zeroed rows. */
+static void hb_case_mf_grad(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
+    enum { NR = 5, S = 9, NU = 4, NI = 3 };
+    const size_t ld = n + 3;
+    const int bias = n % 3 != 0;
+    for (int sq = 0; sq < 2; sq++) {
+        hb_buf P = hb_buf_new(NR * ld, off, NAN), Q = hb_buf_new(NR * ld, (off * 3) % 4, NAN);
+        hb_buf gP = hb_buf_new(NU * ld, off, HB_SENTINEL), gQ = hb_buf_new(NI * ld, (off + 1) % 4, HB_SENTINEL);
+        hb_buf_rand(&P, rng, NR, n, ld, -1.0f, 1.0f);
+        hb_buf_rand(&Q, rng, NR, n, ld, -1.0f, 1.0f);
+        for (size_t s = 0; s < NU; s++)
+            for (size_t i = 0; i < n; i++) gP.p[s * ld + i] = NAN;
+        for (size_t s = 0; s < NI; s++)
+            for (size_t i = 0; i < n; i++) gQ.p[s * ld + i] = NAN;
+        float bu[NR], bi[NR], gbu[NU], gbi[NI], gbur[NU], gbir[NI];
+        for (int t = 0; t < NR; t++) bu[t] = hb_rng_float(rng, -0.5f, 0.5f), bi[t] = hb_rng_float(rng, -0.5f, 0.5f);
+        for (int t = 0; t < NU; t++) gbu[t] = gbur[t] = NAN;
+        for (int t = 0; t < NI; t++) gbi[t] = gbir[t] = NAN;
+        hb_krating r[S];
+        uint32_t su[S], si[S];
+        uint8_t fresh[S];
+        float dz[S], dzr[S];
+        int seen_u[NU] = {0}, seen_i[NI] = {0};
+        for (int j = 0; j < S; j++) {
+            r[j] = (hb_krating){.u = (uint32_t)(hb_rng_next(rng) % NR),
+                                .i = (uint32_t)(hb_rng_next(rng) % NR), .r = hb_rng_float(rng, 1.0f, 5.0f)};
+            su[j] = j < NU ? (uint32_t)j : (uint32_t)(hb_rng_next(rng) % NU); /* every slot used */
+            si[j] = j < NI ? (uint32_t)(NI - 1 - j) : (uint32_t)(hb_rng_next(rng) % NI);
+            fresh[j] = (uint8_t)((!seen_u[su[j]]) | ((!seen_i[si[j]]) << 1));
+            seen_u[su[j]] = seen_i[si[j]] = 1;
+            dz[j] = dzr[j] = sq ? NAN : hb_rng_float(rng, -2.0f, 2.0f);
+        }
+        const float mu = hb_rng_float(rng, 2.0f, 4.0f), scale = hb_rng_float(rng, 0.01f, 1.0f);
+        hb_buf gPr = hb_buf_copy(&gP), gQr = hb_buf_copy(&gQ), gPa = hb_buf_copy(&gP), gQa = hb_buf_copy(&gQ);
+        hb_mf_grad_args a = {.dim = n, .ld = ld, .P = P.p, .Q = Q.p, .bu = bias ? bu : NULL,
+                             .bi = bias ? bi : NULL, .mu = mu, .scale = scale, .sq = sq, .r = r,
+                             .su = su, .si = si, .fresh = fresh, .dz = dz, .gP = gP.p, .gQ = gQ.p,
+                             .gbu = bias ? gbu : NULL, .gbi = bias ? gbi : NULL};
+        const double l0 = 0.25;
+        const double loss = k->mf_grad(S, &a, l0);
+        hb_mf_grad_args ar = a;
+        ar.gP = gPr.p, ar.gQ = gQr.p, ar.dz = dzr, ar.gbu = bias ? gbur : NULL, ar.gbi = bias ? gbir : NULL;
+        const double lossr = hb_mf_grad_f32__scalar(S, &ar, l0);
+        /* the replay: this table's dot and axpy, the loss as the kernels' contract spells it */
+        for (size_t s = 0; s < NU; s++) memset(gPa.p + s * ld, 0, n * sizeof(float));
+        for (size_t s = 0; s < NI; s++) memset(gQa.p + s * ld, 0, n * sizeof(float));
+        double la = l0, ld_ = l0, tl = 0;
+        for (int j = 0; j < S; j++) {
+            const float *pp = P.p + r[j].u * ld, *qq = Q.p + r[j].i * ld;
+            if (sq) {
+                float z = k->dot(n, pp, qq);
+                if (bias) z += bu[r[j].u] + bi[r[j].i] + mu;
+                const float e = z - r[j].r;
+                la += (double)e * e;
+                const float dj = e * scale;
+                if (memcmp(&dj, &dz[j], sizeof dj) != 0)
+                    hb_case_fail(c, "sq dz[%d] = %.9g, not dot's %.9g", j, (double)dz[j], (double)dj);
+                double zd = bias ? (double)bu[r[j].u] + bi[r[j].i] + mu : 0.0, maxprod = 0.0;
+                for (size_t i = 0; i < n; i++) {
+                    zd += (double)pp[i] * qq[i];
+                    maxprod = fmax(maxprod, fabs((double)pp[i] * qq[i]));
+                }
+                const double ed = zd - r[j].r;
+                const double te = hb_tol_red(n, maxprod) + hb_tol_ew(3, fabs(zd) + 2 * mu + fabs(r[j].r));
+                ld_ += ed * ed;
+                tl += 2 * fabs(ed) * te + te * te + 2 * FLT_EPSILON * ed * ed;
+                hb_case_cmp(c, "dz", (size_t)j, dz[j], hb_is_oracle(k) ? ed * scale : dzr[j],
+                            (te + FLT_EPSILON * fabs(ed)) * scale);
+            }
+            k->axpy(n, dz[j], qq, gPa.p + su[j] * ld);
+            k->axpy(n, dz[j], pp, gQa.p + si[j] * ld);
+        }
+        if (sq) {
+            if (memcmp(&la, &loss, sizeof la) != 0)
+                hb_case_fail(c, "loss = %.17g, not the replay's %.17g", loss, la);
+            hb_case_cmp(c, "loss", 0, (float)loss, hb_is_oracle(k) ? ld_ : lossr, tl + 1e-6 * ld_);
+        } else if (loss != l0) {
+            hb_case_fail(c, "loss = %.17g: changed without sq", loss);
+        }
+        /* with sq the scalar kernel's dz differs (another dot order): double, from this dz */
+        const int dbl = hb_is_oracle(k) || sq;
+        for (int side = 0; side < 2; side++) {
+            const size_t ns = side ? NI : NU;
+            const uint32_t *sl = side ? si : su;
+            const hb_buf *g = side ? &gQ : &gP, *gr = side ? &gQr : &gPr, *ga = side ? &gQa : &gPa;
+            for (size_t s = 0; s < ns; s++) {
+                double bref = 0.0, bmag = 0.0, cnt = 0.0;
+                for (size_t i = 0; i <= n; i++) {
+                    double ref = 0.0, mag = 0.0;
+                    cnt = 0.0;
+                    for (int j = 0; j < S; j++) {
+                        if (sl[j] != s) continue;
+                        const float x = i == n ? 1.0f : side ? P.p[r[j].u * ld + i] : Q.p[r[j].i * ld + i];
+                        ref += (double)dz[j] * x;
+                        mag += fabs((double)dz[j] * x);
+                        cnt += 1.0;
+                    }
+                    if (i == n) {
+                        bref = ref, bmag = mag;
+                        break;
+                    }
+                    const size_t e = s * ld + i;
+                    hb_case_cmp(c, side ? "gQ" : "gP", e, g->p[e], dbl ? ref : gr->p[e],
+                                hb_tol_ew(2.0 * cnt, mag));
+                    if (memcmp(&g->p[e], &ga->p[e], sizeof(float)) != 0)
+                        hb_case_fail(c, "%s[%zu] = %.9g, not axpy's %.9g", side ? "gQ" : "gP", e,
+                                     (double)g->p[e], (double)ga->p[e]);
+                }
+                if (bias) {
+                    const float gb = side ? gbi[s] : gbu[s], gbr = side ? gbir[s] : gbur[s];
+                    hb_case_cmp(c, side ? "gbi" : "gbu", s, gb, dbl ? bref : gbr,
+                                hb_tol_ew(cnt, bmag));
+                }
+            }
+        }
+        hb_case_intact(c, &gP, "gP", NU, n, ld);
+        hb_case_intact(c, &gQ, "gQ", NI, n, ld);
+        hb_buf *all[] = {&P, &Q, &gP, &gQ, &gPr, &gQr, &gPa, &gQa};
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_buf_free(all[i]);
+    }
+}
+
 static void hb_case_nadam_catchup(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off) {
     hb_buf w = hb_buf_new(n, off, HB_SENTINEL), m = hb_buf_new(n, (off + 1) % 4, HB_SENTINEL);
     hb_buf v = hb_buf_new(n, (off + 2) % 4, HB_SENTINEL);
@@ -1195,6 +1355,8 @@ static void hb_check_op(const hb_kernels *k, hb_op op, uint64_t seed, hb_report 
                 case HB_OP_NADAM: hb_case_nadam(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_ROWS: hb_case_nadam_rows(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_NADAM_CATCHUP: hb_case_nadam_catchup(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_DOT_ROWS: hb_case_dot_rows(&c, k, &rng, sizes[s], off); break;
+                case HB_OP_MF_GRAD: hb_case_mf_grad(&c, k, &rng, sizes[s], off); break;
                 case HB_OP_SGD_MF_RUN_BF16: hb_case_h_run(&c, k, &rng, sizes[s], off, 0, 0); break;
                 case HB_OP_SGD_MF_RUN_F16: hb_case_h_run(&c, k, &rng, sizes[s], off, 1, 0); break;
                 case HB_OP_ADAGRAD_ROW_MF_RUN_BF16: hb_case_h_run(&c, k, &rng, sizes[s], off, 0, 1); break;

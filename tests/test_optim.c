@@ -319,9 +319,11 @@ Test(optim, mf_batch_equals_the_per_sample_reference) {
             const size_t ld = m->ld, d = m->dim, NU = m->n_users, NI = m->n_items;
             uint64_t rng = 99 + B;
 #define RNDU() (rng = rng * 6364136223846793005ULL + 1442695040888963407ULL, (double)(rng >> 11) / 9007199254740992.0)
-            if (!opt) { /* rows at earlier steps, with moments */
-                for (size_t r = 0; r < NU; r++) m->tu[r] = (uint32_t)(RNDU() * 50);
-                for (size_t r = 0; r < NI; r++) m->ti[r] = (uint32_t)(RNDU() * 50);
+            if (!opt) { /* rows at earlier steps, with moments; at B 128 around the end of the
+                         * coefficient table (HB_NADAM_TABLE: past it, the worker's extension) */
+                const double t0 = B == 128 ? HB_NADAM_TABLE - 6 : 0;
+                for (size_t r = 0; r < NU; r++) m->tu[r] = (uint32_t)(t0 + RNDU() * 50);
+                for (size_t r = 0; r < NI; r++) m->ti[r] = (uint32_t)(t0 + RNDU() * 50);
                 for (size_t e = 0; e < NU * ld; e++)
                     if (e % ld < d) m->Pm[e] = (float)(2e-3 * RNDU() - 1e-3), m->Pv[e] = (float)(1e-7 + 1e-6 * RNDU());
                 for (size_t e = 0; e < NI * ld; e++)

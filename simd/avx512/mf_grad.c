@@ -1,0 +1,6 @@
+/* mf_grad.c: AVX-512 forward and per-slot MF gradients of a mini-batch. */
+// the dot kernel's order (dot_body.h); one FMA per element, as axpy; a fresh slot is written unread.
+#include "vec.h"
+
+#define HB_SFX avx512
+#include "../generic/mf_grad.inc"

@@ -1,0 +1,6 @@
+/* dot_rows.c: NEON dot products of a mini-batch's (user, item) row pairs. */
+// per pair the dot kernel's 4 accumulators x 4 lanes (dot_body.h): bitwise this ISA's dot.
+#include "vec.h"
+
+#define HB_SFX neon
+#include "../generic/dot_rows.inc"
