@@ -4,7 +4,7 @@
 # alike; one CSV row per run (results/SCHEMA.md), medians and ratios from bench/storage/table.py.
 #
 #   DATA=PATH|SPEC SPLIT=random:0.1 OUT=results/storage-25m.csv DIMS="64 128" THREADS="1 2"
-#   REPS=3 EPOCHS=3 SCHEDULES=blocked bash bench/storage/measure.sh [BUILD_DIR]
+#   REPS=3 EPOCHS=3 SCHEDULES=blocked [EXTRA="more train flags"] bash bench/storage/measure.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${1:-build}/hogbench
@@ -15,6 +15,7 @@ THREADS=${THREADS:-1 2}
 REPS=${REPS:-3}
 EPOCHS=${EPOCHS:-3}
 SCHEDULES=${SCHEDULES:-blocked}
+EXTRA=${EXTRA:-}
 variants=("--storage f32" "--storage bf16 --rounding nearest" "--storage bf16 --rounding stochastic"
           "--storage f16 --rounding nearest")
 for rep in $(seq "$REPS"); do
@@ -27,7 +28,7 @@ for rep in $(seq "$REPS"); do
                     # shellcheck disable=SC2086
                     "$bin" train --data "$DATA" --split "$SPLIT" --model mf --optimizer sgd \
                         --batch 1 --dim "$dim" --threads "$t" --epochs "$EPOCHS" \
-                        --schedule "$sched" --eval-users 200 $v --quiet --out "$OUT" >/dev/null
+                        --schedule "$sched" --eval-users 200 $v $EXTRA --quiet --out "$OUT" >/dev/null
                     echo "rep $rep $sched dim $dim threads $t $v"
                 done
             done
