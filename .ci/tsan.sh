@@ -68,4 +68,4 @@ if [ "$rc" -ne 0 ] || grep -q 'WARNING: ThreadSanitizer' "$log"; then
     echo "tsan.sh: ThreadSanitizer reports a race in the blocked schedule (exit $rc)" >&2
     exit 1
 fi
-echo "tsan.sh: no race in the blocked schedule (4 threads: mf_bias sgd sorted and shuffled, nadam, mlp)"
+echo "tsan.sh: no race in the blocked schedule (4 threads: mf_bias sgd sorted and shuffled, nadam, mlp) nor in the bucketed shuffle"

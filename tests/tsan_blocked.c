@@ -4,7 +4,8 @@
  * must give no report. A plain executable, not a Criterion suite (TSan does not run under
  * Criterion's forks); built with -fsanitize=thread by .ci/tsan.sh, against LLVM's OpenMP with
  * its Archer tool loaded, which tells TSan about OpenMP's barriers and dynamic loops.
- *   tsan_blocked        trains the configurations below; exit 0, or TSan's exit code on a report
+ *   tsan_blocked        trains the configurations below and shuffles an order in buckets with
+ *                       4 threads (src/shuffle.c); exit 0, or TSan's exit code on a report
  *   tsan_blocked race   a deliberate race in this file: the lane must see it (exit non-zero) */
 #include <omp.h>
 #include <stdatomic.h>
@@ -13,6 +14,7 @@
 
 #include "hogbench/hogbench.h"
 #include "kernels.h"
+#include "shuffle.h"
 
 /* Two OpenMP threads write one int; the relaxed flag orders them in time but is no
  * synchronization to TSan, so the second write races with the first every time. */
@@ -105,5 +107,24 @@ int main(int argc, char **argv) {
                "%.4f\n", cfgs[k].name, res.blocks, res.epochs_done, kt->name, res.metrics.rmse);
     }
     hb_dataset_free(&ds);
-    return bad ? 2 : 0;
+    /* the bucketed shuffle of large orders (forced here on 100K ratings): 4 threads draw,
+     * scatter and shuffle disjoint chunks and buckets */
+    enum { N = 100000 };
+    static hb_rating r[N];
+    for (uint32_t j = 0; j < N; j++) r[j] = (hb_rating){.u = j, .i = j, .r = 1.0f};
+    hb_shuffle_ws sh;
+    hb_rng g;
+    hb_rng_seed(&g, 1);
+    if (hb_shuffle_reserve(&sh, N, 1000) != HB_OK) return 2;
+    hb_shuffle_ratings(r, N, &g, 4, &sh);
+    hb_shuffle_free(&sh);
+    static unsigned char seen[N];
+    int perm = 1;
+    for (uint32_t j = 0; j < N; j++) {
+        if (r[j].u >= N || seen[r[j].u]) perm = 0;
+        else seen[r[j].u] = 1;
+    }
+    printf("tsan_blocked: bucketed shuffle, 4 threads, %d ratings: %s\n", N,
+           perm ? "a permutation" : "NOT a permutation");
+    return bad || !perm ? 2 : 0;
 }
