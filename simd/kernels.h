@@ -3,6 +3,7 @@
 #ifndef HB_KERNELS_H
 #define HB_KERNELS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,39 @@ typedef struct hb_mf_args {
     uint64_t seed;
     int sr;
 } hb_mf_args;
+
+/* The scalar parts of a per-sample MF step on rating x, shared by every ISA's run kernels and
+ * their oracles: the prediction's bias, the sample's L2 weight, and SGD's step on the biases
+ * from the error e (no-op without biases). */
+static inline float hb_mf_bias(const hb_mf_args *a, hb_krating x) {
+    return a->bu ? a->bu[x.u] + a->bi[x.i] + a->mu : 0.0f;
+}
+static inline float hb_mf_reg(const hb_mf_args *a, hb_krating x) {
+    return a->rw_u ? a->reg * 0.5f * (a->rw_u[x.u] + a->rw_i[x.i]) : a->reg;
+}
+static inline void hb_mf_sgd_bias_step(const hb_mf_args *a, hb_krating x, float e) {
+    if (!a->bu) return;
+    a->bu[x.u] += a->lr * (e - a->reg_bias * a->bu[x.u]);
+    a->bi[x.i] += a->lr * (e - a->reg_bias * a->bi[x.i]);
+}
+/* AdaGrad's step on the two biases (the formulas of hb_adagrad_mf_run_ft below): per
+ * coordinate (Gb first, then the step) and row-wise (the step, then Gb). */
+static inline void hb_mf_adagrad_bias_step(const hb_mf_args *a, hb_krating x, float e) {
+    if (!a->bu) return;
+    const float gbu = a->reg_bias * a->bu[x.u] - e, gbi = a->reg_bias * a->bi[x.i] - e;
+    a->Gbu[x.u] += gbu * gbu;
+    a->Gbi[x.i] += gbi * gbi;
+    a->bu[x.u] -= a->lr * gbu / (sqrtf(a->Gbu[x.u]) + a->eps);
+    a->bi[x.i] -= a->lr * gbi / (sqrtf(a->Gbi[x.i]) + a->eps);
+}
+static inline void hb_mf_adagrad_row_bias_step(const hb_mf_args *a, hb_krating x, float e) {
+    if (!a->bu) return;
+    const float gbu = a->reg_bias * a->bu[x.u] - e, gbi = a->reg_bias * a->bi[x.i] - e;
+    a->bu[x.u] -= a->lr / sqrtf(a->Gbu[x.u]) * gbu;
+    a->bi[x.i] -= a->lr / sqrtf(a->Gbi[x.i]) * gbi;
+    a->Gbu[x.u] += gbu * gbu;
+    a->Gbi[x.i] += gbi * gbi;
+}
 
 /* Every slot has the same signature for every ISA: n (elements) first, restrict pointers,
  * output last. Row-major matrices with leading dimension lda (in elements). Each operation has

@@ -62,6 +62,15 @@ static float hb_rng_float(uint64_t *s, float lo, float hi) {
     return lo + (hi - lo) * (float)((hb_rng_next(s) >> 40) * (1.0 / 16777216.0));
 }
 
+/* n random ratings: users below nu, items below ni, stars in [1, 5] (drawn in that order) */
+static void hb_rand_ratings(uint64_t *rng, hb_krating *r, size_t n, uint32_t nu, uint32_t ni) {
+    for (size_t j = 0; j < n; j++) {
+        r[j].u = (uint32_t)(hb_rng_next(rng) % nu);
+        r[j].i = (uint32_t)(hb_rng_next(rng) % ni);
+        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
+    }
+}
+
 /* A test buffer: len live floats at a 64-byte-aligned base plus off floats (off = 1 misaligns),
  * surrounded by slack floats set to a fill value (NaN for inputs: reading them poisons the
  * result; a sentinel for outputs: writing them is caught by hb_buf_intact). */
@@ -289,11 +298,7 @@ static void hb_case_sgd_mf_run(hb_case *c, const hb_kernels *k, uint64_t *rng, s
     const uint64_t flags = hb_rng_next(rng);
     const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
     hb_krating r[NR];
-    for (size_t j = 0; j < NR; j++) {
-        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
-        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
-        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
-    }
+    hb_rand_ratings(rng, r, NR, NU, NI);
     hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.05f),
                     .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
                     .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f};
@@ -415,11 +420,7 @@ static void hb_case_adagrad_run(hb_case *c, const hb_kernels *k, uint64_t *rng, 
     const uint64_t flags = hb_rng_next(rng);
     const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
     hb_krating r[NR];
-    for (size_t j = 0; j < NR; j++) {
-        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
-        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
-        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
-    }
+    hb_rand_ratings(rng, r, NR, NU, NI);
     hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.1f),
                     .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
                     .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f, .eps = 1e-7f};
@@ -642,11 +643,7 @@ static void hb_case_h_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t
     const uint64_t flags = hb_rng_next(rng);
     const int biased = (int)(flags & 1), weighted = (int)((flags >> 1) & 1);
     hb_krating r[NK];
-    for (size_t j = 0; j < NR; j++) {
-        r[j].u = (uint32_t)(hb_rng_next(rng) % NU);
-        r[j].i = (uint32_t)(hb_rng_next(rng) % NI);
-        r[j].r = hb_rng_float(rng, 1.0f, 5.0f);
-    }
+    hb_rand_ratings(rng, r, NR, NU, NI);
     hb_mf_args a = {.dim = n, .ld = ld, .lr = hb_rng_float(rng, 0.001f, 0.05f),
                     .reg = hb_rng_float(rng, 0.0f, 0.1f), .reg_bias = hb_rng_float(rng, 0.0f, 0.1f),
                     .mu = biased ? hb_rng_float(rng, 2.5f, 4.0f) : 0.0f, .eps = 1e-7f,

@@ -21,8 +21,8 @@ double hb_adagrad_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *r, s
         const hb_krating x = r[j];
         float *p = a->P + (size_t)x.u * a->ld, *q = a->Q + (size_t)x.i * a->ld;
         float *gp = a->Gu + (size_t)x.u * a->ld, *gq = a->Gi + (size_t)x.i * a->ld;
-        const float bias = a->bu ? a->bu[x.u] + a->bi[x.i] + a->mu : 0.0f;
-        const float rg = a->rw_u ? a->reg * 0.5f * (a->rw_u[x.u] + a->rw_i[x.i]) : a->reg;
+        const float bias = hb_mf_bias(a, x);
+        const float rg = hb_mf_reg(a, x);
         float dot = 0.0f;
         for (size_t d = 0; d < dim; d++) dot += p[d] * q[d];
         const float e = x.r - (dot + bias);
@@ -34,13 +34,7 @@ double hb_adagrad_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *r, s
             p[d] = pd - a->lr * (g1 / (sqrtf(gp[d]) + a->eps));
             q[d] = qd - a->lr * (g2 / (sqrtf(gq[d]) + a->eps));
         }
-        if (a->bu) {
-            const float gbu = a->reg_bias * a->bu[x.u] - e, gbi = a->reg_bias * a->bi[x.i] - e;
-            a->Gbu[x.u] += gbu * gbu;
-            a->Gbi[x.i] += gbi * gbi;
-            a->bu[x.u] -= a->lr * gbu / (sqrtf(a->Gbu[x.u]) + a->eps);
-            a->bi[x.i] -= a->lr * gbi / (sqrtf(a->Gbi[x.i]) + a->eps);
-        }
+        hb_mf_adagrad_bias_step(a, x, e);
         loss += (double)e * e;
     }
     return loss;

@@ -4,7 +4,6 @@
 #include <math.h>
 
 #include "../kernels.h"
-#include "adagrad_row_bias.h"
 
 double hb_adagrad_row_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *r, size_t n) {
     double loss = 0.0;
@@ -20,8 +19,8 @@ double hb_adagrad_row_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *
         }
         const hb_krating x = r[j];
         float *p = a->P + (size_t)x.u * a->ld, *q = a->Q + (size_t)x.i * a->ld;
-        const float bias = a->bu ? a->bu[x.u] + a->bi[x.i] + a->mu : 0.0f;
-        const float rg = a->rw_u ? a->reg * 0.5f * (a->rw_u[x.u] + a->rw_i[x.i]) : a->reg;
+        const float bias = hb_mf_bias(a, x);
+        const float rg = hb_mf_reg(a, x);
         float dot = 0.0f;
         for (size_t d = 0; d < dim; d++) dot += p[d] * q[d];
         const float e = x.r - (dot + bias);
@@ -38,7 +37,7 @@ double hb_adagrad_row_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *
         const float rk = dim ? 1.0f / (float)dim : 0.0f; /* dim 0: nothing to average */
         a->Gu[x.u] += sp * rk;
         a->Gi[x.i] += sq * rk;
-        hb_adagrad_row_bias_step(a, x.u, x.i, e);
+        hb_mf_adagrad_row_bias_step(a, x, e);
         loss += (double)e * e;
     }
     return loss;

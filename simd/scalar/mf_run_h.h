@@ -9,7 +9,6 @@
 
 #include "../half.h"
 #include "../kernels.h"
-#include "adagrad_row_bias.h"
 
 static inline float hb_h_get(const uint16_t *t, size_t d, int f16) {
     return f16 ? hb_f16_to_f32(t[d]) : hb_bf16_to_f32(t[d]);
@@ -39,8 +38,8 @@ static inline double hb_h_run_scalar(const hb_mf_args *a, const hb_krating *r, s
         }
         const hb_krating x = r[j];
         uint16_t *p = a->P16 + (size_t)x.u * a->ld, *q = a->Q16 + (size_t)x.i * a->ld;
-        const float bias = a->bu ? a->bu[x.u] + a->bi[x.i] + a->mu : 0.0f;
-        const float rg = a->rw_u ? a->reg * 0.5f * (a->rw_u[x.u] + a->rw_i[x.i]) : a->reg;
+        const float bias = hb_mf_bias(a, x);
+        const float rg = hb_mf_reg(a, x);
         float dot = 0.0f;
         for (size_t d = 0; d < dim; d++) dot += hb_h_get(p, d, f16) * hb_h_get(q, d, f16);
         const float e = x.r - (dot + bias);
@@ -50,10 +49,7 @@ static inline double hb_h_run_scalar(const hb_mf_args *a, const hb_krating *r, s
                 hb_h_put(p, d, pd + a->lr * (e * qd - rg * pd), f16, a->sr, &rs);
                 hb_h_put(q, d, qd + a->lr * (e * pd - rg * qd), f16, a->sr, &rs);
             }
-            if (a->bu) {
-                a->bu[x.u] += a->lr * (e - a->reg_bias * a->bu[x.u]);
-                a->bi[x.i] += a->lr * (e - a->reg_bias * a->bi[x.i]);
-            }
+            hb_mf_sgd_bias_step(a, x, e);
         } else {
             const float lp = a->lr / sqrtf(a->Gu[x.u]), lq = a->lr / sqrtf(a->Gi[x.i]);
             float sp = 0.0f, sq = 0.0f;
@@ -68,7 +64,7 @@ static inline double hb_h_run_scalar(const hb_mf_args *a, const hb_krating *r, s
             const float rk = dim ? 1.0f / (float)dim : 0.0f; /* dim 0: nothing to average */
             a->Gu[x.u] += sp * rk;
             a->Gi[x.i] += sq * rk;
-            hb_adagrad_row_bias_step(a, x.u, x.i, e);
+            hb_mf_adagrad_row_bias_step(a, x, e);
         }
         loss += (double)e * e;
     }

@@ -16,14 +16,11 @@ double hb_sgd_mf_run_f32__scalar(const hb_mf_args *a, const hb_krating *r, size_
             }
         }
         const hb_krating x = r[j];
-        const float bias = a->bu ? a->bu[x.u] + a->bi[x.i] + a->mu : 0.0f;
-        const float rg = a->rw_u ? a->reg * 0.5f * (a->rw_u[x.u] + a->rw_i[x.i]) : a->reg;
+        const float bias = hb_mf_bias(a, x);
+        const float rg = hb_mf_reg(a, x);
         const float e = hb_sgd_mf_f32__scalar(a->dim, x.r, bias, a->lr, rg, a->P + (size_t)x.u * a->ld,
                                               a->Q + (size_t)x.i * a->ld);
-        if (a->bu) {
-            a->bu[x.u] += a->lr * (e - a->reg_bias * a->bu[x.u]);
-            a->bi[x.i] += a->lr * (e - a->reg_bias * a->bi[x.i]);
-        }
+        hb_mf_sgd_bias_step(a, x, e);
         loss += (double)e * e;
     }
     return loss;
