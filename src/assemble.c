@@ -18,8 +18,7 @@ uint64_t hb_dataset_fingerprint(const hb_dataset *ds) {
     return h;
 }
 
-/* Compacts rows keeping those whose user and item are marked; returns the count kept. */
-static size_t hb_keep_marked(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi) {
+size_t hb_keep_marked(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi) {
     size_t m = 0;
     for (size_t k = 0; k < n; k++)
         if (mu[r[k].u] && mi[r[k].i]) r[m++] = r[k];

@@ -15,4 +15,8 @@ hb_status hb_dataset_assemble(hb_table *t, hb_rating *train, size_t n_train, hb_
 void hb_dataset_take_table(hb_dataset *ds, hb_table *t, uint32_t n_users, uint32_t n_items,
                            float lo, float hi);
 
+/* Compacts r in place, keeping the rows whose user and item are marked (mu, mi nonzero);
+ * returns the count kept (the notebook's filter; src/dist_load.c's per-rank share too). */
+size_t hb_keep_marked(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi);
+
 #endif

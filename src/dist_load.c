@@ -12,6 +12,7 @@
 #include "assemble.h"
 #include "data.h"
 #include "dist.h"
+#include "idmap.h"
 #include "model.h"
 #include "split.h"
 
@@ -212,27 +213,16 @@ static int hb_ids_union(const hb_grp *g, hb_share *sh, int ns, int strings, int 
         const char *b = all;
         for (size_t k = 0; k < n_all; k++) cnt += b[k] == '\0';
         ok = (ptr = malloc((cnt ? cnt : 1) * sizeof *ptr)) != NULL;
-        size_t n = 0, nb = 0;
+        size_t n = 0;
         for (size_t k = 0, s0 = 0; ok && k < n_all; k++)
             if (b[k] == '\0') ptr[n++] = (char *)b + s0, s0 = k + 1;
         if (ok) qsort(ptr, n, sizeof *ptr, hb_cmp_str);
         size_t m = 0;
         for (size_t k = 0; ok && k < n; k++)
-            if (m == 0 || strcmp(ptr[k], ptr[m - 1]) != 0) ptr[m++] = ptr[k], nb += strlen(ptr[k]) + 1;
-        /* hb_names_build's layout: the pointers (n + 1, NULL last), then the bytes */
-        ok = ok && m < UINT32_MAX && (names = malloc((m + 1) * sizeof *names + nb + 1)) != NULL &&
+            if (m == 0 || strcmp(ptr[k], ptr[m - 1]) != 0) ptr[m++] = ptr[k];
+        ok = ok && m < UINT32_MAX && (names = hb_names_pack((const char *const *)ptr, (uint32_t)m)) &&
              (ids = malloc((m ? m : 1) * sizeof *ids)) != NULL;
-        if (ok) {
-            char *p = (char *)(names + m + 1);
-            for (size_t k = 0; k < m; k++) {
-                const size_t l = strlen(ptr[k]) + 1;
-                memcpy(p, ptr[k], l);
-                names[k] = p;
-                p += l;
-                ids[k] = (int64_t)k;
-            }
-            names[m] = NULL;
-        }
+        for (size_t k = 0; ok && k < m; k++) ids[k] = (int64_t)k;
         *n_out = (uint32_t)m;
     }
     /* each share's ids -> the union's index (both lists ascending: one merge) */
@@ -572,14 +562,6 @@ static size_t hb_below(const uint64_t *drop, size_t n, uint64_t k) {
     return lo;
 }
 
-/* Keeps the rows (in place) whose user and item are marked; returns the count. */
-static size_t hb_keep(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi) {
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (mu[r[k].u] && mi[r[k].i]) r[m++] = r[k];
-    return m;
-}
-
 /* Marks the users and items of rows, over every rank (0/1). 0 or -1. */
 static int hb_marks(const hb_grp *g, const hb_rating *r, size_t n, uint8_t *mu, uint32_t nu,
                     uint8_t *mi, uint32_t ni) {
@@ -651,7 +633,7 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
     ds->notebook_filter = notebook_filter;
     if (notebook_filter) { /* stage 1: train rows whose user and item occur in test */
         hb_marks(g, te, nte, mu, nu, mi, ni);
-        ntr = hb_keep(tr, ntr, mu, mi);
+        ntr = hb_keep_marked(tr, ntr, mu, mi);
         if (hb_sum_u64(g, ntr) == 0) {
             st = hb_fail(err, HB_ERR_PARSE,
                          "no train rating has both its user and its item in the test split");

@@ -162,6 +162,22 @@ char **hb_names_build(const hb_idmap *m, const uint32_t *order, uint32_t n) {
     return v;
 }
 
+char **hb_names_pack(const char *const *src, uint32_t n) {
+    size_t bytes = 0;
+    for (uint32_t k = 0; k < n; k++) bytes += strlen(src[k]) + 1;
+    char **v = malloc(((size_t)n + 1) * sizeof *v + bytes + 1);
+    if (!v) return NULL;
+    char *p = (char *)(v + n + 1);
+    for (uint32_t k = 0; k < n; k++) {
+        const size_t l = strlen(src[k]) + 1;
+        memcpy(p, src[k], l);
+        v[k] = p;
+        p += l;
+    }
+    v[n] = NULL;
+    return v;
+}
+
 int hb_idmap_int_batch(hb_idmap *m, const int64_t *keys, uint32_t *ids, size_t n) {
     uint64_t h[HB_IDMAP_BATCH];
     if (n > HB_IDMAP_BATCH) return -1;

@@ -40,5 +40,7 @@ static inline const char *hb_idmap_name(const hb_idmap *m, uint32_t id, size_t *
 
 /* Names of string ids by dense index: one block, the pointer array then the bytes. */
 char **hb_names_build(const hb_idmap *m, const uint32_t *order, uint32_t n);
+/* The same block from n C strings (copied). NULL out of memory. */
+char **hb_names_pack(const char *const *src, uint32_t n);
 
 #endif

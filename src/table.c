@@ -31,7 +31,7 @@ static int hb_merge_sorted(const int64_t *a, uint32_t na, char *const *an, const
     const char **src = NULL;
     if (!u) return -1;
     if (an) {
-        src = malloc((cap ? cap : 1) * sizeof *src);
+        src = calloc(cap ? cap : 1, sizeof *src);
         if (!src) {
             free(u);
             return -1;
@@ -56,24 +56,13 @@ static int hb_merge_sorted(const int64_t *a, uint32_t na, char *const *an, const
         n++;
     }
     if (an) {
-        size_t bytes = 0;
-        for (uint32_t k = 0; k < n; k++) bytes += strlen(src[k]) + 1;
-        un = malloc(((size_t)n + 1) * sizeof *un + bytes + 1);
+        un = hb_names_pack(src, n);
+        free(src);
         if (!un) {
             free(u);
-            free(src);
             return -1;
         }
-        char *p = (char *)(un + n + 1);
-        for (uint32_t k = 0; k < n; k++) {
-            const size_t l = strlen(src[k]) + 1;
-            memcpy(p, src[k], l);
-            un[k] = p;
-            p += l;
-            u[k] = k;
-        }
-        un[n] = NULL;
-        free(src);
+        for (uint32_t k = 0; k < n; k++) u[k] = k;
     }
     *ids = u;
     *names = un;
