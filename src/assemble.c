@@ -61,9 +61,7 @@ static size_t hb_keep_warm(hb_rating *test, size_t n_test, uint8_t *mu, uint8_t 
     return m;
 }
 
-/* Dense ids for the n ids marked 1, in ascending order: x[old] = new, and ids (names, when
- * non-NULL and then ids become the dense index) compacted in place. Returns the count kept. */
-static uint32_t hb_reindex(uint32_t n, const uint8_t *mark, uint32_t *x, int64_t *ids,
+uint32_t hb_reindex(uint32_t n, const uint8_t *mark, uint32_t *x, int64_t *ids,
                            char **names) {
     uint32_t n2 = 0;
     for (uint32_t k = 0; k < n; k++) {

@@ -19,4 +19,8 @@ void hb_dataset_take_table(hb_dataset *ds, hb_table *t, uint32_t n_users, uint32
  * returns the count kept (the notebook's filter; src/dist_load.c's per-rank share too). */
 size_t hb_keep_marked(hb_rating *r, size_t n, const uint8_t *mu, const uint8_t *mi);
 
+/* Dense ids for the n ids marked 1, in ascending order: x[old] = new, and ids (names, when
+ * non-NULL and then ids become the dense index) compacted in place. Returns the count kept. */
+uint32_t hb_reindex(uint32_t n, const uint8_t *mark, uint32_t *x, int64_t *ids, char **names);
+
 #endif

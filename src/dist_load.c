@@ -646,9 +646,7 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
     }
     hb_marks(g, tr, ntr, mu, nu, mi, ni);
     hb_marks(g, te, nte, cu, nu, ci, ni); /* the test's users and items, for the cold counts */
-    size_t m = 0;
-    for (size_t k = 0; k < nte; k++)
-        if (mu[te[k].u] && mi[te[k].i]) te[m++] = te[k];
+    const size_t m = hb_keep_marked(te, nte, mu, mi);
     ds->n_test_cold = (size_t)hb_sum_u64(g, nte - m);
     nte = m;
     for (uint32_t u = 0; u < nu; u++) ds->n_cold_users += cu[u] && !mu[u];
@@ -659,25 +657,8 @@ static hb_status hb_assemble_mpi(const hb_grp *g, hb_table *t, hb_rating *tr, si
         goto fail;
     }
     /* dense re-index: users and items of the train split, ascending original id */
-    uint32_t nu2 = 0, ni2 = 0;
-    for (uint32_t k = 0; k < nu; k++) {
-        xu[k] = nu2;
-        if (mu[k]) {
-            t->user_ids[nu2] = t->user_names ? nu2 : t->user_ids[k];
-            if (t->user_names) t->user_names[nu2] = t->user_names[k];
-            nu2++;
-        }
-    }
-    if (t->user_names) t->user_names[nu2] = NULL;
-    for (uint32_t k = 0; k < ni; k++) {
-        xi[k] = ni2;
-        if (mi[k]) {
-            t->item_ids[ni2] = t->item_names ? ni2 : t->item_ids[k];
-            if (t->item_names) t->item_names[ni2] = t->item_names[k];
-            ni2++;
-        }
-    }
-    if (t->item_names) t->item_names[ni2] = NULL;
+    const uint32_t nu2 = hb_reindex(nu, mu, xu, t->user_ids, t->user_names);
+    const uint32_t ni2 = hb_reindex(ni, mi, xi, t->item_ids, t->item_names);
     float lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < ntr; k++) {
         tr[k].u = xu[tr[k].u];
