@@ -12,6 +12,7 @@
 #include "dist.h"
 #include "metrics.h"
 #include "part.h"
+#include "shuffle.h"
 
 /* Item blocks per rank: one is trained while the next is in flight. */
 #define HB_DIST_SLOTS 2
@@ -112,11 +113,7 @@ static void hb_perm(uint32_t *x, uint32_t n, uint64_t seed) {
     hb_rng r;
     hb_rng_seed(&r, seed);
     for (uint32_t k = 0; k < n; k++) x[k] = k;
-    for (uint32_t k = n; k > 1; k--) {
-        const uint32_t j = (uint32_t)hb_rng_below(&r, k), t = x[k - 1];
-        x[k - 1] = x[j];
-        x[j] = t;
-    }
+    hb_shuffle_u32(x, n, &r);
 }
 
 #define HB_DIST_USER_SALT 0x6469737475736572ULL /* "distuser" */

@@ -277,14 +277,6 @@ static void hb_worker_run(hb_model *m, const hb_kernels *k, hb_worker *w, const 
     w->loss += loss;
 }
 
-static void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng) {
-    for (uint32_t k = n; k > 1; k--) {
-        const uint32_t j = (uint32_t)hb_rng_below(rng, k), t = x[k - 1];
-        x[k - 1] = x[j];
-        x[j] = t;
-    }
-}
-
 /* The BLOCKED schedule's grid: ratings bucketed by (user block, item block), and the state of
  * the epoch's block scheduler (hb_sched_*). */
 typedef struct hb_grid {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "shuffle.h"
 
 struct hb_svdpp {
     float *p, *y;       /* raw user vectors (n_users x ld) and implicit item factors (n_items x ld) */
@@ -89,11 +90,7 @@ hb_status hb_svdpp_epoch(hb_model *m, const hb_dataset *ds, const hb_kernels *k,
     const uint32_t nu = m->n_users, dim = m->dim;
     const size_t ld = m->ld;
     const float reg = m->p.reg, rb = m->p.reg_bias, mu = m->mu;
-    for (uint32_t a = nu; a > 1; a--) { /* Fisher-Yates */
-        const uint32_t j = (uint32_t)hb_rng_below(rng, a), t = s->order[a - 1];
-        s->order[a - 1] = s->order[j];
-        s->order[j] = t;
-    }
+    hb_shuffle_u32(s->order, nu, rng);
     const uint64_t eseed = hb_rng_next(rng);
     int nomem = 0;
     double sse = 0;
@@ -113,12 +110,7 @@ hb_status hb_svdpp_epoch(hb_model *m, const hb_dataset *ds, const hb_kernels *k,
             hb_rating *x = s->byu + s->off[u];
             hb_rng ur;
             hb_rng_seed(&ur, eseed ^ ((uint64_t)u * 0x9e3779b97f4a7c15ULL));
-            for (uint32_t c = n; c > 1; c--) {
-                const uint32_t j = (uint32_t)hb_rng_below(&ur, c);
-                const hb_rating tmp = x[c - 1];
-                x[c - 1] = x[j];
-                x[j] = tmp;
-            }
+            hb_shuffle_flat(x, n, &ur);
             const float su = 1.0f / sqrtf((float)n);
             memset(z, 0, 2 * ld * sizeof(float));
             for (uint32_t c = 0; c < n; c++) k->axpy(dim, su, s->y + (size_t)x[c].i * ld, z);

@@ -20,6 +20,14 @@ void hb_shuffle_flat(hb_rating *r, size_t n, hb_rng *rng) {
     }
 }
 
+void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng) {
+    for (uint32_t k = n; k > 1; k--) {
+        const uint32_t j = (uint32_t)hb_rng_below(rng, k), t = x[k - 1];
+        x[k - 1] = x[j];
+        x[j] = t;
+    }
+}
+
 static size_t hb_sh_buckets(size_t n) {
     const size_t k = (n + HB_SH_BUCKET - 1) / HB_SH_BUCKET;
     return k < 2 ? 2 : k > UINT16_MAX ? UINT16_MAX : k;

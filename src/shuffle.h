@@ -31,8 +31,10 @@ hb_status hb_shuffle_reserve(hb_shuffle_ws *ws, size_t n, size_t flat_max);
  * the result depends on rng's state and n only, never on T. ws must have been reserved for n
  * and flat_max. */
 void hb_shuffle_ratings(hb_rating *r, size_t n, hb_rng *rng, int T, const hb_shuffle_ws *ws);
-/* Fisher-Yates in place (what hb_shuffle_ratings does up to flat_max). */
+/* Fisher-Yates in place (what hb_shuffle_ratings does up to flat_max), on ratings and on
+ * indices: k from n down to 2 swaps k-1 with hb_rng_below(rng, k). */
 void hb_shuffle_flat(hb_rating *r, size_t n, hb_rng *rng);
+void hb_shuffle_u32(uint32_t *x, uint32_t n, hb_rng *rng);
 void hb_shuffle_free(hb_shuffle_ws *ws);
 
 #endif

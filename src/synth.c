@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "select.h"
+#include "shuffle.h"
 #include "synth.h"
 
 hb_synth_params hb_synth_default(void) {
@@ -87,11 +88,7 @@ static double *hb_zipf_weights(uint32_t n, double a, hb_rng *rng) {
         return NULL;
     }
     for (uint32_t k = 0; k < n; k++) perm[k] = k;
-    for (uint32_t k = n; k > 1; k--) {
-        uint32_t j = (uint32_t)hb_rng_below(rng, k), t = perm[k - 1];
-        perm[k - 1] = perm[j];
-        perm[j] = t;
-    }
+    hb_shuffle_u32(perm, n, rng);
     for (uint32_t k = 0; k < n; k++) w[perm[k]] = 1.0 / pow((double)k + 1.0, a);
     free(perm);
     return w;
