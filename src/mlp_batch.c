@@ -15,6 +15,7 @@ hb_status hb_mlp_batch_init(hb_mlp_ws *w, const hb_model *m, size_t B) {
         if (m->L[l].out > wide) wide = m->L[l].out;
     }
     w->B = B;
+    w->wide = wide;
     const size_t rows = B < 3 ? 3 : B; /* the linear backward keeps 3 vectors in D[1] */
     int ok = (w->X0 = hb_calloc_aligned(B * m->L[0].in, 4)) &&
              (w->D[0] = hb_calloc_aligned(rows * wide, 4)) &&
@@ -38,11 +39,7 @@ static void hb_mlp_batch_linear_back(const hb_model *m, const hb_kernels *k, hb_
                                      size_t bn, const float *D, const int32_t *su,
                                      const int32_t *si, float *gP, float *gQ, size_t ldg) {
     const uint32_t d = m->dim, nl = m->n_layers;
-    size_t wide = 0; /* as hb_mlp_batch_init sized D[1]: 3 vectors of the widest layer fit */
-    for (uint32_t l = 0; l < nl; l++) {
-        if (m->L[l].in > wide) wide = m->L[l].in;
-        if (m->L[l].out > wide) wide = m->L[l].out;
-    }
+    const size_t wide = w->wide; /* D[1] holds 3 vectors of the widest layer */
     float *v = w->D[1], *vn = v + wide, *g = vn + wide; /* v_l, v_{l-1}, In_l^T D */
     float s = 0.0f; /* 1^T D */
     for (size_t b = 0; b < bn; b++) s += D[b];

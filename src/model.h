@@ -69,6 +69,7 @@ typedef struct hb_mlp_ws {
     float *dW[HB_MLP_MAX_LAYERS], *db[HB_MLP_MAX_LAYERS]; /* accumulated dense gradients */
     /* the batched pass (src/mlp_batch.c): allocated by hb_mlp_batch_init, else NULL */
     size_t B;                               /* rows the buffers below hold */
+    size_t wide;                            /* the widest layer's in or out (D's rows) */
     float *X0;                              /* B x 2 dim: the batch's [p_u, q_i] rows */
     float *Z[HB_MLP_MAX_LAYERS];            /* B x out: pre-activations */
     float *A[HB_MLP_MAX_LAYERS];            /* B x out: activations (Z itself when linear) */
