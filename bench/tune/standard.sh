@@ -8,9 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 configs=${1:?a file of train flag lines}; val=${2:-/tmp/hbstd}; build=${3:-build}
 data=${HOGBENCH_DATA:?set HOGBENCH_DATA}
-for k in 1 2 3 4 5; do
-    [ -s "$val/u$k/u1.test" ] || bash bench/peers/make_split.sh "$data/u$k.base" "$val/u$k" 0.1 "$k" "$build" >/dev/null
-done
+. bench/tune/folds.sh
+hb_folds "$val" "$data" "$build"
 while IFS= read -r cfg; do
     [ -n "$cfg" ] && [ "${cfg:0:1}" != "#" ] || continue
     s=0

@@ -9,12 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 val=${1:-/tmp/hbstd}; build=${2:-build}; round=${3:-all}
 data=${HOGBENCH_DATA:?set HOGBENCH_DATA}
-mkdir -p "$val/grid"
-for k in 1 2 3 4 5; do
-    [ -s "$val/u$k/u1.test" ] || bash bench/peers/make_split.sh "$data/u$k.base" "$val/u$k" 0.1 "$k" "$build" >/dev/null
-    ln -sf "$val/u$k/u1.base" "$val/grid/u$k.base"
-    ln -sf "$val/u$k/u1.test" "$val/grid/u$k.test"
-done
+. bench/tune/folds.sh
+hb_folds "$val" "$data" "$build"
 export THREADS=1
 run() { python3 bench/tune/tune.py "$build/hogbench" "$val/grid" u1,u2,u3,u4,u5 svdpp "no-seed-filter=on;$1" "$2" 10 | tail -6; }
 # 1. the probe's settings (bench/tune/svdpp_probe.sh, reg_y -0.08), and mf_bias's small init
