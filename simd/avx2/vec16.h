@@ -1,6 +1,7 @@
-/* vec16.h: the AVX2 vocabulary for rows stored in 16 bits: widen 8 bf16 (a shift) or binary16
- * (F16C: files that include it for f16 are built with -mf16c) to one hb_vf, narrow back to
- * nearest even, and the random lanes of stochastic rounding. */
+/* vec16.h: the AVX2 vocabulary for rows stored in 16 bits: widen a pair of vectors of bf16
+ * (16 elements: a shift and an and) or one of binary16 (F16C: files that include it for f16 are
+ * built with -mf16c) to f32, narrow back to nearest even or stochastically, and the random
+ * lanes of stochastic rounding. */
 #ifndef HB_HALF_AVX2_H
 #define HB_HALF_AVX2_H
 
@@ -19,31 +20,46 @@ static inline hb_vi hb_vi_next(hb_vi x) { /* xorshift32 in every lane */
     x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 17));
     return _mm256_xor_si256(x, _mm256_slli_epi32(x, 5));
 }
-/* Write k's random bits from the step's state x: a multiply hash of x ^ k*golden, its high half
- * (independent per write, so the writes of a step form no dependency chain) */
-static inline hb_vi hb_vi_mix(hb_vi x, uint32_t k) {
-    const __m256i h = _mm256_xor_si256(x, _mm256_set1_epi32((int)(k * 0x9E3779B9u)));
-    return _mm256_srli_epi32(_mm256_mullo_epi32(h, _mm256_set1_epi32((int)0x85EBCA6Bu)), 16);
+/* The step's two 16-bit random values per lane (its state's low and high halves, each cut to
+ * mask), and a write's: one of them xor a per-write constant (half_row.h) */
+static inline hb_vi hb_vi_lo(hb_vi x, uint32_t mask) { return _mm256_and_si256(x, _mm256_set1_epi32((int)mask)); }
+static inline hb_vi hb_vi_hi(hb_vi x, uint32_t mask) {
+    const __m256i h = _mm256_srli_epi32(x, 16);
+    return mask == 0xffffu ? h : _mm256_and_si256(h, _mm256_set1_epi32((int)mask));
 }
-/* hb_sr_fold in every lane */
+static inline hb_vi hb_vi_xor1(hb_vi x, uint32_t c) { return _mm256_xor_si256(x, _mm256_set1_epi32((int)c)); }
+/* hb_sr_fold in every lane, r already below mask: add, clear the dropped bits */
 static inline hb_vf hb_vsr(hb_vf v, hb_vi r, uint32_t mask) {
-    const __m256i m = _mm256_set1_epi32((int)mask);
-    const __m256i b = _mm256_add_epi32(_mm256_castps_si256(v), _mm256_and_si256(r, m));
-    return _mm256_castsi256_ps(_mm256_andnot_si256(m, b));
+    const __m256i b = _mm256_add_epi32(_mm256_castps_si256(v), r);
+    return _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_set1_epi32((int)mask), b));
 }
 
-static inline hb_vf hb_hld_bf16(const uint16_t *p) {
-    const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+/* bf16 rows move in pairs of vectors: 16 elements, one 32-byte load whose 32-bit lanes hold
+ * elements 2l (low half) and 2l+1 (high half); the even ones widen by a shift, the odd ones by
+ * clearing the low half, and the pair narrows back into the same lanes (element order in
+ * registers is free: the kernels are element-wise and sum all products). */
+static inline void hb_hld2_bf16(const uint16_t *p, hb_vf *e, hb_vf *o) {
+    const __m256i w = _mm256_loadu_si256((const __m256i *)p);
+    *e = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+    *o = _mm256_castsi256_ps(_mm256_and_si256(w, _mm256_set1_epi32((int)0xffff0000u)));
 }
-/* to nearest even by integer arithmetic (hb_f32_to_bf16 in every lane), then pack 8 x 16 bits */
-static inline void hb_hst_bf16(uint16_t *p, hb_vf v) {
-    __m256i b = _mm256_castps_si256(v);
+/* the high halves of e (to the low halves of the lanes) and o: truncation */
+static inline void hb_hst2_bf16_hi(uint16_t *p, __m256i e, __m256i o) {
+    _mm256_storeu_si256((__m256i *)p, _mm256_blend_epi16(o, _mm256_srli_epi32(e, 16), 0x55));
+}
+/* stochastic: the fold's add (re, ro below 2^16), then the truncation is the fold's clear */
+static inline void hb_hst2sr_bf16(uint16_t *p, hb_vf e, hb_vf o, hb_vi re, hb_vi ro) {
+    hb_hst2_bf16_hi(p, _mm256_add_epi32(_mm256_castps_si256(e), re),
+                    _mm256_add_epi32(_mm256_castps_si256(o), ro));
+}
+/* to nearest even by integer arithmetic (hb_f32_to_bf16 in every lane), then the truncation */
+static inline __m256i hb_rne_bf16(hb_vf v) {
+    const __m256i b = _mm256_castps_si256(v);
     const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(b, 16), _mm256_set1_epi32(1));
-    b = _mm256_srli_epi32(_mm256_add_epi32(b, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), 16);
-    /* packus packs within 128-bit lanes: quadwords 0 and 2 hold lanes 0-3 and 4-7 */
-    const __m256i k = _mm256_permute4x64_epi64(_mm256_packus_epi32(b, b), 0x08);
-    _mm_storeu_si128((__m128i *)p, _mm256_castsi256_si128(k));
+    return _mm256_add_epi32(b, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff)));
+}
+static inline void hb_hst2_bf16(uint16_t *p, hb_vf e, hb_vf o) {
+    hb_hst2_bf16_hi(p, hb_rne_bf16(e), hb_rne_bf16(o));
 }
 #ifdef __F16C__
 static inline hb_vf hb_hld_f16(const uint16_t *p) {
