@@ -609,7 +609,8 @@ static double hb_hulp(double v, int f16) {
  * (c) Stall: one row of ones decaying by (1 - lr*reg) = 1 - ulp/4 per step (q = 0, so e = 0),
  * 256 steps in one call: to nearest even the row never moves (every step rounds back: the
  * updates Buckwild's stochastic rounding exists for), stochastically its mean follows the
- * exact decay within 6 standard deviations of the rounding noise. */
+ * exact decay within 6 standard deviations of the rounding noise, and elements 1, 4, 8, 16 or
+ * 32 apart (whatever the ISA's vectors and pairs) do not move in lockstep. */
 static void hb_case_h_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t n, size_t off,
                           int f16, int row) {
     enum { NU = 7, NI = 5, NR = 23, NK = 256 };
@@ -800,6 +801,19 @@ static void hb_case_h_run(hb_case *c, const hb_kernels *k, uint64_t *rng, size_t
                 /* per element at most sqrt(NK/4) ulps of noise; the mean's over n elements */
                 const double tol = 6.0 * sqrt(NK / 4.0) * u16 / sqrt((double)n) + 2.0 * u16;
                 hb_case_cmp(c, "stall mean(P)", 0, (float)mean, pe, tol);
+                /* the writes of a step must not share their random bits: elements a vector
+                 * (4, 8, 16: NEON, AVX2, AVX-512 binary16) or a pair of vectors (8, 16, 32) apart,
+                 * or neighbours (a bf16 pair's two vectors), would then move in lockstep;
+                 * independent walks of NK steps end equal with probability ~0.05 */
+                static const size_t gaps[] = {1, 4, 8, 16, 32};
+                for (size_t g = 0; g < sizeof gaps / sizeof *gaps && n >= gaps[g] + 32; g++) {
+                    const size_t d = gaps[g];
+                    size_t eq = 0;
+                    for (size_t i = 0; i + d < n; i++) eq += P.p[i] == P.p[i + d];
+                    if (2 * eq > n - d)
+                        hb_case_fail(c, "stall: %zu of %zu elements equal to the one %zu after (shared random bits)",
+                                     eq, n - d, d);
+                }
             }
         }
     }
