@@ -75,8 +75,9 @@ HB_SLOW_SGD_MF(neon)
     { .isa = isa_enum, .name = #sfx, HB_KERNELS(HB_KROW_, sfx) HB_ROW_OVERRIDES(sfx) }
 
 #if defined(HB_HAVE_AVX512) && defined(HB_HAVE_AVX512BF16)
-/* The avx512 row on CPUs with AVX512_BF16: its bf16 kernels narrow with VCVTNEPS2BF16 (the
- * plain row's narrow by integer arithmetic, to the same nearest-even result). */
+/* The avx512 row on CPUs with AVX512_BF16: its bf16 kernels narrow to nearest with
+ * VCVTNE2PS2BF16 (the plain row's by integer arithmetic, to the same nearest-even result;
+ * stochastic rounding is the same integer fold in both). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 static const hb_kernels hb_kAvx512Bf16 = {

@@ -234,7 +234,7 @@ typedef struct hb_kernels {
 
 HB_DECLARE_KERNELS(scalar)
 
-/* AVX-512 with AVX512_BF16 (VCVTNEPS2BF16 narrows): the bf16 slots of the avx512 table on CPUs
+/* AVX-512 with AVX512_BF16 (VCVTNE2PS2BF16 narrows to nearest): the bf16 slots of the avx512 table on CPUs
  * that have it (dispatch.c); the table's own bf16 kernels narrow by integer arithmetic. */
 hb_sgd_mf_run_ft hb_sgd_mf_run_bf16_f32__avx512bf16, hb_adagrad_row_mf_run_bf16_f32__avx512bf16;
 

@@ -98,7 +98,7 @@ Test(sgemm, threads_own_buffers) {
     hb_buf_free(&A);
 }
 
-/* On a CPU with AVX512_BF16 the avx512 table's bf16 slots narrow with VCVTNEPS2BF16
+/* On a CPU with AVX512_BF16 the avx512 table's bf16 slots narrow with VCVTNE2PS2BF16
  * (dispatch.c); the integer-arithmetic kernels it holds elsewhere are checked here too. */
 #ifdef HB_HAVE_AVX512
 HB_DECLARE_KERNELS(avx512)

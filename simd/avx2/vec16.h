@@ -22,12 +22,16 @@ static inline hb_vi hb_vi_next(hb_vi x) { /* xorshift32 in every lane */
 }
 /* The step's two 16-bit random values per lane (its state's low and high halves, each cut to
  * mask), and a write's: one of them xor a per-write constant (half_row.h) */
-static inline hb_vi hb_vi_lo(hb_vi x, uint32_t mask) { return _mm256_and_si256(x, _mm256_set1_epi32((int)mask)); }
+static inline hb_vi hb_vi_lo(hb_vi x, uint32_t mask) {
+    return _mm256_and_si256(x, _mm256_set1_epi32((int)mask));
+}
 static inline hb_vi hb_vi_hi(hb_vi x, uint32_t mask) {
     const __m256i h = _mm256_srli_epi32(x, 16);
     return mask == 0xffffu ? h : _mm256_and_si256(h, _mm256_set1_epi32((int)mask));
 }
-static inline hb_vi hb_vi_xor1(hb_vi x, uint32_t c) { return _mm256_xor_si256(x, _mm256_set1_epi32((int)c)); }
+static inline hb_vi hb_vi_xor1(hb_vi x, uint32_t c) {
+    return _mm256_xor_si256(x, _mm256_set1_epi32((int)c));
+}
 /* hb_sr_fold in every lane, r already below mask: add, clear the dropped bits */
 static inline hb_vf hb_vsr(hb_vf v, hb_vi r, uint32_t mask) {
     const __m256i b = _mm256_add_epi32(_mm256_castps_si256(v), r);

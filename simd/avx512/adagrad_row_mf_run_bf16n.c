@@ -1,6 +1,6 @@
 /* adagrad_row_mf_run_bf16n.c: AVX-512 runs of per-sample MF steps under LIBMF's row-wise
- * adaptive SGD on bf16 tables, narrowed by VCVTNEPS2BF16 (AVX512_BF16; built with
- * -mavx512bf16, chosen by dispatch.c only on CPUs that have it). */
+ * adaptive SGD on bf16 tables, narrowed to nearest by VCVTNE2PS2BF16 (AVX512_BF16;
+ * built with -mavx512bf16, chosen by dispatch.c only on CPUs that have it). */
 #ifdef __AVX512BF16__
 #include "vec16.h"
 

@@ -22,12 +22,16 @@ static inline hb_vi hb_vi_next(hb_vi x) { /* xorshift32 in every lane */
 }
 /* The step's two 16-bit random values per lane (its state's low and high halves, each cut to
  * mask), and a write's: one of them xor a per-write constant (half_row.h) */
-static inline hb_vi hb_vi_lo(hb_vi x, uint32_t mask) { return _mm512_and_si512(x, _mm512_set1_epi32((int)mask)); }
+static inline hb_vi hb_vi_lo(hb_vi x, uint32_t mask) {
+    return _mm512_and_si512(x, _mm512_set1_epi32((int)mask));
+}
 static inline hb_vi hb_vi_hi(hb_vi x, uint32_t mask) {
     const __m512i h = _mm512_srli_epi32(x, 16);
     return mask == 0xffffu ? h : _mm512_and_si512(h, _mm512_set1_epi32((int)mask));
 }
-static inline hb_vi hb_vi_xor1(hb_vi x, uint32_t c) { return _mm512_xor_si512(x, _mm512_set1_epi32((int)c)); }
+static inline hb_vi hb_vi_xor1(hb_vi x, uint32_t c) {
+    return _mm512_xor_si512(x, _mm512_set1_epi32((int)c));
+}
 /* hb_sr_fold in every lane, r already below mask: add, clear the dropped bits */
 static inline hb_vf hb_vsr(hb_vf v, hb_vi r, uint32_t mask) {
     const __m512i b = _mm512_add_epi32(_mm512_castps_si512(v), r);
