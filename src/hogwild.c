@@ -652,12 +652,173 @@ static void hb_block_run(hb_model *m, const hb_kernels *k, hb_worker *w, hb_grid
     hb_worker_run(m, k, w, r, n, lr, r_min, span, dense);
 }
 
+/* Worker t's part of a blocked epoch (of nt workers): blocks from the scheduler until none is
+ * left; thread 0 returns last. */
+static void hb_blocked_loop(hb_model *m, const hb_kernels *k, hb_worker *ws, int t, int nt,
+                            hb_grid *grid, uint64_t eseed, float lr, float r_min, float span,
+                            pthread_mutex_t *dense, void (*progress)(void *), void *ctx) {
+    hb_worker *w = &ws[t];
+    for (unsigned spins = 0;;) {
+        const unsigned seen = atomic_load_explicit(&grid->done, memory_order_relaxed);
+        const size_t blk = hb_sched_take(grid, (uint32_t)t);
+        if (blk == HB_SCHED_END) {
+            /* thread 0 leaves last: the others then wait at the region's end, not it (a
+             * sleeping thread 0 would cost a wake-up, tens of microseconds on a VM); release
+             * and acquire: their writes (rows, loss) are thread 0's to read after it */
+            if (t != 0) {
+                atomic_fetch_add_explicit(&grid->left, 1, memory_order_release);
+                break;
+            }
+            while (atomic_load_explicit(&grid->left, memory_order_acquire) != (unsigned)nt - 1)
+                if (++spins % 64 == 0) sched_yield();
+            break;
+        }
+        if (blk == HB_SCHED_WAIT) {
+            /* nothing ready until another worker finishes a block (microseconds away):
+             * spin on the count, yielding the core now and then */
+            while (atomic_load_explicit(&grid->done, memory_order_relaxed) == seen) {
+                if (++spins % 64 == 0) {
+                    sched_yield();
+                    if (progress && t == 0) progress(ctx);
+                }
+            }
+            continue;
+        }
+        hb_block_run(m, k, w, grid, blk, eseed, lr, r_min, span, dense);
+        hb_sched_done(grid, blk);
+        if (progress && t == 0) progress(ctx);
+    }
+}
+
+/* The blocked schedule's workers 1..T-1 kept across epochs (hb_train, MF models): between
+ * epochs they spin (yielding) for up to HB_POOL_SPIN_S, then sleep on a condition variable,
+ * so that the next epoch starts without a wake-up (an OpenMP region's fork wakes its sleeping
+ * threads under OMP_WAIT_POLICY=passive: about 30 us on this VM, every epoch) and an idle
+ * machine's cores are not held past a pause. The same blocks and the same scheduler: the
+ * results are those of the OpenMP region. */
+#define HB_POOL_SPIN_S 200e-6
+typedef struct hb_pool {
+    int T;
+    pthread_t *th;
+    int started;               /* threads created */
+    atomic_uint go;            /* epochs published (a worker runs epoch go when it sees it) */
+    atomic_int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int sleepers;              /* under mu */
+    /* the published epoch */
+    hb_model *m;
+    const hb_kernels *k;
+    hb_worker *ws;
+    hb_grid *grid;
+    uint64_t eseed;
+    float lr, r_min, span;
+    pthread_mutex_t *dense;
+} hb_pool;
+
+typedef struct hb_pool_arg {
+    hb_pool *pool;
+    int t;
+} hb_pool_arg;
+
+static void *hb_pool_main(void *va) {
+    const hb_pool_arg *a = va;
+    hb_pool *pl = a->pool;
+    const int t = a->t;
+    hb_fp_flush_subnormals();
+    for (unsigned gen = 1;; gen++) {
+        /* wait for epoch gen (acquire: the epoch's state, written before it was published) */
+        const double t0 = hb_now();
+        for (unsigned spins = 0; atomic_load_explicit(&pl->go, memory_order_acquire) < gen &&
+                                 !atomic_load_explicit(&pl->stop, memory_order_acquire);) {
+            if (++spins % 64 == 0) {
+                sched_yield();
+                if (hb_now() - t0 > HB_POOL_SPIN_S) {
+                    pthread_mutex_lock(&pl->mu);
+                    pl->sleepers++;
+                    while (atomic_load_explicit(&pl->go, memory_order_acquire) < gen &&
+                           !atomic_load_explicit(&pl->stop, memory_order_acquire))
+                        pthread_cond_wait(&pl->cv, &pl->mu);
+                    pl->sleepers--;
+                    pthread_mutex_unlock(&pl->mu);
+                }
+            }
+        }
+        if (atomic_load_explicit(&pl->go, memory_order_acquire) < gen) break; /* stopped */
+        hb_blocked_loop(pl->m, pl->k, pl->ws, t, pl->T, pl->grid, pl->eseed, pl->lr, pl->r_min,
+                        pl->span, pl->dense, NULL, NULL);
+    }
+    return NULL;
+}
+
+static void hb_pool_wake(hb_pool *pl) {
+    pthread_mutex_lock(&pl->mu);
+    if (pl->sleepers) pthread_cond_broadcast(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+}
+
+static void hb_pool_free(hb_pool *pl) {
+    if (!pl) return;
+    atomic_store_explicit(&pl->stop, 1, memory_order_release);
+    hb_pool_wake(pl);
+    for (int t = 1; t < pl->started; t++) pthread_join(pl->th[t], NULL);
+    pthread_cond_destroy(&pl->cv);
+    pthread_mutex_destroy(&pl->mu);
+    free(pl->th);
+    free(pl);
+}
+
+/* T - 1 workers waiting for epochs; NULL when T < 2 or they cannot be made (the caller then
+ * runs OpenMP regions). */
+static hb_pool *hb_pool_new(int T) {
+    if (T < 2) return NULL;
+    hb_pool *pl = calloc(1, sizeof *pl + (size_t)T * sizeof(hb_pool_arg));
+    if (!pl) return NULL;
+    hb_pool_arg *args = (hb_pool_arg *)(pl + 1);
+    pl->T = T;
+    pl->started = 1;
+    if (!(pl->th = calloc((size_t)T, sizeof *pl->th)) || pthread_mutex_init(&pl->mu, NULL)) {
+        free(pl->th);
+        free(pl);
+        return NULL;
+    }
+    if (pthread_cond_init(&pl->cv, NULL)) {
+        pthread_mutex_destroy(&pl->mu);
+        free(pl->th);
+        free(pl);
+        return NULL;
+    }
+    for (int t = 1; t < T; t++) {
+        args[t] = (hb_pool_arg){.pool = pl, .t = t};
+        if (pthread_create(&pl->th[t], NULL, hb_pool_main, &args[t]) != 0) {
+            hb_pool_free(pl);
+            return NULL;
+        }
+        pl->started = t + 1;
+    }
+    return pl;
+}
+
+/* One blocked epoch through the pool: published to workers 1..T-1, thread 0 the caller. */
+static void hb_pool_run(hb_pool *pl, hb_model *m, const hb_kernels *k, hb_worker *ws,
+                        hb_grid *grid, uint64_t eseed, float lr, float r_min, float span,
+                        pthread_mutex_t *dense) {
+    pl->m = m, pl->k = k, pl->ws = ws, pl->grid = grid, pl->eseed = eseed;
+    pl->lr = lr, pl->r_min = r_min, pl->span = span, pl->dense = dense;
+    atomic_fetch_add_explicit(&pl->go, 1, memory_order_release);
+    hb_pool_wake(pl);
+    hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
+    hb_blocked_loop(m, k, ws, 0, pl->T, grid, eseed, lr, r_min, span, dense, NULL, NULL);
+}
+
 /* One epoch of the blocked schedule (above). progress (may be NULL) is called by thread 0 after
  * every block it runs and while it waits for one (MPI ranks drive their transfers there). One
- * worker runs the strata in order, without the scheduler. */
+ * worker runs the strata in order, without the scheduler; several, through pool when given
+ * (and no progress), else in an OpenMP region. */
 static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
                              hb_grid *grid, hb_rng *rng, float lr, float r_min, float span,
-                             pthread_mutex_t *dense, void (*progress)(void *), void *ctx) {
+                             pthread_mutex_t *dense, void (*progress)(void *), void *ctx,
+                             hb_pool *pool) {
     const uint32_t G = grid->G;
     hb_shuffle_u32(grid->sorder, G, rng);
     hb_shuffle_u32(grid->cperm, G, rng);
@@ -673,40 +834,15 @@ static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, in
         return;
     }
     hb_sched_reset(grid);
+    if (pool && !progress) {
+        hb_pool_run(pool, m, k, ws, grid, eseed, lr, r_min, span, dense);
+        return;
+    }
 #pragma omp parallel num_threads(T)
     {
         hb_fp_flush_subnormals();
-        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        hb_worker *w = &ws[t];
-        for (unsigned spins = 0;;) {
-            const unsigned seen = atomic_load_explicit(&grid->done, memory_order_relaxed);
-            const size_t blk = hb_sched_take(grid, (uint32_t)t);
-            if (blk == HB_SCHED_END) {
-                /* thread 0 leaves last: the others then wait at the region's end, not it (a
-                 * sleeping thread 0 would cost a wake-up, tens of microseconds on a VM) */
-                if (t != 0) {
-                    atomic_fetch_add_explicit(&grid->left, 1, memory_order_relaxed);
-                    break;
-                }
-                while (atomic_load_explicit(&grid->left, memory_order_relaxed) != (unsigned)nt - 1)
-                    if (++spins % 64 == 0) sched_yield();
-                break;
-            }
-            if (blk == HB_SCHED_WAIT) {
-                /* nothing ready until another worker finishes a block (microseconds away):
-                 * spin on the count, yielding the core now and then */
-                while (atomic_load_explicit(&grid->done, memory_order_relaxed) == seen) {
-                    if (++spins % 64 == 0) {
-                        sched_yield();
-                        if (progress && t == 0) progress(ctx);
-                    }
-                }
-                continue;
-            }
-            hb_block_run(m, k, w, grid, blk, eseed, lr, r_min, span, dense);
-            hb_sched_done(grid, blk);
-            if (progress && t == 0) progress(ctx);
-        }
+        hb_blocked_loop(m, k, ws, omp_get_thread_num(), omp_get_num_threads(), grid, eseed, lr,
+                        r_min, span, dense, progress, ctx);
     }
 }
 
@@ -780,13 +916,21 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     const int target = p->target != HB_TARGET_NONE;
     const uint32_t every = p->eval_every ? p->eval_every : target ? 1u : 0u;
     int checked_last = 0;
+    /* MF models' blocked epochs: workers kept across epochs (hb_pool), unless evaluations (their
+     * own OpenMP regions) run between epochs; not for the MLP, whose dense steps may open
+     * regions of their own */
+    hb_pool *pool = st == HB_OK && blocked && T > 1 && !every && !hb_model_is_mlp(p->model) &&
+                            p->model != HB_MODEL_SVDPP
+                        ? hb_pool_new(T)
+                        : NULL;
     for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
         const double t0 = hb_now();
         if (p->model == HB_MODEL_SVDPP) { /* its own user-by-user epoch (src/model_svdpp.c) */
             if ((st = hb_svdpp_epoch(m, ds, k, T, &rng, lr, &ws[0].loss, err)) != HB_OK) break;
         } else if (blocked) {
-            hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL);
+            hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL,
+                             pool);
         } else if (seq) {
             hb_shuffle_ratings(order, ds->n_train, &rng, T, &sh);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
@@ -831,6 +975,7 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         if (cb) cb(&es, ctx);
         if (p->target_stop && res->epochs_to_target) break;
     }
+    hb_pool_free(pool); /* before the evaluation's region: no worker spinning beside it */
     res->train_seconds = train_s;
     res->final_loss = last_loss;
     res->updates_per_second = train_s > 0 ? (double)ds->n_train * res->epochs_done / train_s : 0;
@@ -983,7 +1128,7 @@ void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, floa
         }
     if (pt->grid) {
         hb_epoch_blocked(view, k, ws, T, &pt->grid[b], &pt->rng[b], lr, r_min, span, dense,
-                         progress, ctx);
+                         progress, ctx, NULL);
     } else {
         hb_epoch_slices(view, k, ws, T, pt->order[b], ds->n_train, &pt->rng[b], &pt->sh, lr,
                         r_min, span, dense);

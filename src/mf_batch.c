@@ -37,17 +37,20 @@ hb_status hb_mf_ws_init(hb_mf_ws *w, const hb_model *m) {
     return HB_OK;
 }
 
-/* Row -> slot (a new one for a row not yet in the batch: *fresh |= bit); counts the row's
- * samples. Without branches: whether a row is new is a coin toss the predictor would miss. */
-static inline uint32_t hb_mf_slot(int32_t *slot, uint32_t *rows, uint32_t *n, uint32_t *cnt,
-                                  uint32_t row, uint8_t *fresh, uint8_t bit) {
+/* Row -> slot (a new one for a row not yet in the batch: *isnew = 1); counts the row's samples.
+ * Without branches (masks, not conditionals the compiler would turn back into jumps): whether a
+ * row is new is a coin toss the predictor would miss. n is the caller's local: in a register. */
+static inline uint32_t hb_mf_slot(int32_t *restrict slot, uint32_t *restrict rows,
+                                  uint32_t *restrict cnt, uint32_t *n, uint32_t row,
+                                  uint32_t *isnew) {
     const int32_t old = slot[row];
-    const uint32_t isnew = old < 0, s = isnew ? *n : (uint32_t)old;
+    const uint32_t nw = 0u - ((uint32_t)old >> 31); /* all ones when new (slot -1) */
+    const uint32_t s = (*n & nw) | ((uint32_t)old & ~nw);
     slot[row] = (int32_t)s;
     rows[s] = row; /* the same value when not new */
-    cnt[s] = (isnew ? 0 : cnt[s]) + 1;
-    *n += isnew;
-    *fresh |= (uint8_t)(isnew * bit);
+    cnt[s] = (cnt[s] & ~nw) + 1;
+    *n -= nw;
+    *isnew = nw & 1u;
     return s;
 }
 
@@ -88,20 +91,15 @@ static void hb_mf_coefs(const hb_model *m, hb_mf_ws *w, uint32_t n, const uint32
         for (uint32_t a = 0; a < n; a++) w->cg[a] = c.cg, w->cm[a] = c.cm, w->cv[a] = c.cv;
         return;
     }
+    float *restrict cg = w->cg, *restrict cm = w->cm, *restrict cv = w->cv;
+    const float *tab = m->nadam_c;
     for (uint32_t a = 0; a < n; a++) {
-        uint64_t st = t;
-        if (!t) {
-            uint32_t *c = steps + rows[a];
-            st = shared ? __atomic_add_fetch(c, 1, __ATOMIC_RELAXED) : ++*c;
-        }
-        if (st >= 1 && st <= HB_NADAM_TABLE) {
-            w->cg[a] = m->nadam_cg[st - 1];
-            w->cm[a] = m->nadam_cm[st - 1];
-            w->cv[a] = m->nadam_cv[st - 1];
-        } else {
-            const float *f = hb_mf_far(m, w, st, lr);
-            w->cg[a] = f[0], w->cm[a] = f[1], w->cv[a] = f[2];
-        }
+        uint32_t *c = steps + rows[a];
+        const uint64_t st = shared ? __atomic_add_fetch(c, 1, __ATOMIC_RELAXED) : ++*c;
+        /* steps 1..HB_NADAM_TABLE from the model's table (one cache line), later ones past it */
+        const float *f = st - 1 < HB_NADAM_TABLE ? tab + HB_NADAM_C * (st - 1)
+                                                 : hb_mf_far(m, w, st, lr);
+        cg[a] = f[0], cm[a] = f[1], cv[a] = f[2];
     }
 }
 
@@ -150,12 +148,20 @@ void hb_mf_batch(hb_model *m, const hb_kernels *k, hb_mf_ws *w, const hb_rating 
     const size_t ld = m->ld, dim = m->dim;
     const float scale = 1.0f / (float)bn; /* the batch's mean gradient, as Keras */
     /* 1. the batch's distinct rows, in first-seen order */
-    w->nu = w->ni = 0;
-    for (size_t j = 0; j < bn; j++) {
-        uint8_t f = 0;
-        w->su[j] = hb_mf_slot(w->slot_u, w->rows_u, &w->nu, w->cnt_u, r[j].u, &f, 1);
-        w->si[j] = hb_mf_slot(w->slot_i, w->rows_i, &w->ni, w->cnt_i, r[j].i, &f, 2);
-        w->fresh[j] = f;
+    {
+        int32_t *restrict slot_u = w->slot_u, *restrict slot_i = w->slot_i;
+        uint32_t *restrict rows_u = w->rows_u, *restrict rows_i = w->rows_i;
+        uint32_t *restrict cnt_u = w->cnt_u, *restrict cnt_i = w->cnt_i;
+        uint32_t *restrict su = w->su, *restrict si = w->si;
+        uint8_t *restrict fresh = w->fresh;
+        uint32_t nu = 0, ni = 0;
+        for (size_t j = 0; j < bn; j++) {
+            uint32_t fu, fi;
+            su[j] = hb_mf_slot(slot_u, rows_u, cnt_u, &nu, r[j].u, &fu);
+            si[j] = hb_mf_slot(slot_i, rows_i, cnt_i, &ni, r[j].i, &fi);
+            fresh[j] = (uint8_t)(fu | fi << 1);
+        }
+        w->nu = nu, w->ni = ni;
     }
     if (dense_lazy) { /* the rows the batch reads, caught up to the last step */
         for (uint32_t a = 0; a < w->nu; a++) hb_optim_dense_catch_up(m, k, lr, 0, w->rows_u[a]);

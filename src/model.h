@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #define HB_NADAM_TABLE 4096 /* steps with precomputed Nadam coefficients */
+#define HB_NADAM_C 4        /* floats per step in nadam_c: cg, cm, cv and a pad */
 
 typedef struct hb_layer {
     uint32_t in, out;
@@ -46,8 +47,10 @@ struct hb_model {
     uint64_t warm_end;      /* dense Nadam: steps from this one on catch rows up (0: not known) */
     struct hb_cu_memo *cu_memo; /* catch-up coefficients by gap, for the current step (k <= catch_j) */
     struct hb_cu_memo *cu_far;  /* ... by last step s mod HB_CU_FAR, for gaps past catch_j */
-    /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL) */
-    float *nadam_cg, *nadam_cm, *nadam_cv;
+    /* Nadam's coefficients for steps 1..HB_NADAM_TABLE (src/optim.c; Nadam only, else NULL):
+     * step t's cg, cm, cv at nadam_c[HB_NADAM_C * (t - 1)] (one 16-byte entry: one cache line
+     * per row step, not three) */
+    float *nadam_c;
     /* --storage bf16|f16: the tables training reads and writes (same shape and ld as P and Q,
      * which hb_model_h_widen refreshes for every reader); NULL for f32 */
     uint16_t *P16, *Q16;

@@ -57,10 +57,8 @@ void hb_optim_free(hb_model *m) {
     m->Pm = m->Pv = m->Qm = m->Qv = m->bum = m->buv = m->bim = m->biv = NULL;
     m->gPd = m->gQd = m->gbud = m->gbid = m->Gu = m->Gi = m->Gbu = m->Gbi = NULL;
     m->tu = m->ti = NULL;
-    free(m->nadam_cg);
-    free(m->nadam_cm);
-    free(m->nadam_cv);
-    m->nadam_cg = m->nadam_cm = m->nadam_cv = NULL;
+    hb_free_aligned(m->nadam_c);
+    m->nadam_c = NULL;
     for (uint32_t l = 0; l < m->n_layers; l++) {
         hb_layer *L = &m->L[l];
         hb_free_aligned(L->Wm);
@@ -118,18 +116,17 @@ hb_status hb_optim_alloc(hb_model *m) {
                  (L->bm = hb_calloc_aligned(L->out, 4)) && (L->bv = hb_calloc_aligned(L->out, 4));
         }
         if (ok)
-            ok = (m->nadam_cg = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cg)) &&
-                 (m->nadam_cm = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cm)) &&
-                 (m->nadam_cv = malloc(HB_NADAM_TABLE * sizeof *m->nadam_cv));
+            ok = (m->nadam_c = hb_calloc_aligned((size_t)HB_NADAM_TABLE * HB_NADAM_C, 4)) != NULL;
         /* Nadam schedule (Keras/PyTorch): mu_t = b1 * (1 - 0.5 * 0.96^(0.004 t)) */
         double prod = 1.0;
         for (uint64_t t = 1; ok && t <= HB_NADAM_TABLE; t++) {
             const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
             const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));
             prod *= mt;
-            m->nadam_cg[t - 1] = (float)((1 - mt) / (1 - prod));
-            m->nadam_cm[t - 1] = (float)(mt1 / (1 - prod * mt1));
-            m->nadam_cv[t - 1] = (float)(1 / (1 - pow(p->beta2, (double)t)));
+            float *c = m->nadam_c + HB_NADAM_C * (t - 1);
+            c[0] = (float)((1 - mt) / (1 - prod));
+            c[1] = (float)(mt1 / (1 - prod * mt1));
+            c[2] = (float)(1 / (1 - pow(p->beta2, (double)t)));
         }
     } else if (p->optimizer == HB_OPT_ADAGRAD) { /* per coordinate, from 0 (PyTorch's) */
         ok = (m->Gu = hb_calloc_aligned(nu * ld, 4)) && (m->Gi = hb_calloc_aligned(ni * ld, 4));
@@ -153,9 +150,10 @@ void hb_nadam_coefs(const hb_model *m, uint64_t t, float lr, float reg, hb_nadam
     c->eps = p->eps;
     c->reg = reg;
     if (t >= 1 && t <= HB_NADAM_TABLE) {
-        c->cg = m->nadam_cg[t - 1];
-        c->cm = m->nadam_cm[t - 1];
-        c->cv = m->nadam_cv[t - 1];
+        const float *e = m->nadam_c + HB_NADAM_C * (t - 1);
+        c->cg = e[0];
+        c->cm = e[1];
+        c->cv = e[2];
     } else { /* past the table the momentum product has underflowed to 0 */
         const double mt = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)t));
         const double mt1 = p->beta1 * (1 - 0.5 * pow(0.96, 0.004 * (double)(t + 1)));

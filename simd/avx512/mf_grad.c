@@ -3,4 +3,5 @@
 #include "vec.h"
 
 #define HB_SFX avx512
+#define HB_MG_GROUP /* hb_vhsum8_st is bitwise eight hb_vhsum here (not AVX2's hadd tree) */
 #include "../generic/mf_grad.inc"

@@ -2,7 +2,8 @@
  * that every pair of dot_rows is bitwise this ISA's dot. */
 #ifndef HB_DOT_BODY_H
 #define HB_DOT_BODY_H
-static inline float hb_dot_body(size_t n, const float *restrict x, const float *restrict y) {
+/* The dot's accumulators summed into one vector, before the horizontal sum. */
+static inline hb_vf hb_dot_acc(size_t n, const float *restrict x, const float *restrict y) {
     hb_vf s0 = hb_vzero(), s1 = hb_vzero(), s2 = hb_vzero(), s3 = hb_vzero();
     size_t i = 0;
     for (; i + 4 * HB_VW <= n; i += 4 * HB_VW) {
@@ -28,7 +29,11 @@ static inline float hb_dot_body(size_t n, const float *restrict x, const float *
         const hb_vm k = hb_vmask(n - i);
         s3 = hb_vfma(hb_vld_m(x + i, k), hb_vld_m(y + i, k), s3);
     }
-    return hb_vhsum(hb_vadd(hb_vadd(s0, s1), hb_vadd(s2, s3)));
+    return hb_vadd(hb_vadd(s0, s1), hb_vadd(s2, s3));
+}
+
+static inline float hb_dot_body(size_t n, const float *restrict x, const float *restrict y) {
+    return hb_vhsum(hb_dot_acc(n, x, y));
 }
 
 #endif
