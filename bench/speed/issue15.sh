@@ -5,6 +5,7 @@
 # the medians and ratios. Runs under `chrt -f 1` when allowed (a shared VM's other load then
 # cannot take the core mid-run; say so in the report), else plainly.
 #   HOGBENCH_DATA=... BASE=/path/hogbench NEW=build/hogbench [ROUNDS=5] [OUT=results/speed-15]
+#     [WORKLOADS="mf_bias_lazy_1t mf_bias_lazy_2t"]
 #     bash bench/speed/issue15.sh
 # Workloads (ML-100K u1, the notebook protocol):
 #   mlp_seed        mlp --preset seed (dense Nadam, batch 128: one worker, Keras' order)
@@ -31,6 +32,11 @@ declare -A W=(
     [mf_bias_2t]="--model mf_bias --threads 2"
 )
 names=(mlp_seed mlp_lazy_2t mf_bias_seed mf_bias_lazy_1t mf_bias_lazy_2t mf_bias_1t mf_bias_2t)
+# WORKLOADS="a b": only those (e.g. more rounds of the two lazy ones)
+if [ -n "${WORKLOADS:-}" ]; then
+    read -r -a names <<<"$WORKLOADS"
+    for n in "${names[@]}"; do [ -n "${W[$n]:-}" ] || { echo "issue15: no workload $n" >&2; exit 2; }; done
+fi
 echo "issue15: ${#names[@]} workloads x $rounds rounds x 2 builds${pre:+ under ${pre[*]}}" >&2
 for r in $(seq 1 "$rounds"); do
     for n in "${names[@]}"; do
