@@ -31,6 +31,7 @@ typedef struct hb_worker {
     hb_mf_ws mf;              /* MF models' mini-batch path (src/mf_batch.c) */
     int dense_lazy;           /* dense Nadam caught up lazily (hb_train's one sequence of steps) */
     double loss;
+    double eloss[2];          /* kept workers (hb_pool): the loss of the epochs in flight, by parity */
 } hb_worker;
 
 static void hb_worker_free(hb_worker *w) {
@@ -284,14 +285,22 @@ typedef struct hb_grid {
     int sorted;       /* ratings in each block in sorted streams (not reshuffled per epoch) */
     size_t *off;      /* G*G + 1 offsets into r */
     hb_rating *r;
+    /* the strata's order and the item blocks' permutation of the (at most two) epochs in flight,
+     * G each, epoch e's at slot e & 1 (one epoch: slot 0); cpinv: cperm's inverse */
     uint32_t *sorder, *cperm;
-    uint32_t *cpinv;  /* cperm's inverse */
-    uint32_t *rdone, *cdone; /* blocks done per user block / per item block this epoch */
+    uint32_t *cpinv;
+    /* blocks done per user block / per item block since the reset: the global stratum
+     * S = e * G + s of a block row's next block */
+    uint32_t *rdone, *cdone;
     uint32_t *ready;  /* ring of user blocks whose next block may run: head, n */
     uint32_t *rlast, *clast; /* the worker that last ran a block of each user / item block */
     uint32_t nu, ni;  /* users and items: what a block's rows weigh (hb_sched_take) */
-    uint32_t head, n, taken;
-    atomic_uint done; /* blocks done this epoch: idle workers poll it outside the lock */
+    uint32_t head, n, taken; /* taken: blocks handed out since the reset */
+    uint32_t pub;     /* epochs published since the reset (their blocks may be handed out) */
+    uint64_t eseed[2]; /* by slot: the epoch's seed of the blocks' orders, and its lr */
+    float lr[2];
+    atomic_uint done; /* blocks done since the reset: idle workers poll it outside the lock */
+    atomic_uint done_ep[2]; /* by slot: blocks done of that epoch */
     atomic_uint left; /* workers other than thread 0 that found no block left this epoch */
     pthread_mutex_t lock;
     int locked;       /* lock initialized */
@@ -395,9 +404,9 @@ static hb_status hb_grid_build(hb_grid *g, const hb_model *m, const hb_dataset *
     uint32_t *bu = malloc(m->n_users * sizeof *bu), *bi = malloc(m->n_items * sizeof *bi);
     g->off = calloc((size_t)G * G + 1, sizeof *g->off);
     g->r = malloc(ds->n_train * sizeof *g->r);
-    g->sorder = malloc(G * sizeof *g->sorder);
-    g->cperm = malloc(G * sizeof *g->cperm);
-    g->cpinv = malloc(G * sizeof *g->cpinv);
+    g->sorder = malloc(2 * (size_t)G * sizeof *g->sorder);
+    g->cperm = malloc(2 * (size_t)G * sizeof *g->cperm);
+    g->cpinv = malloc(2 * (size_t)G * sizeof *g->cpinv);
     g->rdone = malloc(G * sizeof *g->rdone);
     g->cdone = malloc(G * sizeof *g->cdone);
     g->ready = malloc(G * sizeof *g->ready);
@@ -551,10 +560,13 @@ static hb_status hb_row_weights(hb_model *m, const hb_dataset *ds, hb_error *err
  * State: blocks done per user block (rdone) and per item block (cdone), and a ring of user
  * blocks whose next block is ready; all under g->lock, which also orders one worker's writes
  * to a block's rows before the next block's reads of them. */
-static inline uint32_t hb_grid_col(const hb_grid *g, uint32_t b, uint32_t s) {
-    return g->cperm[(b + g->sorder[s]) % g->G];
+/* The item block user block b meets in global stratum S (epoch S / G, its slot's permutations) */
+static inline uint32_t hb_grid_col(const hb_grid *g, uint32_t b, uint32_t S) {
+    const uint32_t G = g->G, o = ((S / G) & 1u) * G;
+    return g->cperm[o + (b + g->sorder[o + S % G]) % G];
 }
 
+/* Epoch 0 published in slot 0 (its permutations drawn), nothing done. */
 static void hb_sched_reset(hb_grid *g) {
     const uint32_t G = g->G;
     for (uint32_t c = 0; c < G; c++) g->cpinv[g->cperm[c]] = c;
@@ -564,7 +576,10 @@ static void hb_sched_reset(hb_grid *g) {
     g->head = 0;
     g->n = G;
     g->taken = 0;
+    g->pub = 1;
     atomic_store_explicit(&g->done, 0, memory_order_relaxed);
+    atomic_store_explicit(&g->done_ep[0], 0, memory_order_relaxed);
+    atomic_store_explicit(&g->done_ep[1], 0, memory_order_relaxed);
     atomic_store_explicit(&g->left, 0, memory_order_relaxed);
 }
 
@@ -583,8 +598,8 @@ static size_t hb_sched_take(hb_grid *g, uint32_t t) {
     const uint32_t G = g->G;
     size_t blk = HB_SCHED_WAIT;
     pthread_mutex_lock(&g->lock);
-    if (g->taken == G * G) {
-        blk = HB_SCHED_END;
+    if (g->taken == g->pub * G * G) {
+        blk = HB_SCHED_END; /* every published block handed out */
     } else if (g->n) {
         uint32_t best = 0;
         uint64_t best_w = 0;
@@ -605,9 +620,9 @@ static size_t hb_sched_take(hb_grid *g, uint32_t t) {
         g->head = g->head + 1 == G ? 0 : g->head + 1;
         g->n--;
         g->taken++;
-        const uint32_t c = hb_grid_col(g, b, g->rdone[b]);
+        const uint32_t S = g->rdone[b], c = hb_grid_col(g, b, S);
         g->rlast[b] = g->clast[c] = t;
-        blk = (size_t)b * G + c;
+        blk = (size_t)((S / G) & 1u) * G * G + (size_t)b * G + c;
     }
     pthread_mutex_unlock(&g->lock);
     return blk;
@@ -619,21 +634,45 @@ static void hb_sched_push(hb_grid *g, uint32_t b) {
     g->n++;
 }
 
-/* Block blk is done: the next blocks of its user block and of its item block may be ready. */
+/* Block blk (hb_sched_take's: slot * G * G + user block * G + item block) is done: the next
+ * blocks of its user block and of its item block may be ready, in this epoch or in the next
+ * one when it is published. */
 static void hb_sched_done(hb_grid *g, size_t blk) {
-    const uint32_t G = g->G, b = (uint32_t)(blk / G), c = (uint32_t)(blk % G);
+    const uint32_t G = g->G, slot = (uint32_t)(blk / ((size_t)G * G));
+    blk %= (size_t)G * G;
+    const uint32_t b = (uint32_t)(blk / G), c = (uint32_t)(blk % G);
     pthread_mutex_lock(&g->lock);
-    const uint32_t s = g->rdone[b]++; /* the stratum of the block just done */
+    const uint32_t S = g->rdone[b]++; /* the global stratum of the block just done */
     g->cdone[c]++;
-    if (s + 1 < G) {
-        /* user block b's next block waits for its item block's block of stratum s */
-        if (g->cdone[hb_grid_col(g, b, s + 1)] == s + 1) hb_sched_push(g, b);
-        /* item block c's next block, in stratum s + 1, is user block b2's; it waits for b2's
-         * block of stratum s (b2 != b: b meets another item block in stratum s + 1) */
-        const uint32_t b2 = (g->cpinv[c] + G - g->sorder[s + 1]) % G;
-        if (g->rdone[b2] == s + 1) hb_sched_push(g, b2);
+    if (S + 1 < g->pub * G) {
+        /* user block b's next block waits for its item block's block of stratum S */
+        if (g->cdone[hb_grid_col(g, b, S + 1)] == S + 1) hb_sched_push(g, b);
+        /* item block c's next block, in stratum S + 1, is user block b2's; it waits for b2's
+         * block of stratum S. b2 == b only across an epoch's end (the next epoch's permutations
+         * may pair them again in its first stratum): then the check above has pushed b */
+        const uint32_t o = (((S + 1) / G) & 1u) * G;
+        const uint32_t b2 = (g->cpinv[o + c] + G - g->sorder[o + (S + 1) % G]) % G;
+        if (b2 != b && g->rdone[b2] == S + 1) hb_sched_push(g, b2);
     }
-    atomic_fetch_add_explicit(&g->done, 1, memory_order_relaxed);
+    /* release: the block's writes (rows, its worker's loss) before the counts that announce it */
+    atomic_fetch_add_explicit(&g->done_ep[slot], 1, memory_order_release);
+    atomic_fetch_add_explicit(&g->done, 1, memory_order_release);
+    pthread_mutex_unlock(&g->lock);
+}
+
+/* Epoch pub's permutations are in its slot (pub & 1, free: the epoch two before is done):
+ * publish it; the user blocks whose first block in it is ready join the ring. */
+static void hb_sched_publish(hb_grid *g, uint64_t eseed, float lr) {
+    const uint32_t G = g->G;
+    pthread_mutex_lock(&g->lock);
+    const uint32_t slot = g->pub & 1u, S = g->pub * G, o = slot * G;
+    for (uint32_t c = 0; c < G; c++) g->cpinv[o + g->cperm[o + c]] = c;
+    g->eseed[slot] = eseed;
+    g->lr[slot] = lr;
+    atomic_store_explicit(&g->done_ep[slot], 0, memory_order_relaxed);
+    g->pub++;
+    for (uint32_t b = 0; b < G; b++)
+        if (g->rdone[b] == S && g->cdone[hb_grid_col(g, b, S)] == S) hb_sched_push(g, b);
     pthread_mutex_unlock(&g->lock);
 }
 
@@ -690,30 +729,40 @@ static void hb_blocked_loop(hb_model *m, const hb_kernels *k, hb_worker *ws, int
     }
 }
 
-/* The blocked schedule's workers 1..T-1 kept across epochs (hb_train, MF models): between
- * epochs they spin (yielding) for up to HB_POOL_SPIN_S, then sleep on a condition variable,
- * so that the next epoch starts without a wake-up (an OpenMP region's fork wakes its sleeping
- * threads under OMP_WAIT_POLICY=passive: about 30 us on this VM, every epoch) and an idle
- * machine's cores are not held past a pause. The same blocks and the same scheduler: the
- * results are those of the OpenMP region. */
+/* The blocked schedule's workers 1..T-1 kept across epochs (hb_train, MF models, when no
+ * evaluation runs between epochs), and the epochs overlapped. When epoch e starts, epoch e + 1
+ * is published as well (its permutations drawn in the order one epoch after another draws
+ * them, into the grid's other slot): a worker that finds no block of e ready takes a ready
+ * block of e + 1 instead of waiting for the slowest worker's last block of e. A block of e + 1
+ * is ready once the blocks before it in its user block and in its item block are done, those
+ * of e included, so every row meets the same blocks in the same order and the parameters after
+ * the last epoch are the same bits as with one epoch after another (with or without overlap,
+ * any number of workers). Thread 0 returns from epoch e when its last block is done; epoch
+ * e + 1 may then be under way: the epoch's callback must not read the parameters (hb_train
+ * overlaps only without a callback or when hb_model_set_epoch_overlap allows it; else it
+ * publishes one epoch at a time). The epochs' losses are kept apart by slot (eloss). With
+ * nothing published left to take, a worker spins (yielding) for up to HB_POOL_SPIN_S, then
+ * sleeps on a condition variable: the next epoch then starts without an OpenMP region's fork
+ * (under OMP_WAIT_POLICY=passive it wakes sleeping threads: about 30 us on this VM, every
+ * epoch), and an idle machine's cores are not held past a pause. */
 #define HB_POOL_SPIN_S 200e-6
 typedef struct hb_pool {
     int T;
     pthread_t *th;
     int started;               /* threads created */
-    atomic_uint go;            /* epochs published (a worker runs epoch go when it sees it) */
+    atomic_uint go;            /* publications (workers with nothing to take wait for the next) */
     atomic_int stop;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int sleepers;              /* under mu */
-    /* the published epoch */
+    /* the training's, set before the first publication */
     hb_model *m;
     const hb_kernels *k;
     hb_worker *ws;
     hb_grid *grid;
-    uint64_t eseed;
-    float lr, r_min, span;
+    float r_min, span;
     pthread_mutex_t *dense;
+    uint32_t epoch;            /* thread 0's: the epochs run so far */
 } hb_pool;
 
 typedef struct hb_pool_arg {
@@ -721,32 +770,54 @@ typedef struct hb_pool_arg {
     int t;
 } hb_pool_arg;
 
+/* Block blk (hb_sched_take's, slot included) through worker w, its loss to its epoch's slot. */
+static void hb_pool_block(hb_pool *pl, hb_worker *w, size_t blk) {
+    hb_grid *g = pl->grid;
+    const size_t GG = (size_t)g->G * g->G, slot = blk / GG;
+    const double l0 = w->loss;
+    hb_block_run(pl->m, pl->k, w, g, blk % GG, g->eseed[slot], g->lr[slot], pl->r_min, pl->span,
+                 pl->dense);
+    w->eloss[slot] += w->loss - l0;
+    w->loss = l0;
+    hb_sched_done(g, blk);
+}
+
 static void *hb_pool_main(void *va) {
     const hb_pool_arg *a = va;
     hb_pool *pl = a->pool;
-    const int t = a->t;
+    hb_worker *w = &pl->ws[a->t];
     hb_fp_flush_subnormals();
-    for (unsigned gen = 1;; gen++) {
-        /* wait for epoch gen (acquire: the epoch's state, written before it was published) */
-        const double t0 = hb_now();
-        for (unsigned spins = 0; atomic_load_explicit(&pl->go, memory_order_acquire) < gen &&
-                                 !atomic_load_explicit(&pl->stop, memory_order_acquire);) {
-            if (++spins % 64 == 0) {
-                sched_yield();
-                if (hb_now() - t0 > HB_POOL_SPIN_S) {
-                    pthread_mutex_lock(&pl->mu);
-                    pl->sleepers++;
-                    while (atomic_load_explicit(&pl->go, memory_order_acquire) < gen &&
-                           !atomic_load_explicit(&pl->stop, memory_order_acquire))
-                        pthread_cond_wait(&pl->cv, &pl->mu);
-                    pl->sleepers--;
-                    pthread_mutex_unlock(&pl->mu);
+    for (unsigned spins = 0; !atomic_load_explicit(&pl->stop, memory_order_acquire);) {
+        /* acquire: the publication's state (the grid's slot, written before it) */
+        const unsigned go = atomic_load_explicit(&pl->go, memory_order_acquire);
+        const unsigned seen = atomic_load_explicit(&pl->grid->done, memory_order_acquire);
+        const size_t blk = hb_sched_take(pl->grid, (uint32_t)a->t);
+        if (blk == HB_SCHED_WAIT) {
+            /* nothing ready until another worker finishes a block (microseconds away) */
+            while (atomic_load_explicit(&pl->grid->done, memory_order_acquire) == seen &&
+                   !atomic_load_explicit(&pl->stop, memory_order_relaxed))
+                if (++spins % 64 == 0) sched_yield();
+        } else if (blk == HB_SCHED_END) {
+            /* every published block taken: wait for the next publication */
+            const double t0 = hb_now();
+            while (atomic_load_explicit(&pl->go, memory_order_acquire) == go &&
+                   !atomic_load_explicit(&pl->stop, memory_order_acquire)) {
+                if (++spins % 64 == 0) {
+                    sched_yield();
+                    if (hb_now() - t0 > HB_POOL_SPIN_S) {
+                        pthread_mutex_lock(&pl->mu);
+                        pl->sleepers++;
+                        while (atomic_load_explicit(&pl->go, memory_order_acquire) == go &&
+                               !atomic_load_explicit(&pl->stop, memory_order_acquire))
+                            pthread_cond_wait(&pl->cv, &pl->mu);
+                        pl->sleepers--;
+                        pthread_mutex_unlock(&pl->mu);
+                    }
                 }
             }
+        } else {
+            hb_pool_block(pl, w, blk);
         }
-        if (atomic_load_explicit(&pl->go, memory_order_acquire) < gen) break; /* stopped */
-        hb_blocked_loop(pl->m, pl->k, pl->ws, t, pl->T, pl->grid, pl->eseed, pl->lr, pl->r_min,
-                        pl->span, pl->dense, NULL, NULL);
     }
     return NULL;
 }
@@ -757,6 +828,7 @@ static void hb_pool_wake(hb_pool *pl) {
     pthread_mutex_unlock(&pl->mu);
 }
 
+/* Stops the workers (each after its block in flight) and frees the pool. */
 static void hb_pool_free(hb_pool *pl) {
     if (!pl) return;
     atomic_store_explicit(&pl->stop, 1, memory_order_release);
@@ -768,15 +840,18 @@ static void hb_pool_free(hb_pool *pl) {
     free(pl);
 }
 
-/* T - 1 workers waiting for epochs; NULL when T < 2 or they cannot be made (the caller then
- * runs OpenMP regions). */
-static hb_pool *hb_pool_new(int T) {
+/* T - 1 workers for m's blocked epochs over grid; NULL when T < 2 or they cannot be made (the
+ * caller then runs OpenMP regions). */
+static hb_pool *hb_pool_new(int T, hb_model *m, const hb_kernels *k, hb_worker *ws, hb_grid *grid,
+                            float r_min, float span, pthread_mutex_t *dense) {
     if (T < 2) return NULL;
     hb_pool *pl = calloc(1, sizeof *pl + (size_t)T * sizeof(hb_pool_arg));
     if (!pl) return NULL;
     hb_pool_arg *args = (hb_pool_arg *)(pl + 1);
-    pl->T = T;
-    pl->started = 1;
+    *pl = (hb_pool){.T = T, .started = 1, .m = m, .k = k, .ws = ws, .grid = grid, .r_min = r_min,
+                    .span = span, .dense = dense};
+    hb_sched_reset(grid);
+    grid->pub = grid->n = 0; /* nothing published yet: the workers wait */
     if (!(pl->th = calloc((size_t)T, sizeof *pl->th)) || pthread_mutex_init(&pl->mu, NULL)) {
         free(pl->th);
         free(pl);
@@ -799,26 +874,59 @@ static hb_pool *hb_pool_new(int T) {
     return pl;
 }
 
-/* One blocked epoch through the pool: published to workers 1..T-1, thread 0 the caller. */
-static void hb_pool_run(hb_pool *pl, hb_model *m, const hb_kernels *k, hb_worker *ws,
-                        hb_grid *grid, uint64_t eseed, float lr, float r_min, float span,
-                        pthread_mutex_t *dense) {
-    pl->m = m, pl->k = k, pl->ws = ws, pl->grid = grid, pl->eseed = eseed;
-    pl->lr = lr, pl->r_min = r_min, pl->span = span, pl->dense = dense;
+/* Epoch pub's permutations drawn into its slot (from the previous epoch's, as hb_epoch_blocked
+ * draws them one epoch after another), then the epoch published with its lr. */
+static void hb_pool_publish(hb_pool *pl, hb_rng *rng, float lr) {
+    hb_grid *g = pl->grid;
+    const uint32_t G = g->G, o = (g->pub & 1u) * G, prev = G - o;
+    if (g->pub) { /* epoch pub - 1's permutations, in the other slot */
+        memcpy(g->sorder + o, g->sorder + prev, G * sizeof *g->sorder);
+        memcpy(g->cperm + o, g->cperm + prev, G * sizeof *g->cperm);
+    }
+    hb_shuffle_u32(g->sorder + o, G, rng);
+    hb_shuffle_u32(g->cperm + o, G, rng);
+    const uint64_t eseed = hb_rng_next(rng);
+    hb_sched_publish(g, eseed, lr);
     atomic_fetch_add_explicit(&pl->go, 1, memory_order_release);
     hb_pool_wake(pl);
+}
+
+/* Epoch pl->epoch through the pool, thread 0 the caller: published now unless the previous
+ * call published it ahead, and the next one ahead when overlap (lr_next: its lr); returns when
+ * the epoch's last block is done (blocks of the next may still run), with the epoch's loss. */
+static double hb_pool_epoch(hb_pool *pl, hb_rng *rng, float lr, int overlap, float lr_next) {
+    hb_grid *g = pl->grid;
+    const uint32_t e = pl->epoch++, slot = e & 1u, GG = g->G * g->G;
+    if (g->pub == e) hb_pool_publish(pl, rng, lr);
+    if (overlap) hb_pool_publish(pl, rng, lr_next);
     hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
-    hb_blocked_loop(m, k, ws, 0, pl->T, grid, eseed, lr, r_min, span, dense, NULL, NULL);
+    for (unsigned spins = 0;;) {
+        /* acquire: the blocks' writes (rows, the workers' eloss) before their done counts */
+        if (atomic_load_explicit(&g->done_ep[slot], memory_order_acquire) == GG) break;
+        const unsigned seen = atomic_load_explicit(&g->done, memory_order_acquire);
+        const size_t blk = hb_sched_take(g, 0);
+        if (blk != HB_SCHED_WAIT && blk != HB_SCHED_END) {
+            hb_pool_block(pl, &pl->ws[0], blk);
+            continue;
+        }
+        while (atomic_load_explicit(&g->done, memory_order_acquire) == seen)
+            if (++spins % 64 == 0) sched_yield();
+    }
+    double loss = 0;
+    for (int t = 0; t < pl->T; t++) {
+        loss += pl->ws[t].eloss[slot];
+        pl->ws[t].eloss[slot] = 0;
+    }
+    return loss;
 }
 
 /* One epoch of the blocked schedule (above). progress (may be NULL) is called by thread 0 after
  * every block it runs and while it waits for one (MPI ranks drive their transfers there). One
- * worker runs the strata in order, without the scheduler; several, through pool when given
- * (and no progress), else in an OpenMP region. */
+ * worker runs the strata in order, without the scheduler; several, in an OpenMP region (hb_train
+ * keeps its workers across epochs instead: hb_pool_epoch). */
 static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, int T,
                              hb_grid *grid, hb_rng *rng, float lr, float r_min, float span,
-                             pthread_mutex_t *dense, void (*progress)(void *), void *ctx,
-                             hb_pool *pool) {
+                             pthread_mutex_t *dense, void (*progress)(void *), void *ctx) {
     const uint32_t G = grid->G;
     hb_shuffle_u32(grid->sorder, G, rng);
     hb_shuffle_u32(grid->cperm, G, rng);
@@ -834,10 +942,8 @@ static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, in
         return;
     }
     hb_sched_reset(grid);
-    if (pool && !progress) {
-        hb_pool_run(pool, m, k, ws, grid, eseed, lr, r_min, span, dense);
-        return;
-    }
+    grid->eseed[0] = eseed;
+    grid->lr[0] = lr;
 #pragma omp parallel num_threads(T)
     {
         hb_fp_flush_subnormals();
@@ -918,19 +1024,24 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
     int checked_last = 0;
     /* MF models' blocked epochs: workers kept across epochs (hb_pool), unless evaluations (their
      * own OpenMP regions) run between epochs; not for the MLP, whose dense steps may open
-     * regions of their own */
+     * regions of their own. Their epochs overlap when nothing between two epochs can read the
+     * parameters: no callback, or one hb_model_set_epoch_overlap vouches for */
     hb_pool *pool = st == HB_OK && blocked && T > 1 && !every && !hb_model_is_mlp(p->model) &&
                             p->model != HB_MODEL_SVDPP
-                        ? hb_pool_new(T)
+                        ? hb_pool_new(T, m, k, ws, &grid, ds->r_min, span, dense)
                         : NULL;
+    const int overlap = pool && (!cb || m->epoch_overlap);
+    double pooled_loss = 0;
     for (uint32_t ep = 0; ep < p->epochs && st == HB_OK; ep++) {
         const float lr = p->lr / (1.0f + p->lr_decay * (float)ep); /* both optimizers */
         const double t0 = hb_now();
         if (p->model == HB_MODEL_SVDPP) { /* its own user-by-user epoch (src/model_svdpp.c) */
             if ((st = hb_svdpp_epoch(m, ds, k, T, &rng, lr, &ws[0].loss, err)) != HB_OK) break;
+        } else if (pool) {
+            const float lr_next = p->lr / (1.0f + p->lr_decay * (float)(ep + 1));
+            pooled_loss = hb_pool_epoch(pool, &rng, lr, overlap && ep + 1 < p->epochs, lr_next);
         } else if (blocked) {
-            hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL,
-                             pool);
+            hb_epoch_blocked(m, k, ws, T, &grid, &rng, lr, ds->r_min, span, dense, NULL, NULL);
         } else if (seq) {
             hb_shuffle_ratings(order, ds->n_train, &rng, T, &sh);
             hb_fp_flush_subnormals(); /* as thread 0 of every parallel region does */
@@ -948,8 +1059,8 @@ static hb_status hb_train_run(hb_model *m, const hb_dataset *ds, const hb_kernel
         }
         const double dt = hb_now() - t0;
         train_s += dt;
-        double loss = 0;
-        for (int t = 0; t < T; t++) {
+        double loss = pooled_loss; /* the pool's workers may be running the next epoch */
+        for (int t = 0; t < T && !pool; t++) {
             loss += ws[t].loss;
             ws[t].loss = 0;
         }
@@ -1128,7 +1239,7 @@ void hb_part_run(hb_part *pt, hb_model *view, int b, float lr, float r_min, floa
         }
     if (pt->grid) {
         hb_epoch_blocked(view, k, ws, T, &pt->grid[b], &pt->rng[b], lr, r_min, span, dense,
-                         progress, ctx, NULL);
+                         progress, ctx);
     } else {
         hb_epoch_slices(view, k, ws, T, pt->order[b], ds->n_train, &pt->rng[b], &pt->sh, lr,
                         r_min, span, dense);

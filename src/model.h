@@ -60,6 +60,7 @@ struct hb_model {
      * models): the raw user vectors, y and N(u). P holds the folded p_u + |N(u)|^-1/2 sum y_j,
      * the mf_bias-shaped model that evaluation, scoring and export read. */
     struct hb_svdpp *svd;
+    int epoch_overlap; /* hb_model_set_epoch_overlap: the epoch callback reads only its stats */
 };
 
 /* Per-thread scratch for the MLP's forward and backward pass. */

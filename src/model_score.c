@@ -28,6 +28,7 @@ hb_status hb_model_score(const hb_model *m, hb_isa isa, size_t n, const uint32_t
 }
 
 const hb_train_params *hb_model_params(const hb_model *m) { return &m->p; }
+void hb_model_set_epoch_overlap(hb_model *m, int on) { m->epoch_overlap = on != 0; }
 uint32_t hb_model_n_users(const hb_model *m) { return m->n_users; }
 uint32_t hb_model_n_items(const hb_model *m) { return m->n_items; }
 uint32_t hb_model_dim(const hb_model *m) { return m->dim; }

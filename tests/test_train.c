@@ -265,3 +265,57 @@ Test(train, blocked_scheduler_gives_the_same_bits_for_any_thread_count) {
             }
     hb_dataset_free(&ds);
 }
+
+typedef struct {
+    uint32_t n;
+    double loss[8];
+} epoch_log;
+
+static void log_epoch(const hb_epoch_stats *s, void *ctx) {
+    epoch_log *l = ctx;
+    cr_assert_eq(s->epoch, l->n + 1, "epoch %u after %u", s->epoch, l->n);
+    if (l->n < 8) l->loss[l->n++] = s->loss;
+}
+
+/* Overlapped epochs (hb_model_set_epoch_overlap, or no callback): workers run the next epoch's
+ * ready blocks while the current one's last blocks run. The parameters must be the bits of one
+ * epoch after another, and each epoch's loss its own (not the next epoch's blocks'), with a
+ * learning rate that decays per epoch and G = 3 blocks for 2 and 3 threads (the next epoch's
+ * first stratum may pair a user block with the item block it just met). */
+Test(train, overlapped_epochs_give_the_same_bits_and_losses) {
+    hb_dataset *ds = planted(300, 400, 20000);
+    for (int nadam = 0; nadam < 2; nadam++) {
+        hb_train_params p = mf_bias_sgd(3);
+        p.schedule = HB_SCHED_BLOCKED_SHUFFLE;
+        p.epochs = 6;
+        p.lr_decay = 0.3f;
+        if (nadam) {
+            p.optimizer = HB_OPT_NADAM;
+            p.batch = 32;
+        }
+        uint64_t h[5];
+        epoch_log lg[5] = {{0}};
+        for (int run = 0; run < 5; run++) { /* 1 thread; 2, 3 threads without; 2, 3 with */
+            p.threads = run == 0 ? 1 : run == 1 || run == 3 ? 2 : 3;
+            hb_model *m = NULL;
+            hb_error err;
+            hb_train_result res;
+            cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
+            hb_model_set_epoch_overlap(m, run >= 3);
+            cr_assert_eq(hb_train(m, ds, log_epoch, &lg[run], &res, &err), HB_OK, "%s", err.msg);
+            h[run] = hb_model_hash(m);
+            hb_model_free(&m);
+            cr_assert_eq(lg[run].n, p.epochs);
+        }
+        for (int run = 1; run < 5; run++) {
+            cr_expect_eq(h[run], h[0], "%s, run %d: %016llx vs 1 thread %016llx",
+                         nadam ? "nadam" : "sgd", run, (unsigned long long)h[run],
+                         (unsigned long long)h[0]);
+            for (uint32_t e = 0; e < p.epochs; e++)
+                cr_expect(fabs(lg[run].loss[e] - lg[0].loss[e]) <= 1e-9 * lg[0].loss[e],
+                          "%s, run %d, epoch %u: loss %.12g vs 1 thread %.12g",
+                          nadam ? "nadam" : "sgd", run, e + 1, lg[run].loss[e], lg[0].loss[e]);
+        }
+    }
+    hb_dataset_free(&ds);
+}

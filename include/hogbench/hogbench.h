@@ -414,6 +414,15 @@ typedef struct hb_train_result {
 hb_status hb_train(hb_model *m, const hb_dataset *ds, hb_epoch_cb cb, void *ctx,
                    hb_train_result *res, hb_error *err);
 
+/* Lets hb_train overlap epochs when it is given a callback (without one it always may): with the
+ * blocked schedule, 2 or more threads and no evaluation between epochs, workers then take epoch
+ * e + 1's ready blocks while epoch e's last ones run, instead of waiting at the epoch's end
+ * for the slowest one. The parameters after training are the same bits either way; but cb then
+ * runs while later blocks may be updating the parameters, so it must read only its
+ * hb_epoch_stats. Off (0) by default; the CLI's callbacks print and record the stats and turn
+ * it on. */
+void hb_model_set_epoch_overlap(hb_model *m, int on);
+
 /* RMSE/MAE on the test split and NDCG@k with the notebook's full-ranking protocol, on the
  * kernel table of m's params.isa (HB_ERR_UNSUPPORTED if unusable here). The caller's
  * floating-point mode is as it was on return (as for every function below). */

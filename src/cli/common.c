@@ -348,6 +348,8 @@ int hb_cli_execute(const hb_run_cfg *cfg, const hb_dataset *ds, hb_run_out *o) {
         return 1;
     }
     hb_rss_reset();
+    /* hb_progress and the commands' on_epoch read only the epoch's stats */
+    if (o->st == HB_OK) hb_model_set_epoch_overlap(m, 1);
     if (o->st == HB_OK)
         o->st = cfg->dist ? cfg->dist->train(m, ds, hb_progress, &ctx, &o->res, &err)
                           : hb_train(m, ds, hb_progress, &ctx, &o->res, &err);
