@@ -13,7 +13,7 @@
  * runs apply their dense steps in whatever order the threads reach the lock, so their RMSE
  * depends on the machine's load (u1: 0.952-0.961 quiet, 0.969 with 5 other builds running);
  * a test must give one answer. The 2-thread figures are in README's defaults table. */
-static hb_train_result run_preset(hb_model_kind k, int standard) {
+static hb_train_result run_params(hb_train_params p, int standard) {
     const char *dir = getenv("HOGBENCH_DATA");
     if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set: skipping the MovieLens accuracy test");
     hb_dataset *ds = NULL;
@@ -22,7 +22,6 @@ static hb_train_result run_preset(hb_model_kind k, int standard) {
     snprintf(o.split, sizeof o.split, "u1");
     o.notebook_filter = !standard; /* the standard protocol: every u1.base rating, no filter */
     cr_assert_eq(hb_dataset_load(dir, &o, &ds, &err), HB_OK, "%s", err.msg);
-    hb_train_params p = standard ? hb_params_standard(k) : hb_params_default(k);
     p.threads = 1;
     hb_model *m = NULL;
     cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
@@ -31,6 +30,9 @@ static hb_train_result run_preset(hb_model_kind k, int standard) {
     hb_model_free(&m);
     hb_dataset_free(&ds);
     return res;
+}
+static hb_train_result run_preset(hb_model_kind k, int standard) {
+    return run_params(standard ? hb_params_standard(k) : hb_params_default(k), standard);
 }
 static hb_train_result run_default(hb_model_kind k) { return run_preset(k, 0); }
 
@@ -46,13 +48,6 @@ Test(accuracy_u1, mf_beats_the_seed) {
  * it (0.9391-0.9407 over seeds 42, 1, 2, 3). It is not the default: its NDCG@10 (0.056-0.061)
  * is under the seed's 0.1130, which mf_beats_the_seed holds the defaults above. */
 Test(accuracy_u1, mf_libmf_recipe_meets_the_issue_bar) {
-    const char *dir = getenv("HOGBENCH_DATA");
-    if (!dir || !*dir) cr_skip_test("HOGBENCH_DATA is not set: skipping the MovieLens accuracy test");
-    hb_dataset *ds = NULL;
-    hb_error err;
-    hb_load_opts o = hb_load_opts_default();
-    snprintf(o.split, sizeof o.split, "u1");
-    cr_assert_eq(hb_dataset_load(dir, &o, &ds, &err), HB_OK, "%s", err.msg);
     hb_train_params p = hb_params_default(HB_MODEL_MF);
     p.optimizer = HB_OPT_ADAGRAD_ROW;
     p.init = HB_INIT_UNIFORM;
@@ -63,13 +58,7 @@ Test(accuracy_u1, mf_libmf_recipe_meets_the_issue_bar) {
     p.reg = 0.05f;
     p.dim = 512;
     p.epochs = 50;
-    p.threads = 1;
-    hb_model *m = NULL;
-    cr_assert_eq(hb_model_create(&p, ds, &m, &err), HB_OK, "%s", err.msg);
-    hb_train_result r;
-    cr_assert_eq(hb_train(m, ds, NULL, NULL, &r, &err), HB_OK, "%s", err.msg);
-    hb_model_free(&m);
-    hb_dataset_free(&ds);
+    hb_train_result r = run_params(p, 0);
     cr_expect(r.metrics.rmse <= 0.9420, "rmse %.4f", r.metrics.rmse);
 }
 
