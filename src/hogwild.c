@@ -566,17 +566,15 @@ static inline uint32_t hb_grid_col(const hb_grid *g, uint32_t b, uint32_t S) {
     return g->cperm[o + (b + g->sorder[o + S % G]) % G];
 }
 
-/* Epoch 0 published in slot 0 (its permutations drawn), nothing done. */
+/* Nothing published, nothing done (hb_sched_publish then opens epoch 0). */
 static void hb_sched_reset(hb_grid *g) {
     const uint32_t G = g->G;
-    for (uint32_t c = 0; c < G; c++) g->cpinv[g->cperm[c]] = c;
     memset(g->rdone, 0, G * sizeof *g->rdone);
     memset(g->cdone, 0, G * sizeof *g->cdone);
-    for (uint32_t b = 0; b < G; b++) g->ready[b] = b; /* stratum 0 has no predecessors */
     g->head = 0;
-    g->n = G;
+    g->n = 0;
     g->taken = 0;
-    g->pub = 1;
+    g->pub = 0;
     atomic_store_explicit(&g->done, 0, memory_order_relaxed);
     atomic_store_explicit(&g->done_ep[0], 0, memory_order_relaxed);
     atomic_store_explicit(&g->done_ep[1], 0, memory_order_relaxed);
@@ -774,11 +772,10 @@ typedef struct hb_pool_arg {
 static void hb_pool_block(hb_pool *pl, hb_worker *w, size_t blk) {
     hb_grid *g = pl->grid;
     const size_t GG = (size_t)g->G * g->G, slot = blk / GG;
-    const double l0 = w->loss;
     hb_block_run(pl->m, pl->k, w, g, blk % GG, g->eseed[slot], g->lr[slot], pl->r_min, pl->span,
                  pl->dense);
-    w->eloss[slot] += w->loss - l0;
-    w->loss = l0;
+    w->eloss[slot] += w->loss; /* w->loss is this block's alone: the pool's workers keep it 0 */
+    w->loss = 0;
     hb_sched_done(g, blk);
 }
 
@@ -850,8 +847,7 @@ static hb_pool *hb_pool_new(int T, hb_model *m, const hb_kernels *k, hb_worker *
     hb_pool_arg *args = (hb_pool_arg *)(pl + 1);
     *pl = (hb_pool){.T = T, .started = 1, .m = m, .k = k, .ws = ws, .grid = grid, .r_min = r_min,
                     .span = span, .dense = dense};
-    hb_sched_reset(grid);
-    grid->pub = grid->n = 0; /* nothing published yet: the workers wait */
+    hb_sched_reset(grid); /* nothing published yet: the workers wait */
     if (!(pl->th = calloc((size_t)T, sizeof *pl->th)) || pthread_mutex_init(&pl->mu, NULL)) {
         free(pl->th);
         free(pl);
@@ -942,8 +938,7 @@ static void hb_epoch_blocked(hb_model *m, const hb_kernels *k, hb_worker *ws, in
         return;
     }
     hb_sched_reset(grid);
-    grid->eseed[0] = eseed;
-    grid->lr[0] = lr;
+    hb_sched_publish(grid, eseed, lr);
 #pragma omp parallel num_threads(T)
     {
         hb_fp_flush_subnormals();
